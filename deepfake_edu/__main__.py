@@ -1,0 +1,3 @@
+from deepfake_edu.cli import main
+
+raise SystemExit(main())

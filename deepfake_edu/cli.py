@@ -1,0 +1,91 @@
+"""The `deepfake-edu` command line: one entry point, thin.
+
+Each capability declares its subcommands in its own ``commands.py`` (``register(subparsers)``:
+arguments and printing only, logic stays in the library) and its benchmark in ``bench.py``
+(``add_arguments(parser)`` and ``run(args)``). Heavy imports happen inside the handlers, so
+``deepfake-edu --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from deepfake_edu import __version__
+from deepfake_edu.errors import LabError
+
+COMMAND_MODULES = (
+    "deepfake_edu.data.commands",
+    "deepfake_edu.faces.commands",
+    "deepfake_edu.swap.commands",
+    "deepfake_edu.detect.commands",
+    "deepfake_edu.forensics.commands",
+    "deepfake_edu.provenance.commands",
+    "deepfake_edu.demo.commands",
+)
+
+BENCHMARKS = {
+    "twins": ("deepfake_edu.data.bench", "synthetic twins: faces rendered per second"),
+    "swap": ("deepfake_edu.swap.bench", "face-swap model: classroom SSIM curve, loop vs bare step"),
+    "detect": ("deepfake_edu.detect.bench", "MesoNet: inference vs the authors' Keras model, training"),
+    "faces": ("deepfake_edu.faces.bench", "face detection, tracking and alignment on video"),
+}
+
+
+def _import_if_built(name: str):
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name == name:
+            return None
+        raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deepfake-edu",
+        description="A teaching lab: make a deepfake with the face-swap autoencoder, catch it with MesoNet.",
+    )
+    parser.add_argument("--version", action="version", version=f"deepfake-edu {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = _import_if_built(name)
+        if module is not None:
+            module.register(sub)
+
+    bench = sub.add_parser("bench", help="run one of the project's benchmarks", description="Benchmarks; each prints its figures and can write JSON.")
+    bench_sub = bench.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
+    for name, (module_name, summary) in BENCHMARKS.items():
+        module = _import_if_built(module_name)
+        if module is None:
+            continue
+        one = bench_sub.add_parser(name, help=summary, description=summary)
+        module.add_arguments(one)
+        one.add_argument("--json", metavar="FILE", help="also write the figures to this JSON file")
+        one.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except LabError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
