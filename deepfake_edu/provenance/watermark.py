@@ -8,9 +8,9 @@ How it works (a teaching-grade design, not a secure one):
   size, any size) leaves the grid where it was: the reader resamples to G x G again.
 * The 64 message bits (32 payload bits + their CRC-32) are whitened with keyed bits. Each grid
   cell belongs to one bit (a keyed shuffle) and carries a keyed +-1 chip; the cell is nudged up
-  or down by a few grey levels, chip x bit sign. The nudge is smoothed to full resolution and
-  added equally to R, G and B: a change of brightness only, slightly stronger where the picture
-  is textured.
+  or down by a few grey levels, chip x bit sign. The cells are stretched to full resolution and
+  added equally to R, G and B: a change of brightness only, a little stronger in calm areas,
+  where the reader hears it best (square-root weighting, so flat sky does not show it).
 * The reader resamples the luminance to G x G, removes the picture itself with a high-pass
   (each cell minus its blurred neighbourhood), divides by the local contrast, clips outliers
   (edges, the visible label) and correlates each bit's cells with their chips: the sign is the
