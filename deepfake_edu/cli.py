@@ -38,8 +38,8 @@ def _import_if_built(name: str):
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as error:
-        if error.name == name:
-            return None
+        if error.name is not None and (name == error.name or name.startswith(error.name + ".")):
+            return None  # that capability (or its package) is not built yet
         raise
 
 

@@ -5,7 +5,9 @@ frames and, in between, moves each face's box by template matching on a small gr
 frame (normalised cross-correlation inside a window around the last position). On a detection
 frame, detections are matched to tracks by the overlap (IoU) of their boxes; a detection that
 matches no track starts a new one, and a track that matches nothing for ``max_missed``
-detections in a row ends.
+detections in a row ends. A shot cut (the small grey frame changes a lot at once) ends every
+track and forces a detection: a template would otherwise latch onto whatever looks alike in the
+new shot. Two tracks that come to cover the same face are merged into the older one.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class FaceTracker:
         iou_threshold: float = 0.3,
         max_missed: int = 2,
         match_threshold: float = 0.5,
+        cut_threshold: float = 25.0,
     ):
         self.backend = backend
         self.detect_every = max(1, int(detect_every))
@@ -56,6 +59,9 @@ class FaceTracker:
         self.iou_threshold = iou_threshold
         self.max_missed = max_missed
         self.match_threshold = match_threshold  # lowest correlation that still counts as the face
+        self.cut_threshold = cut_threshold  # mean grey change (0-255) on a 32x18 frame that means a new shot
+        self.cuts = 0
+        self._previous_thumb: np.ndarray | None = None
         self.tracks: list[Track] = []
         self.frames_seen = 0
         self.detections_run = 0
@@ -65,11 +71,17 @@ class FaceTracker:
         """uint8 RGB (H, W, 3) -> [(track id, face)] for every face followed on this frame."""
         scale = min(1.0, self.track_width / frame.shape[1])
         small = cv2.resize(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        thumb = cv2.resize(small, (32, 18), interpolation=cv2.INTER_AREA).astype(np.float32)
+        if self._previous_thumb is not None and float(np.abs(thumb - self._previous_thumb).mean()) > self.cut_threshold:
+            self.cuts += 1
+            self.tracks = []
+        self._previous_thumb = thumb
         if self.frames_seen % self.detect_every == 0 or not self.tracks:
             self._detect(frame, small, scale)
         else:
             for track in self.tracks:
                 self._follow(track, small, scale)
+        self._merge_duplicates()
         self.frames_seen += 1
         return [(track.id, track.face) for track in self.tracks if track.found_on_this_frame]
 
@@ -98,6 +110,14 @@ class FaceTracker:
             if f not in used_faces:
                 self.tracks.append(Track(id=self._next_id, face=face, template=_patch(small, face.box, scale)))
                 self._next_id += 1
+
+    def _merge_duplicates(self) -> None:
+        """Drop a younger track that now covers the same face as an older one."""
+        kept: list[Track] = []
+        for track in sorted(self.tracks, key=lambda t: t.id):
+            if not any(iou(track.face.box, older.face.box) > 0.5 for older in kept):
+                kept.append(track)
+        self.tracks = kept
 
     def _follow(self, track: Track, small: np.ndarray, scale: float) -> None:
         """Move the track's face to where its template matches best near its last position."""
