@@ -75,7 +75,10 @@ def _thumbnail(image: np.ndarray) -> np.ndarray:
 
 
 def frames_from_video(path: str | Path, every: int = 1, max_frames: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
-    """(frame index, uint8 RGB frame) for every ``every``-th frame, at most ``max_frames`` of them."""
+    """(frame index, uint8 RGB frame) for every ``every``-th frame, at most ``max_frames`` of them.
+
+    The file is opened and its first frame read at once, so a bad file fails here, not later.
+    """
     path = Path(path)
     if not path.is_file():
         raise LabError(f"no such video: {path} (check the path)")
@@ -84,18 +87,7 @@ def frames_from_video(path: str | Path, every: int = 1, max_frames: int | None =
     if not ok:
         capture.release()
         raise LabError(f"{path} is not a readable video (corrupt or an unknown format): try an .mp4 or .avi file")
-    try:
-        index, sampled = 0, 0
-        while ok:
-            if index % every == 0:
-                yield index, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
-                sampled += 1
-                if max_frames is not None and sampled >= max_frames:
-                    return
-            ok, frame = capture.read()
-            index += 1
-    finally:
-        capture.release()
+    return _sampled(capture, frame, every, max_frames)
 
 
 def frames_from_camera(camera: int = 0, every: int = 1, max_frames: int = 300) -> Iterator[tuple[int, np.ndarray]]:
@@ -105,12 +97,19 @@ def frames_from_camera(camera: int = 0, every: int = 1, max_frames: int = 300) -
     if not ok:
         capture.release()
         raise LabError(f"no camera found at index {camera}: connect a webcam (or allow access to it), or extract from a video file instead")
+    return _sampled(capture, frame, every, max_frames)
+
+
+def _sampled(capture, first_frame: np.ndarray, every: int, max_frames: int | None) -> Iterator[tuple[int, np.ndarray]]:
+    ok, frame = True, first_frame
+    index, sampled = 0, 0
     try:
-        index, sampled = 0, 0
-        while ok and sampled < max_frames:
+        while ok:
             if index % every == 0:
                 yield index, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
                 sampled += 1
+                if max_frames is not None and sampled >= max_frames:
+                    return
             ok, frame = capture.read()
             index += 1
     finally:
