@@ -8,7 +8,7 @@ between) and the aligner (one 128 px swap crop per face per frame). Reported: fr
 of detection + tracking + alignment, and of the whole loop including decoding.
 
 Alignment: against eye centres labelled by hand (``faces.ground_truth``, labels in
-tests/faces/eye_labels.json) on real photos shipped by installed packages and their rotations by
+deepfake_edu/faces/eye_labels.json) on real photos shipped by installed packages and their rotations by
 +-8 and +-15 degrees: where the *labelled* pupils land in each 128 px swap crop and 256 px MesoNet
 crop, compared with the crop's eye targets, as a fraction of the crop width. Run with and without
 the iris refinement of the eyes, so the gain can be seen.

@@ -1,6 +1,6 @@
 """Alignment against hand-labelled eyes: where do the real pupils land in the aligned crop?
 
-``tests/faces/eye_labels.json`` holds eye centres labelled by hand on photos that ship with
+``deepfake_edu/faces/eye_labels.json`` holds eye centres labelled by hand on photos that ship with
 installed packages (scikit-image's astronaut, matplotlib's grace_hopper, and with Debian's
 opencv-doc: messi5.jpg, face_swapped.jpg and four Megamind.avi frames). Each photo is also
 rotated by a known angle (``ROTATIONS``) and its labels moved by the same matrix, exactly.
@@ -21,7 +21,7 @@ import numpy as np
 
 from deepfake_edu.errors import LabError
 
-LABELS = Path(__file__).resolve().parents[2] / "tests" / "faces" / "eye_labels.json"
+LABELS = Path(__file__).with_name("eye_labels.json")
 ROTATIONS = (0.0, -15.0, -8.0, 8.0, 15.0)  # degrees, anticlockwise as OpenCV counts them
 
 
@@ -79,7 +79,7 @@ def rotate_photo(image: np.ndarray, eyes: np.ndarray, degrees: float) -> tuple[n
 def labelled_photos(labels: Path = LABELS, rotations=ROTATIONS) -> tuple[list[LabelledPhoto], list[str]]:
     """Every labelled photo that is installed, in each rotation; and the names of those missing."""
     if not labels.exists():
-        raise LabError(f"the eye labels {labels} are missing: run this from a source checkout of deepfake-edu")
+        raise LabError(f"the eye labels {labels} are missing: reinstall deepfake-edu (the file ships inside the package)")
     photos, missing = [], []
     for entry in json.loads(labels.read_text())["faces"]:
         image = _load_source(entry["source"], entry.get("frame"))
