@@ -77,11 +77,11 @@ class Identity:
     blush: float  # reddish cheeks, 0 .. 1
     # eyes
     eye_spacing: float  # half the distance between the eye centres, 0.38 .. 0.45
-    eye_width: float  # half width of the eye opening, 0.14 .. 0.18
-    eye_height: float  # height of the open eye above its centre line, 0.050 .. 0.075
+    eye_width: float  # half width of the eye opening, 0.16 .. 0.20
+    eye_height: float  # height of the open eye above its centre line, 0.060 .. 0.085
     eye_tilt: float  # degrees, outer corners up (+) or down (-), -6 .. 8
     iris_rgb: Colour  # iris colour
-    iris_size: float  # iris radius, 0.055 .. 0.068
+    iris_size: float  # iris radius, 0.068 .. 0.080
     sclera_rgb: Colour  # white of the eye
     lashes: float  # eyelash heaviness, 0 .. 1
     # brows
@@ -216,8 +216,8 @@ def make_identity(index: int, seed: int = 0) -> Identity:
         texture_seed=int(np.random.SeedSequence([int(seed), int(index)]).generate_state(1)[0]),
         head_width=take(0.92, 1.08), head_height=take(1.08, 1.22), jaw_width=take(0.62, 0.86), chin_length=take(0.80, 0.95),
         skin_rgb=_colour(skin), blush=take(0.0, 1.0),
-        eye_spacing=take(0.38, 0.45), eye_width=take(0.14, 0.18), eye_height=take(0.050, 0.075), eye_tilt=take(-6, 8),
-        iris_rgb=_colour(iris), iris_size=take(0.055, 0.068), sclera_rgb=_colour((0.93, 0.91, 0.88) * (1 + jitter.normal(0, 0.015, 3))),
+        eye_spacing=take(0.38, 0.45), eye_width=take(0.16, 0.20), eye_height=take(0.060, 0.085), eye_tilt=take(-6, 8),
+        iris_rgb=_colour(iris), iris_size=take(0.068, 0.08), sclera_rgb=_colour((0.93, 0.91, 0.88) * (1 + jitter.normal(0, 0.015, 3))),
         lashes=take(0, 1),
         brow_rgb=_colour(brow), brow_height=take(-0.04, 0.05), brow_length=take(0.17, 0.23), brow_arch=take(0.0, 0.05), brow_thickness=take(0.018, 0.04),
         nose_width=take(0.09, 0.14), nose_length=take(0.26, 0.36), nose_depth=take(0.14, 0.26),

@@ -101,8 +101,17 @@ def landmarks_from_dict(points: dict[str, list[float]]) -> np.ndarray:
 # small numeric helpers
 
 
+def _clip(x: np.ndarray, low: float, high: float) -> np.ndarray:
+    """np.clip without its Python-level overhead (a render makes hundreds of these calls)."""
+    return np.minimum(np.maximum(x, _F32(low)), _F32(high))
+
+
 def _smoothstep(edge0: float, edge1: float, x: np.ndarray) -> np.ndarray:
-    t = np.clip((x - _F32(edge0)) * _F32(1.0 / (edge1 - edge0)), 0, 1)
+    """0 below edge0, 1 above edge1 (or the reverse when edge1 < edge0), smooth in between."""
+    t = x - _F32(edge0)
+    t *= _F32(1.0 / (edge1 - edge0))
+    np.maximum(t, _F32(0), out=t)
+    np.minimum(t, _F32(1), out=t)
     return t * t * (_F32(3) - _F32(2) * t)
 
 
@@ -128,10 +137,13 @@ def head_rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
 
 
 def _lerp3(out: np.ndarray, colour, alpha: np.ndarray) -> None:
-    """out (h, w, 3) <- out * (1 - alpha) + colour * alpha, in place; colour (3,) or (h, w, 3)."""
-    a = alpha[..., None]
-    out *= _F32(1) - a
-    out += np.asarray(colour, dtype=_F32) * a
+    """out (3, h, w) <- out + (colour - out) * alpha, in place; colour (3,) or (3, h, w).
+
+    Colour images are channel-first planes inside the renderer: numpy is several times faster
+    on contiguous (h, w) planes than on (h, w, 3) with a broadcast last axis."""
+    for k in range(3):
+        plane = out[k]
+        plane += (colour[k] - plane) * alpha
 
 
 @dataclass
@@ -144,43 +156,53 @@ class _Hit:
     normal: tuple | None = None  # 3 x (h, w) unit normal at the near hit, camera coordinates
 
 
-def _cast(xs: np.ndarray, ys: np.ndarray, rot: np.ndarray, center, axes, px_per_unit: float, normals: bool = True, back_normal: bool = False) -> _Hit:
+def _cast(xs: np.ndarray, ys: np.ndarray, rot: np.ndarray, center, axes, px_per_unit: float, normals: bool = True) -> _Hit:
     """Cast orthographic rays (x, y, z) -> z toward the viewer at an ellipsoid.
 
-    xs: (1, w) camera x of the columns; ys: (h, 1) camera y of the rows (head units).
-    rot: camera-from-local rotation (3, 3); center: camera coordinates (3,); axes: semi-axes (3,).
+    xs: (1, w) camera x of the columns; ys: (h, 1) camera y of the rows (head units); or both
+    arrays of one shape for scattered points. rot: camera-from-local rotation (3, 3); center:
+    camera coordinates (3,); axes: semi-axes (3,).
     """
     axes = np.asarray(axes, dtype=np.float64)
     m = rot.T / axes[:, None]  # normalised local coordinates u = m @ (p - center)
-    cx, cy, cz = (float(v) for v in center)
-    d = m[:, 2]
+    mx, my, d = m[:, 0], m[:, 1], m[:, 2]
+    u0 = -m @ np.asarray(center, dtype=np.float64)  # u = mx x + my y + d z + u0
     dd = float(d @ d)
-    # u_j = m[j,0] (x - cx) + m[j,1] (y - cy) + m[j,2] (z - cz), evaluated at z = 0
-    o = [_F32(m[j, 0]) * (xs - _F32(cx)) + (_F32(m[j, 1]) * (ys - _F32(cy)) - _F32(m[j, 2] * cz)) for j in range(3)]
-    b = _F32(d[0]) * o[0] + _F32(d[1]) * o[1] + _F32(d[2]) * o[2]
-    c = o[0] * o[0] + o[1] * o[1] + o[2] * o[2] - _F32(1)
-    disc = b * b - _F32(dd) * c
+    # The ray hits |u|^2 = 1 where dd z^2 + 2 b z + c = 0; b and c are polynomials in (x, y),
+    # evaluated by broadcasting a row (1, w) against a column (h, 1): few full-size operations.
+    b = _F32(d @ mx) * xs + (_F32(d @ my) * ys + _F32(d @ u0))
+    c = (_F32(mx @ mx) * xs + _F32(2 * mx @ u0)) * xs + ((_F32(my @ my) * ys + _F32(2 * my @ u0)) * ys + _F32(u0 @ u0 - 1))
+    if abs(mx @ my) > 1e-12:
+        c += (_F32(2 * mx @ my) * ys) * xs
+    disc = b * b
+    disc -= _F32(dd) * c
     # disc/dd = 1 - (distance from the silhouette's centre)^2 in normalised units: about twice the
     # distance to the edge there, converted to pixels with the smaller projected semi-axis.
     r_px = float(min(axes[0], axes[1])) * px_per_unit
-    cover = np.clip(disc * _F32(0.5 * r_px / dd) + _F32(0.5), 0, 1)
+    cover = _clip(disc * _F32(0.5 * r_px / dd) + _F32(0.5), 0, 1)
+    miss = (disc < 0) * _F32(1e9)  # misses get z = -1e9 and lose every depth test
     root = np.sqrt(np.maximum(disc, 0))
-    hit = disc >= 0
-    front = np.where(hit, (root - b) * _F32(1 / dd), _F32(-1e9))
-    back = np.where(hit, (-root - b) * _F32(1 / dd), _F32(-1e9))
+    front = root - b
+    front *= _F32(1 / dd)
+    front -= miss
+    back = root + b
+    back *= _F32(-1 / dd)
+    back -= miss
     result = _Hit(front, back, cover)
-    if normals:
-        # gradient of |u|^2 in camera coordinates: rot @ (u / axes), u = o + z d
-        z = back if back_normal else front
+    if normals:  # gradient of |u|^2 in camera coordinates: (rot / axes) @ u, affine in (x, y, z)
         g = rot / axes[None, :]
         n = []
         for i in range(3):
             gi = g[i]
-            n.append(_F32(gi[0]) * o[0] + _F32(gi[1]) * o[1] + _F32(gi[2]) * o[2] + _F32(gi @ d) * z)
-        if back_normal:
-            n = [-v for v in n]
-        inv = _F32(1) / np.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2] + _F32(1e-12))
-        result.normal = (n[0] * inv, n[1] * inv, n[2] * inv)
+            component = _F32(gi @ mx) * xs + (_F32(gi @ my) * ys + _F32(gi @ u0))
+            component += _F32(gi @ d) * front
+            n.append(component)
+        inv = n[0] * n[0]
+        inv += n[1] * n[1]
+        inv += n[2] * n[2]
+        inv += _F32(1e-12)
+        inv = _F32(1) / np.sqrt(inv)
+        result.normal = tuple(v * inv for v in n)
     return result
 
 
@@ -276,9 +298,9 @@ class _Head:
 def _head(identity: "Identity") -> _Head:
     i = identity
     cranium_axes = (i.head_width, i.head_height, 1.08)
-    cranium_center = (0.0, 0.30, -0.12)
-    jaw_axes = (i.jaw_width, i.chin_length, 0.86)
-    jaw_center = (0.0, -0.40, -0.02)
+    cranium_center = (0.0, 0.18, -0.12)
+    jaw_axes = (i.jaw_width, i.chin_length, 0.88)
+    jaw_center = (0.0, -0.42, -0.06)
     # The nose: an ellipsoid leaning forward at the bottom, its tip nose_depth in front of the face.
     tilt = 24.0
     nose_rot = _rot_x(-tilt)  # local y (the long axis) leans back at the top
@@ -287,14 +309,14 @@ def _head(identity: "Identity") -> _Head:
     # centre so that the frontmost point of the nose sits at (0, _NOSE_Y, face_z + nose_depth)
     tip_offset = _frontmost_offset(nose_rot, nose_axes)
     nose_center = (0.0, _NOSE_Y - tip_offset[1], face_z + i.nose_depth - tip_offset[2])
-    wing_axes = (0.075 + 0.3 * i.nose_width, 0.07, 0.08)
-    wing_center = (0.55 * i.nose_width + 0.04, _NOSE_Y - 0.05, face_z + 0.03)
+    wing_axes = (0.05 + 0.25 * i.nose_width, 0.055, 0.06)
+    wing_center = (0.6 * i.nose_width + 0.03, _NOSE_Y - 0.04, face_z + 0.02)
     ear_axes = (0.10, 0.27, 0.16)
     ear_center = (0.92 * i.head_width, -0.05, -0.22)
     eye_z = _surface_z_parts(i.eye_spacing, _EYE_Y, [(cranium_center, cranium_axes, np.eye(3)), (jaw_center, jaw_axes, np.eye(3))])
     vol = i.hair_volume
     shell_axes = (i.head_width + vol, i.head_height + 1.3 * vol, 1.08 + vol)
-    shell_center = (0.0, 0.30 + 0.4 * vol, -0.12 - 0.3 * vol)
+    shell_center = (0.0, 0.18 + 0.4 * vol, -0.12 - 0.3 * vol)
     if i.hair_style == "long":
         mass_center, mass_axes = (0.0, -0.55, -0.45), (i.head_width + vol + 0.06, 1.65, 0.72)
     elif i.hair_style == "bob":
@@ -305,7 +327,7 @@ def _head(identity: "Identity") -> _Head:
         cranium_center=cranium_center, cranium_axes=cranium_axes, jaw_center=jaw_center, jaw_axes=jaw_axes,
         nose_center=nose_center, nose_axes=nose_axes, nose_rot=tuple(map(tuple, nose_rot)),
         wing_center=wing_center, wing_axes=wing_axes, ear_center=ear_center, ear_axes=ear_axes,
-        neck_center=(0.0, -1.45, -0.28), neck_axes=(0.52 * i.jaw_width + 0.12, 1.3, 0.5),
+        neck_center=(0.0, -1.45, -0.28), neck_axes=(0.45 * i.jaw_width + 0.25, 1.3, 0.55),
         shell_center=shell_center, shell_axes=shell_axes, mass_center=mass_center, mass_axes=mass_axes,
         eye_x=i.eye_spacing, eye_z=eye_z,
         units_to_crop=(EYE_RIGHT[0] - EYE_LEFT[0]) / (2 * i.eye_spacing),
@@ -345,7 +367,7 @@ def _face_parts(head: _Head) -> list:
 
 def _mouth_shape(identity: "Identity", factors: "Factors") -> dict:
     half_width = identity.mouth_width * (1 + 0.16 * factors.smile)
-    gap = 0.15 * float(np.clip(factors.mouth_open, 0, 1))
+    gap = 0.15 * float(_clip(factors.mouth_open, 0, 1))
     return {
         "y": identity.mouth_y,
         "half_width": half_width,
@@ -357,7 +379,7 @@ def _mouth_shape(identity: "Identity", factors: "Factors") -> dict:
 
 
 def _brow_y(identity: "Identity", factors: "Factors") -> float:
-    return _BROW_Y + identity.brow_height + 0.055 * float(np.clip(factors.brow_raise, -1, 1))
+    return _BROW_Y + identity.brow_height + 0.055 * float(_clip(factors.brow_raise, -1, 1))
 
 
 def _landmarks_head(identity: "Identity", factors: "Factors", head: _Head) -> np.ndarray:
@@ -461,46 +483,69 @@ class _Frame:
 
 
 def _background(factors: "Factors", size: int) -> np.ndarray:
-    """(size, size, 3) float32: a soft two-colour gradient with blurry shapes, from background_seed."""
+    """(3, size, size) float32: a soft two-colour gradient with blurry shapes, from background_seed."""
     rng = np.random.default_rng([int(factors.background_seed), 0xBAC6])
     hue = rng.uniform(0, 180)
     sat = rng.uniform(20, 150)
     val = rng.uniform(60, 235)
-    base = np.array([[[hue, sat, val], [(hue + rng.uniform(-40, 40)) % 180, sat * rng.uniform(0.5, 1.2), val * rng.uniform(0.5, 1.1)]]], dtype=np.uint8)
-    colours = cv2.cvtColor(np.clip(base, 0, 255).astype(np.uint8), cv2.COLOR_HSV2RGB)[0].astype(_F32) / 255
+    second = ((hue + rng.uniform(-40, 40)) % 180, sat * rng.uniform(0.5, 1.2), val * rng.uniform(0.5, 1.1))
+    hsv = _clip(np.array([[[hue, sat, val], second]]), 0, 255).astype(np.uint8)
+    colours = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0].astype(_F32) / _F32(255)
     angle = rng.uniform(0, 2 * math.pi)
     t = np.linspace(-0.5, 0.5, size, dtype=_F32)
-    ramp = np.clip(0.5 + _F32(math.cos(angle)) * t[None, :] + _F32(math.sin(angle)) * t[:, None], 0, 1)
-    image = colours[0] + (colours[1] - colours[0]) * ramp[..., None]
+    ramp = _clip(_F32(0.5) + _F32(math.cos(angle)) * t[None, :] + _F32(math.sin(angle)) * t[:, None], 0, 1)
     blobs = rng.uniform(-1, 1, (6, 6, 3)).astype(_F32) * _F32(rng.uniform(0.03, 0.12))
-    image += cv2.resize(blobs, (size, size), interpolation=cv2.INTER_CUBIC)
+    blobs = cv2.resize(blobs, (size, size), interpolation=cv2.INTER_CUBIC)
+    image = np.empty((3, size, size), dtype=_F32)
+    for k in range(3):
+        image[k] = colours[0, k] + (colours[1, k] - colours[0, k]) * ramp + blobs[:, :, k]
     return image
 
 
 def _hair_mask(identity: "Identity", u0, u1, u2, strands: np.ndarray) -> np.ndarray:
     """Where the hair shell carries hair, 0..1, at normalised shell coordinates (unit sphere)."""
     style = identity.hair_style
-    horiz = np.sqrt(u0 * u0 + u2 * u2) + _F32(1e-6)
-    c = u2 / horiz  # cos of the angle round the head: 1 in front, -1 at the back
-    front = np.clip(c, 0, 1) ** 2
-    back = np.clip(-c, 0, 1)
-    side = _F32(1) - front - back
-    level_front = identity.hairline
-    level_side, level_back = {
-        "bald": (0.05, -0.35), "buzz": (-0.05, -0.45), "short": (-0.05, -0.5), "fringe": (-0.15, -0.55),
-        "bob": (-0.75, -0.9), "long": (-1.2, -1.2),
-    }[style]
+    c = u2 / (np.sqrt(u0 * u0 + u2 * u2) + _F32(1e-6))  # cos of the angle round the head: 1 front, -1 back
+    front = np.maximum(c, 0)
+    front *= front
+    back = np.maximum(-c, 0)
+    level_side, level_back = _HAIR_LEVELS[style]
     if style == "fringe":  # bangs: the front hairline comes down in the middle
-        level_front = level_front - 0.45 * np.exp(-((u0 / _F32(0.55)) ** 2))
+        level_front = identity.hairline - _F32(0.45) * cv2.exp(-(u0 * u0) * _F32(1 / 0.3))
     elif style in ("bald", "buzz", "short"):  # receding temples
-        level_front = level_front + identity.temple_recess * u0 * u0
-    threshold = front * level_front + side * _F32(level_side) + back * _F32(level_back) + _F32(0.035) * strands
+        level_front = identity.hairline + _F32(identity.temple_recess) * u0 * u0
+    else:
+        level_front = _F32(identity.hairline)
+    # front * level_front + side * level_side + back * level_back, with side = 1 - front - back
+    threshold = front * (level_front - _F32(level_side)) + back * _F32(level_back - level_side) + _F32(level_side) + _F32(0.035) * strands
     mask = _smoothstep(-0.02, 0.03, u1 - threshold)
     if style == "bald":  # hair only in a band round the back and sides
-        mask = mask * _smoothstep(0.02, -0.06, u1 - _F32(0.25) - _F32(0.3) * back)
+        mask *= _smoothstep(0.02, -0.06, u1 - _F32(0.25) - _F32(0.3) * back)
     if identity.hair_part != 0 and style in ("short", "bob", "long"):  # a parting line on top, in front
-        mask = mask * (_F32(1) - _F32(0.8) * np.exp(-(((u0 - _F32(identity.hair_part)) / _F32(0.025)) ** 2)) * _smoothstep(0.3, 0.6, u1) * np.clip(u2 * 3, 0, 1))
+        d = (u0 - _F32(identity.hair_part)) * _F32(1 / 0.025)
+        mask *= _F32(1) - _F32(0.8) * cv2.exp(-(d * d)) * _smoothstep(0.3, 0.6, u1) * _clip(u2 * _F32(3), 0, 1)
     return mask
+
+
+_HAIR_LEVELS = {  # style -> (height of the hairline at the sides, at the back), unit head
+    "bald": (0.05, -0.35), "buzz": (-0.05, -0.45), "short": (-0.05, -0.5), "fringe": (-0.15, -0.55),
+    "bob": (-0.75, -0.9), "long": (-1.2, -1.2),
+}
+
+
+def _pow16(x: np.ndarray) -> np.ndarray:
+    x = x * x
+    x *= x
+    x *= x
+    x *= x
+    return x
+
+
+def _gauss(dx: np.ndarray, dy: np.ndarray, sx: float, sy: float) -> np.ndarray:
+    """exp(-((dx/sx)^2 + (dy/sy)^2))"""
+    a = dx * _F32(1 / sx)
+    b = dy * _F32(1 / sy)
+    return cv2.exp(-(a * a + b * b))
 
 
 def render_face(identity: "Identity", factors: "Factors", size: int = 128, with_mask: bool = False) -> FaceRender:
@@ -515,19 +560,17 @@ def render_face(identity: "Identity", factors: "Factors", size: int = 128, with_
     head = _head(identity)
     frame = _Frame(head, factors, size)
     tex = _textures(identity.texture_seed)
-    eye3 = np.eye(3)
 
-    # ---- geometry: the face (cranium + jaw + nose + ears), hair shell, neck, hair mass
-    face = _blend_union(frame.cast(head.cranium_center, head.cranium_axes), frame.cast(head.jaw_center, head.jaw_axes), 0.05)
+    # ---- geometry: the face (cranium + jaw + nose + ears)
+    face = _blend_union(frame.cast(head.cranium_center, head.cranium_axes), frame.cast(head.jaw_center, head.jaw_axes), 0.12)
     nose_points = np.array([head.nose_center]) + np.array([[sx, sy, 0] for sx in (-0.35, 0.35) for sy in (-0.55, 0.5)])
     block = frame.box(nose_points, 2)
     if block is not None:
         nose = frame.cast(head.nose_center, head.nose_axes, np.array(head.nose_rot), block)
         for sign in (-1, 1):
-            nose = _blend_union(nose, frame.cast((sign * head.wing_center[0],) + head.wing_center[1:], head.wing_axes, None, block), 0.02)
-        _paste(face, nose, *block, 0.025)
-    has_ears = identity.hair_style not in ("bob", "long")
-    if has_ears:
+            nose = _blend_union(nose, frame.cast((sign * head.wing_center[0],) + head.wing_center[1:], head.wing_axes, None, block), 0.03)
+        _paste(face, nose, *block, 0.05)
+    if identity.hair_style not in ("bob", "long"):
         for sign in (-1, 1):
             center = (sign * head.ear_center[0],) + head.ear_center[1:]
             corners = np.array(center) + np.array([[sx * 0.15, sy * 0.3, 0] for sx in (-1, 1) for sy in (-1, 1)])
@@ -535,89 +578,87 @@ def render_face(identity: "Identity", factors: "Factors", size: int = 128, with_
             if block is not None:
                 _paste(face, frame.cast(center, head.ear_axes, None, block), *block, 0.04)
 
-    hx, hy, hz = frame.head_points(face.front)  # head-space point of each face pixel
-    # shading
+    hx, hy, hz = frame.head_points(face.front)  # head-space point seen at each pixel
+    frontness = hz - _F32(head.cranium_center[2])
+    front = _smoothstep(0.0, 0.25, frontness)  # features are painted on the front of the head only
+
+    # ---- shading: soft Lambert (light wraps a little round skin) + ambient + specular
     light = _light_direction(factors)
     half = light + np.array([0.0, 0.0, 1.0])
     half /= np.linalg.norm(half)
     n0, n1, n2 = face.normal
-    lambert = n0 * _F32(light[0]) + n1 * _F32(light[1]) + n2 * _F32(light[2])
     strength = _F32(factors.light_strength)
-    shade = _F32(_AMBIENT) + _F32(0.12) * n1 + strength * np.clip((lambert + _F32(0.25)) * _F32(0.8), 0, 1)
-    spec_dot = np.clip(n0 * _F32(half[0]) + n1 * _F32(half[1]) + n2 * _F32(half[2]), 0, 1)
-    spec = spec_dot ** 16 * strength
+    lambert = n0 * _F32(light[0]) + n1 * _F32(light[1]) + n2 * _F32(light[2])
+    shade = _clip((lambert + _F32(0.25)) * _F32(0.8), 0, 1)
+    shade *= strength
+    shade += _F32(_AMBIENT) + _F32(0.12) * n1
+    spec = _pow16(_clip(n0 * _F32(half[0]) + n1 * _F32(half[1]) + n2 * _F32(half[2]), 0, 1))
+    spec *= strength
 
-    # ---- albedo of the skin with pores and blotches (texture fixed to the face surface)
-    texel = _F32(size / 128 * 0.0)  # pores are fixed to the face, not to the pixel grid
-    del texel
-    pores = _lookup(tex["pores"], hx * _F32(110), hy * _F32(110))
-    blotch = _lookup(tex["blotch"], hx * _F32(30) + _F32(17), hy * _F32(30) + _F32(5))
+    # ---- albedo: skin with pores and blotches fixed to the face surface, then the features
+    texture = _lookup(tex["pores"], hx * _F32(110), hy * _F32(110)) * _F32(0.05)
+    texture += _lookup(tex["blotch"], hx * _F32(30) + _F32(17), hy * _F32(30) + _F32(5)) * _F32(0.035)
+    texture += _F32(1)
     skin = np.asarray(identity.skin_rgb, dtype=_F32)
-    albedo = np.empty((size, size, 3), dtype=_F32)
-    texture = _F32(1) + _F32(0.05) * pores + _F32(0.035) * blotch
-    albedo[:] = skin
-    albedo *= texture[..., None]
+    albedo = np.empty((3, size, size), dtype=_F32)
+    for k in range(3):
+        np.multiply(texture, skin[k], out=albedo[k])
     gloss = np.full((size, size), _F32(0.10))  # specular weight per pixel
-    # cheeks flush a little, eye sockets and the sides of the nose lie in soft shadow
-    blush = np.exp(-(((np.abs(hx) - _F32(0.48)) / _F32(0.2)) ** 2 + ((hy + _F32(0.38)) / _F32(0.18)) ** 2))
-    albedo += (np.array([0.10, -0.03, -0.02], dtype=_F32) * _F32(identity.blush))[None, None, :] * blush[..., None]
-    socket = np.exp(-(((np.abs(hx) - _F32(head.eye_x)) / _F32(0.22)) ** 2 + ((hy - _F32(0.03)) / _F32(0.14)) ** 2))
-    albedo *= (_F32(1) - _F32(0.16) * socket)[..., None]
-
-    frontness = hz - _F32(head.cranium_center[2])
-    front = _smoothstep(0.0, 0.25, frontness)
+    _paint_skin_tones(identity, frame, head, albedo, hx, hy)
     if identity.beard != "none":
-        _paint_beard(identity, factors, albedo, gloss, hx, hy, front, tex)
-    _paint_eyes(identity, factors, frame, head, albedo, gloss, hx, hy, hz, front, tex)
+        _paint_beard(identity, factors, frame, head, albedo, gloss, hx, hy, front, tex)
+    _paint_eyes(identity, factors, frame, head, albedo, gloss, hx, hy, front, tex)
     _paint_brows(identity, factors, frame, head, albedo, hx, hy, front, tex)
     _paint_mouth(identity, factors, frame, head, albedo, gloss, hx, hy, front, tex)
     _paint_nostrils(head, frame, albedo, hx, hy, front)
     if identity.glasses:
-        _paint_glasses(identity, frame, head, albedo, gloss, hx, hy, hz, tex)
-
-    face_rgb = albedo * shade[..., None] + (spec * gloss)[..., None]
+        _paint_glasses(identity, frame, head, albedo, gloss, hx, hy, hz)
+    spec *= gloss
+    albedo *= shade[None]
+    albedo += spec[None]
+    face_rgb = albedo
 
     # ---- hair shell: hair seen from outside (in front of the face) and from inside (behind it)
-    shell = frame.cast(head.shell_center, head.shell_axes, normals=True)
+    shell = frame.cast(head.shell_center, head.shell_axes)
     inv_axes = [_F32(1 / a) for a in head.shell_axes]
-    sx, sy, sz = frame.head_points(shell.front)
-    su = [(sx - _F32(head.shell_center[0])) * inv_axes[0], (sy - _F32(head.shell_center[1])) * inv_axes[1], (sz - _F32(head.shell_center[2])) * inv_axes[2]]
-    around = np.arctan2(su[0], su[2])
-    strands = _lookup(tex["strands"], around * _F32(48), su[1] * _F32(40))
-    hair_front = shell.cover * _hair_mask(identity, su[0], su[1], su[2], strands) * _smoothstep(-0.03, 0.0, shell.front - face.front)
+    center = [_F32(v) for v in head.shell_center]
+    su = [(v - c) * a for v, c, a in zip(frame.head_points(shell.front), center, inv_axes)]
+    strands = _lookup(tex["strands"], np.arctan2(su[0], su[2]) * _F32(48), su[1] * _F32(40))  # strands run down from the crown
+    hair_front = _hair_mask(identity, su[0], su[1], su[2], strands)
+    hair_front *= shell.cover
+    hair_front *= _smoothstep(-0.03, 0.0, shell.front - face.front)
     hair_colour = np.asarray(identity.hair_rgb, dtype=_F32)
-    hair_rgb = _shade_hair(hair_colour, shell.normal, light, half, strength, strands, su[1])
+    hair_rgb = _shade_hair(hair_colour, shell.normal, light, half, strength, strands)
 
-    bx, by, bz = frame.head_points(shell.back)
-    bu = [(bx - _F32(head.shell_center[0])) * inv_axes[0], (by - _F32(head.shell_center[1])) * inv_axes[1], (bz - _F32(head.shell_center[2])) * inv_axes[2]]
-    back_strands = _lookup(tex["strands"], np.arctan2(bu[0], bu[2]) * _F32(48), bu[1] * _F32(40))
-    hair_back = shell.cover * _hair_mask(identity, bu[0], bu[1], bu[2], back_strands)
-    hair_back_rgb = hair_colour * (_F32(0.35) + _F32(0.08) * back_strands)[..., None]
-
-    neck = frame.cast(head.neck_center, head.neck_axes)
-    neck_shade = _F32(_AMBIENT) * _F32(0.8) + strength * np.clip(neck.normal[0] * _F32(light[0]) + neck.normal[1] * _F32(light[1]) + neck.normal[2] * _F32(light[2]), 0, 1) * _F32(0.7)
-    neck_alpha = neck.cover * _smoothstep(1.2, 0.9, frame.head_points(neck.front)[1] - _F32(head.neck_center[1]))
+    bu = [(v - c) * a for v, c, a in zip(frame.head_points(shell.back), center, inv_axes)]
+    hair_back = _hair_mask(identity, bu[0], bu[1], bu[2], strands)
+    hair_back *= shell.cover
+    hair_back_shade = _F32(0.38) + _F32(0.08) * strands
 
     image = _background(factors, size)
     if head.mass_center is not None:
         mass = frame.cast(head.mass_center, head.mass_axes)
-        mass_strands = _lookup(tex["strands"], frame.xs * _F32(40) + frame.ys * _F32(0), frame.ys * _F32(10) + frame.xs * _F32(0))
-        mass_rgb = _shade_hair(hair_colour, mass.normal, light, half, strength, mass_strands, _F32(0)) * _F32(0.8)
+        mass_strands = _lookup(tex["strands"], np.broadcast_to(frame.xs * _F32(40), (size, size)), np.broadcast_to(frame.ys * _F32(10), (size, size)))
+        mass_rgb = _shade_hair(hair_colour * _F32(0.8), mass.normal, light, half, strength, mass_strands)
         _lerp3(image, mass_rgb, mass.cover)
-    _lerp3(image, hair_back_rgb, hair_back)
-    _lerp3(image, (skin * _F32(0.92))[None, None, :] * neck_shade[..., None], neck_alpha)
+    _lerp3(image, [hair_back_shade * c for c in hair_colour], hair_back)
+    neck_alpha = _composite_neck(identity, head, frame, image, light, strength)
     _lerp3(image, face_rgb, face.cover)
     _lerp3(image, hair_rgb, hair_front)
 
     # ---- camera: noise, 8-bit, JPEG
+    rgb = cv2.merge([image[0], image[1], image[2]])
     if factors.noise > 0:
         rng = np.random.default_rng([int(factors.noise_seed), 0xC0FFEE])
         r0, c0 = (int(v) for v in rng.integers(0, 512 - size + 1, 2))
-        image += _noise_bank()[r0:r0 + size, c0:c0 + size] * _F32(factors.noise)
-    out = (np.clip(image, 0, 1) * _F32(255) + _F32(0.5)).astype(np.uint8)
-    if factors.jpeg_quality and int(factors.jpeg_quality) < 100 + 1:
-        ok, encoded = cv2.imencode(".jpg", out[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(factors.jpeg_quality)])
-        out = cv2.imdecode(encoded, cv2.IMREAD_COLOR)[:, :, ::-1].copy()
+        rgb += _noise_bank()[r0:r0 + size, c0:c0 + size] * _F32(factors.noise)
+    out = np.empty((size, size, 3), dtype=np.uint8)
+    np.multiply(_clip(rgb, 0, 1), _F32(255), out=rgb)
+    np.add(rgb, _F32(0.5), out=rgb)
+    out[:] = rgb  # truncation after +0.5 rounds
+    if 1 <= int(factors.jpeg_quality) <= 100:
+        ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(factors.jpeg_quality)])
+        out = cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
     landmarks = frame.project(_landmarks_head(identity, factors, head)).astype(_F32)
     result = FaceRender(image=out, landmarks=landmarks)
@@ -631,96 +672,143 @@ def render_face(identity: "Identity", factors: "Factors", size: int = 128, with_
 
 
 def _light_direction(factors: "Factors") -> np.ndarray:
+    """Unit vector toward the key light, camera coordinates."""
     az, el = math.radians(factors.light_azimuth), math.radians(factors.light_elevation)
     return np.array([math.sin(az) * math.cos(el), math.sin(el), math.cos(az) * math.cos(el)])
 
 
-def _shade_hair(colour, normal, light, half, strength, strands, v) -> np.ndarray:
+def _shade_hair(colour, normal, light, half, strength, strands) -> list[np.ndarray]:
+    """Three planes: hair colour shaded by its normal, fibres from the strand texture, a sheen."""
     n0, n1, n2 = normal
-    lambert = np.clip(n0 * _F32(light[0]) + n1 * _F32(light[1]) + n2 * _F32(light[2]), 0, 1)
-    shade = _F32(_AMBIENT * 0.8) + strength * lambert * _F32(0.75)
-    fibre = _F32(0.62) + _F32(0.22) * strands
-    spec = np.clip(n0 * _F32(half[0]) + n1 * _F32(half[1]) + n2 * _F32(half[2]), 0, 1) ** 10 * strength * _F32(0.22) * np.clip(_F32(0.6) + _F32(0.5) * strands, 0, 1.5)
-    return colour * (shade * fibre)[..., None] + spec[..., None]
+    lambert = _clip(n0 * _F32(light[0]) + n1 * _F32(light[1]) + n2 * _F32(light[2]), 0, 1)
+    shade = lambert * (strength * _F32(0.75)) + _F32(_AMBIENT * 0.8)
+    shade *= _F32(0.62) + _F32(0.22) * strands
+    sheen = n0 * _F32(half[0]) + n1 * _F32(half[1]) + n2 * _F32(half[2])
+    sheen = _clip(sheen, 0, 1)
+    sheen *= sheen
+    sheen *= sheen
+    sheen *= _clip(_F32(0.6) + _F32(0.5) * strands, 0, 1.5) * (strength * _F32(0.2))
+    return [shade * c + sheen for c in colour]
 
 
-def _paint_beard(identity, factors, albedo, gloss, hx, hy, front, tex) -> None:
+def _composite_neck(identity, head, frame, image, light, strength) -> np.ndarray:
+    """Paint the neck (a tall ellipsoid under the head) into image; return its coverage (H, W)."""
+    size = frame.size
+    c, a = np.array(head.neck_center), np.array(head.neck_axes)
+    corners = np.array([c + [sx * a[0], sy, sz * a[2]] for sx in (-1, 1) for sy in (0.95, -a[1]) for sz in (-1, 1)])
+    alpha = np.zeros((size, size), dtype=_F32)
+    block = frame.box(corners, 2)
+    if block is None:
+        return alpha
+    neck = frame.cast(head.neck_center, head.neck_axes, None, block)
+    n0, n1, n2 = neck.normal
+    shade = _clip(n0 * _F32(light[0]) + n1 * _F32(light[1]) + n2 * _F32(light[2]), 0, 1) * (strength * _F32(0.7)) + _F32(_AMBIENT * 0.8)
+    height = frame.head_points(neck.front, block)[1] - _F32(head.neck_center[1])
+    shade *= _F32(1) - _F32(0.35) * _smoothstep(0.2, 0.9, height)  # shadow under the jaw
+    alpha[block] = neck.cover * _smoothstep(1.25, 0.95, height)
+    skin = np.asarray(identity.skin_rgb, dtype=_F32) * _F32(0.92)
+    _lerp3(image[(slice(None),) + block], [shade * v for v in skin], alpha[block])
+    return alpha
+
+
+def _paint_skin_tones(identity, frame, head, albedo, hx, hy) -> None:
+    """Cheeks flush a little; eye sockets lie in soft shadow."""
+    for sign in (-1, 1):
+        block = frame.box(np.array([[sign * 0.48 + dx, -0.38 + dy, head.eye_z] for dx in (-0.4, 0.4) for dy in (-0.36, 0.36)]), 1)
+        if block is not None and identity.blush > 0:
+            blush = _gauss(hx[block] - _F32(sign * 0.48), hy[block] + _F32(0.38), 0.2, 0.18) * _F32(identity.blush)
+            for k, tint in enumerate((0.10, -0.03, -0.02)):
+                albedo[k][block] += _F32(tint) * blush
+        block = frame.box(np.array([[sign * head.eye_x + dx, 0.03 + dy, head.eye_z] for dx in (-0.44, 0.44) for dy in (-0.28, 0.28)]), 1)
+        if block is not None:
+            socket = _F32(1) - _F32(0.16) * _gauss(hx[block] - _F32(sign * head.eye_x), hy[block] - _F32(0.03), 0.22, 0.14)
+            albedo[(slice(None),) + block] *= socket[None]
+
+
+def _paint_beard(identity, factors, frame, head, albedo, gloss, hx, hy, front, tex) -> None:
     mouth = _mouth_shape(identity, factors)
-    my = _F32(mouth["y"])
-    strands = _lookup(tex["strands"], hx * _F32(140), hy * _F32(25))
-    below_cheeks = _smoothstep(-0.12, -0.30, hy)  # under the cheekbones
+    my = mouth["y"]
+    box = np.array([[dx, dy, dz] for dx in (-1.0, 1.0) for dy in (head.jaw_center[1] - head.jaw_axes[1] - 0.05, _NOSE_Y) for dz in (head.eye_z + 0.2, -0.4)])
+    block = frame.box(box, 2)
+    if block is None:
+        return
+    x, y = hx[block], hy[block]
     style = identity.beard
+    above_lip = y - _F32(my + mouth["upper"])
     if style == "moustache":
-        region = np.exp(-((hx / _F32(mouth["half_width"] * 1.1)) ** 4)) * _smoothstep(0.0, 0.02, hy - my - _F32(mouth["upper"])) * _smoothstep(0.13, 0.08, hy - my - _F32(mouth["upper"]))
+        t = x * _F32(1 / (mouth["half_width"] * 1.1))
+        t *= t
+        region = cv2.exp(-(t * t)) * _smoothstep(0.0, 0.02, above_lip) * _smoothstep(0.12, 0.08, above_lip)
     elif style == "goatee":
-        around = np.exp(-((hx / _F32(mouth["half_width"] * 1.2)) ** 4))
-        region = around * (_smoothstep(0.0, 0.02, hy - my - _F32(mouth["upper"])) * _smoothstep(0.12, 0.07, hy - my - _F32(mouth["upper"])) + _smoothstep(-0.08, -0.14, hy - my))
-    else:  # stubble, full: the whole lower face
-        region = below_cheeks * _smoothstep(0.15, 0.0, hy - my - _F32(0.3) + _F32(0.35) * np.abs(hx))
-    region = np.clip(region, 0, 1) * front
-    density = _F32(0.42) if style == "stubble" else _F32(0.92)
-    cover = region * np.clip(density + _F32(0.25) * strands, 0, 1)
-    colour = np.asarray(identity.hair_rgb, dtype=_F32) * (_F32(0.75) + _F32(0.2) * strands)[..., None]
-    _lerp3(albedo, colour, cover)
-    gloss *= _F32(1) - _F32(0.7) * cover
+        t = x * _F32(1 / (mouth["half_width"] * 1.2))
+        t *= t
+        region = cv2.exp(-(t * t)) * (_smoothstep(0.0, 0.02, above_lip) * _smoothstep(0.12, 0.07, above_lip) + _smoothstep(-0.08, -0.14, y - _F32(my)))
+    else:  # stubble, full: the lower face, up the jaw to the sideburns
+        region = _smoothstep(-0.15, -0.32, y) * _smoothstep(0.16, 0.02, y - _F32(my + 0.16) + _F32(0.25) * np.abs(x))
+    region = _clip(region, 0, 1) * front[block]
+    if style == "stubble":  # short dark dots
+        dots = _lookup(tex["pores"], x * _F32(260), y * _F32(260))
+        cover = region * _clip(_F32(0.25) + _F32(0.3) * dots, 0, 1)
+        shade = _F32(0.85)
+    else:  # curly hair
+        curls = _lookup(tex["strands"], x * _F32(120) + y * _F32(60), y * _F32(120) - x * _F32(40))
+        cover = region * _clip(_F32(0.8) + _F32(0.3) * curls, 0, 1)
+        shade = _F32(0.8) + _F32(0.18) * curls
+    _lerp3(albedo[(slice(None),) + block], [shade * _F32(v) for v in identity.hair_rgb], cover)
+    gloss[block] *= _F32(1) - _F32(0.7) * cover
 
 
-def _paint_eyes(identity, factors, frame, head, albedo, gloss, hx, hy, hz, front, tex) -> None:
+def _paint_eyes(identity, factors, frame, head, albedo, gloss, hx, hy, front, tex) -> None:
     half_w, open_h = identity.eye_width, identity.eye_height
-    tilt = math.radians(identity.eye_tilt)
-    blink = float(np.clip(factors.blink, 0, 1))
+    tilt = math.tan(math.radians(identity.eye_tilt))
+    blink = float(_clip(factors.blink, 0, 1))
+    radius = identity.iris_size
     for sign in (-1, 1):
         cx = sign * head.eye_x
-        corners = np.array([[cx + dx * (half_w + 0.08), _EYE_Y + dy * 0.16, head.eye_z] for dx in (-1, 1) for dy in (-1, 1)])
+        corners = np.array([[cx + dx * (half_w + 0.08), _EYE_Y + dy * 0.18, head.eye_z] for dx in (-1, 1) for dy in (-1, 1)])
         block = frame.box(corners, 2)
         if block is None:
             continue
-        r, c = block
-        x = (hx[r, c] - _F32(cx)) * _F32(sign)  # toward the temple is +x for both eyes
-        y = hy[r, c] - _F32(_EYE_Y)
-        y = y - _F32(math.tan(tilt)) * x  # canthal tilt: outer corner higher
-        ex = x / _F32(half_w)
-        shape = np.clip(_F32(1) - ex * ex, 0, 1)
-        # lids: a parabola above (asymmetric: fuller toward the inner corner), a flatter one below
-        top_open = _F32(open_h) * shape * (_F32(1) - _F32(0.15) * ex)
-        bottom = -_F32(0.55 * open_h) * shape
+        fr = front[block]
+        x = (hx[block] - _F32(cx)) * _F32(sign)  # toward the temple is +x for both eyes
+        y = hy[block] - _F32(_EYE_Y) - _F32(tilt) * x  # canthal tilt: outer corner higher
+        ex = x * _F32(1 / half_w)
+        shape = _clip(_F32(1) - ex * ex, 0, 1)
+        # lids: a parabola above (fuller toward the inner corner), a flatter one below
+        top_open = shape * (_F32(open_h) - _F32(0.15 * open_h) * ex)
+        bottom = shape * _F32(-0.55 * open_h)
         top = bottom + (top_open - bottom) * _F32(1 - blink)
-        inside = _smoothstep(-0.006, 0.004, top - y) * _smoothstep(-0.006, 0.004, y - bottom) * (np.abs(ex) < 1)
-        inside = inside * front[r, c]
-        # eyeball: sclera shaded toward the corners, iris with radial fibres, pupil, catchlight
-        gaze_x = float(np.clip(factors.gaze_x, -1, 1)) * 0.42 * half_w * sign
-        gaze_y = float(np.clip(factors.gaze_y, -1, 1)) * 0.4 * open_h
-        ix, iy = x - _F32(gaze_x), y - _F32(gaze_y)
-        radius = _F32(identity.iris_size)
-        dist = np.sqrt(ix * ix + iy * iy)
-        sclera = np.asarray(identity.sclera_rgb, dtype=_F32) * (_F32(1) - _F32(0.35) * ex * ex)[..., None]
-        angle = np.arctan2(iy, ix)
-        fibres = _lookup(tex["strands"], angle * _F32(30), dist * _F32(400))
-        iris = np.asarray(identity.iris_rgb, dtype=_F32) * (_F32(0.8) + _F32(0.18) * fibres + _F32(0.35) * (dist / radius))[..., None]
-        limbus = _smoothstep(0.75, 1.0, dist / radius)
-        iris *= (_F32(1) - _F32(0.5) * limbus)[..., None]
-        eye_rgb = sclera.copy()
-        _lerp3(eye_rgb, iris, _smoothstep(1.05, 0.95, dist / radius))
-        _lerp3(eye_rgb, np.array([0.03, 0.03, 0.035], dtype=_F32), _smoothstep(0.46, 0.38, dist / radius))
-        # the upper lid casts a shadow on the eyeball
-        lid_shadow = _smoothstep(_F32(0.6 * open_h), 0.0, top - y)
-        eye_rgb *= (_F32(0.55) + _F32(0.45) * (_F32(1) - lid_shadow))[..., None]
-        catch = np.exp(-(((ix + _F32(0.25) * radius) ** 2 + (iy - _F32(0.3) * radius) ** 2) / (_F32(0.2) * radius) ** 2))
-        eye_rgb += _F32(0.6) * catch[..., None]
-        block_albedo = albedo[r, c]
-        # lid edge and lashes: a dark band along the upper lid, thicker at the outer end
-        lash_width = _F32(0.012 + 0.012 * identity.lashes) * (_F32(0.6) + _F32(0.6) * np.clip(ex + 0.5, 0, 1))
-        lash_band = _smoothstep(0.0, 0.004, y - top + _F32(0.004)) * _smoothstep(lash_width, 0.0, y - top) * (np.abs(ex) < 1.08)
-        lash_comb = _F32(0.75) + _F32(0.25) * np.cos(ex * _F32(60))
-        lash_alpha = lash_band * lash_comb * front[r, c]
-        # lid crease above the eye, lower lid line
-        crease_y = top_open * _F32(0.7) + _F32(0.045) + _F32(0.01 * identity.brow_height)
-        crease = np.exp(-(((y - crease_y) / _F32(0.012)) ** 2)) * shape * _F32(1 - 0.6 * blink)
-        lower_line = np.exp(-(((y - bottom + _F32(0.006)) / _F32(0.008)) ** 2)) * shape
-        block_albedo *= (_F32(1) - _F32(0.22) * crease * front[r, c] - _F32(0.12) * lower_line * front[r, c])[..., None]
-        _lerp3(block_albedo, eye_rgb, inside)
-        _lerp3(block_albedo, np.array([0.05, 0.04, 0.04], dtype=_F32), lash_alpha)
-        gloss[r, c] += _F32(0.5) * inside
+        inside = _smoothstep(-0.006, 0.004, top - y) * _smoothstep(-0.006, 0.004, y - bottom) * (np.abs(ex) < 1) * fr
+        # eyeball: sclera darker toward the corners, iris with radial fibres, pupil, catchlight
+        ix = x - _F32(float(_clip(factors.gaze_x, -1, 1)) * 0.42 * half_w * sign)
+        iy = y - _F32(float(_clip(factors.gaze_y, -1, 1)) * 0.4 * open_h)
+        rel = np.sqrt(ix * ix + iy * iy) * _F32(1 / radius)  # distance from the iris centre / iris radius
+        corner_shade = _F32(1) - _F32(0.35) * ex * ex
+        eye_rgb = [corner_shade * _F32(v) for v in identity.sclera_rgb]
+        fibres = _lookup(tex["strands"], np.arctan2(iy, ix) * _F32(30), rel * _F32(26))
+        iris_shade = (_F32(0.8) + _F32(0.18) * fibres + _F32(0.35) * rel) * (_F32(1) - _F32(0.5) * _smoothstep(0.75, 1.0, rel))
+        iris_alpha = _smoothstep(1.05, 0.95, rel)
+        pupil_alpha = _smoothstep(0.46, 0.38, rel)
+        for k in range(3):
+            eye_rgb[k] += (iris_shade * _F32(identity.iris_rgb[k]) - eye_rgb[k]) * iris_alpha
+            eye_rgb[k] += (_F32(0.03) - eye_rgb[k]) * pupil_alpha
+        lid_shadow = _F32(0.55) + _F32(0.45) * _smoothstep(0.0, 0.6 * open_h, top - y)  # the upper lid shades the eyeball
+        catch = _F32(0.6) * _gauss(ix + _F32(0.25 * radius), iy - _F32(0.3 * radius), 0.2 * radius, 0.2 * radius)
+        for k in range(3):
+            eye_rgb[k] *= lid_shadow
+            eye_rgb[k] += catch
+        # lid crease above the eye, lower lid line, lashes along the upper lid (thicker outside)
+        crease = _gauss(y - (top_open * _F32(0.7) + _F32(0.045)), np.zeros_like(y), 0.012, 1.0) * shape * _F32(1 - 0.6 * blink)
+        lower_line = _gauss(y - bottom + _F32(0.006), np.zeros_like(y), 0.008, 1.0) * shape
+        lash_width = (_F32(0.6) + _F32(0.6) * _clip(ex + _F32(0.5), 0, 1)) * _F32(0.012 + 0.012 * identity.lashes)
+        above_lid = y - top
+        lash = _smoothstep(-0.004, 0.0, above_lid) * _smoothstep(0.0, 1.0, (lash_width - above_lid) * _F32(1 / 0.004)) * (np.abs(ex) < 1.08)
+        lash *= (_F32(0.75) + _F32(0.25) * np.cos(ex * _F32(60))) * fr
+        view = albedo[(slice(None),) + block]
+        view *= (_F32(1) - (_F32(0.22) * crease + _F32(0.12) * lower_line) * fr)[None]
+        _lerp3(view, eye_rgb, inside)
+        _lerp3(view, (0.05, 0.04, 0.04), lash)
+        gloss[block] += _F32(0.5) * inside
 
 
 def _paint_brows(identity, factors, frame, head, albedo, hx, hy, front, tex) -> None:
@@ -732,17 +820,18 @@ def _paint_brows(identity, factors, frame, head, albedo, hx, hy, front, tex) -> 
         block = frame.box(corners, 2)
         if block is None:
             continue
-        r, c = block
-        x = (hx[r, c] - _F32(cx)) * _F32(sign)
-        t = x / _F32(half_len)  # -1 inner end .. 1 outer end
-        centre_y = _F32(by) + _F32(identity.brow_arch) * (_F32(1) - (t - _F32(0.2)) ** 2) - _F32(0.03) * np.clip(t, 0, 1) ** 2
-        thickness = _F32(identity.brow_thickness) * (_F32(1.1) - _F32(0.5) * np.clip(t, 0, 1)) * (_F32(0.6) + _F32(0.4) * np.clip(t + 1, 0, 1))
-        dy = np.abs(hy[r, c] - centre_y)
-        strands = _lookup(tex["strands"], hy[r, c] * _F32(300) + x * _F32(60), x * _F32(30))
-        alpha = _smoothstep(1.0, 0.6, dy / thickness) * _smoothstep(1.05, 0.9, np.abs(t)) * np.clip(_F32(0.8) + _F32(0.35) * strands, 0, 1)
-        alpha = alpha * front[r, c]
-        colour = np.asarray(identity.brow_rgb, dtype=_F32) * (_F32(0.9) + _F32(0.15) * strands)[..., None]
-        _lerp3(albedo[r, c], colour, alpha)
+        x = (hx[block] - _F32(cx)) * _F32(sign)
+        y = hy[block]
+        t = x * _F32(1 / half_len)  # -1 inner end .. 1 outer end
+        outer = _clip(t, 0, 1)
+        bend = t - _F32(0.2)
+        centre_y = _F32(by) + _F32(identity.brow_arch) * (_F32(1) - bend * bend) - _F32(0.03) * outer * outer
+        thickness = _F32(identity.brow_thickness) * (_F32(1.1) - _F32(0.5) * outer) * (_F32(0.6) + _F32(0.4) * _clip(t + _F32(1), 0, 1))
+        strands = _lookup(tex["strands"], y * _F32(300) + x * _F32(60), x * _F32(30))
+        alpha = _smoothstep(1.0, 0.6, np.abs(y - centre_y) / thickness) * _smoothstep(1.05, 0.9, np.abs(t)) * _clip(_F32(0.8) + _F32(0.35) * strands, 0, 1)
+        alpha *= front[block]
+        shade = _F32(0.9) + _F32(0.15) * strands
+        _lerp3(albedo[(slice(None),) + block], [shade * _F32(v) for v in identity.brow_rgb], alpha)
 
 
 def _paint_mouth(identity, factors, frame, head, albedo, gloss, hx, hy, front, tex) -> None:
@@ -752,82 +841,83 @@ def _paint_mouth(identity, factors, frame, head, albedo, gloss, hx, hy, front, t
     block = frame.box(corners, 2)
     if block is None:
         return
-    r, c = block
-    x, y = hx[r, c], hy[r, c] - _F32(m["y"])
-    t = x / _F32(w)
-    inside_w = np.clip(_F32(1) - t * t, 0, 1)
-    line = _F32(m["corner_lift"]) * t * t  # the line between the lips: corners lift with a smile
-    gap = _F32(m["gap"]) * inside_w ** _F32(0.7)
+    x, y = hx[block], hy[block] - _F32(m["y"])
+    t = x * _F32(1 / w)
+    inside_w = _clip(_F32(1) - t * t, 0, 1)
+    root_w = np.sqrt(inside_w)
+    line = _F32(m["corner_lift"]) * t * t  # where the lips meet: the corners lift with a smile
+    gap = _F32(m["gap"]) * inside_w * (_F32(1.3) - _F32(0.3) * inside_w)  # opening, widest in the middle
     upper_edge = line + _F32(0.3) * gap
     lower_edge = line - _F32(0.7) * gap
-    bow = _F32(0.018) * np.exp(-((t / _F32(0.18)) ** 2))  # cupid's bow dip at the top of the upper lip
-    upper_top = upper_edge + _F32(m["upper"]) * np.sqrt(inside_w) - bow + _F32(0.012) * np.exp(-(((np.abs(t) - _F32(0.3)) / _F32(0.2)) ** 2))
-    lower_bottom = lower_edge - _F32(m["lower"]) * np.sqrt(inside_w)
+    bow = _F32(0.018) * _gauss(t, np.zeros_like(t), 0.18, 1.0)  # cupid's bow dip at the top of the upper lip
+    peaks = _F32(0.012) * _gauss(np.abs(t) - _F32(0.3), np.zeros_like(t), 0.2, 1.0)
+    upper_top = upper_edge + _F32(m["upper"]) * root_w - bow + peaks
+    lower_bottom = lower_edge - _F32(m["lower"]) * root_w
     soft = 0.006
     upper = _smoothstep(-soft, soft, upper_top - y) * _smoothstep(-soft, soft, y - upper_edge)
     lower = _smoothstep(-soft, soft, y - lower_bottom) * _smoothstep(-soft, soft, lower_edge - y)
-    opening = _smoothstep(-soft, soft, upper_edge - y) * _smoothstep(-soft, soft, y - lower_edge) * (gap > 0.002)
-    lip_lines = _lookup(tex["strands"], x * _F32(500), y * _F32(40))  # fine vertical creases
-    lip_rgb = np.asarray(identity.lip_rgb, dtype=_F32) * (_F32(0.93) + _F32(0.05) * lip_lines)[..., None]
-    lower_rgb = lip_rgb * _F32(1.08)
-    fr = front[r, c]
-    block_albedo = albedo[r, c]
-    # inside the mouth: dark, with the upper teeth showing below the upper lip
-    teeth = _smoothstep(0.0, 0.006, y - upper_edge + _F32(0.045)) * _smoothstep(-0.1, 0.0, -np.abs(t) + _F32(0.7))
-    gaps_between = _F32(1) - _F32(0.25) * np.exp(-((np.sin(x * _F32(70)) / _F32(0.12)) ** 2))
-    inner = np.array([0.18, 0.05, 0.06], dtype=_F32) + (np.array([0.86, 0.83, 0.76], dtype=_F32) - np.array([0.18, 0.05, 0.06], dtype=_F32)) * (teeth * gaps_between)[..., None]
-    _lerp3(block_albedo, inner, opening * fr)
-    _lerp3(block_albedo, lip_rgb, upper * fr)
-    _lerp3(block_albedo, lower_rgb, lower * fr)
-    # the line where closed lips meet, and the corners
-    seam = np.exp(-(((y - line) / _F32(0.007)) ** 2)) * inside_w * (gap < 0.01)
-    corner_dots = np.exp(-(((np.abs(t) - _F32(1)) / _F32(0.06)) ** 2 + ((y - line) / _F32(0.02)) ** 2))
-    block_albedo *= (_F32(1) - (_F32(0.4) * seam + _F32(0.25) * corner_dots) * fr)[..., None]
-    gloss[r, c] += _F32(0.35) * lower * fr + _F32(0.15) * upper * fr
+    fr = front[block]
+    upper *= fr
+    lower *= fr
+    view = albedo[(slice(None),) + block]
+    if m["gap"] > 0:  # inside the mouth: dark, the upper teeth showing under the upper lip
+        opening = _smoothstep(-soft, soft, upper_edge - y) * _smoothstep(-soft, soft, y - lower_edge) * fr
+        teeth = _smoothstep(0.0, 0.006, y - upper_edge + _F32(0.045)) * _smoothstep(-0.1, 0.0, _F32(0.7) - np.abs(t))
+        tooth_edges = np.sin(x * _F32(70))
+        teeth *= _F32(1) - _F32(0.25) * cv2.exp(-(tooth_edges * tooth_edges) * _F32(1 / 0.0144))
+        inner = [_F32(dark) + _F32(white - dark) * teeth for dark, white in ((0.18, 0.86), (0.05, 0.83), (0.06, 0.76))]
+        _lerp3(view, inner, opening)
+    lip_shade = _F32(0.93) + _F32(0.05) * _lookup(tex["strands"], x * _F32(500), y * _F32(40))  # fine vertical creases
+    _lerp3(view, [lip_shade * _F32(v) for v in identity.lip_rgb], upper)
+    _lerp3(view, [lip_shade * _F32(1.08 * v) for v in identity.lip_rgb], lower)
+    # the seam where closed lips meet, and the corners
+    closed = max(0.0, 1.0 - m["gap"] / 0.01)
+    dark = _F32(0.25) * _gauss(np.abs(t) - _F32(1), y - line, 0.06, 0.02)
+    if closed > 0:
+        dark += _F32(0.4 * closed) * _gauss(y - line, np.zeros_like(y), 0.007, 1.0) * inside_w
+    view *= (_F32(1) - dark * fr)[None]
+    gloss[block] += _F32(0.35) * lower + _F32(0.15) * upper
 
 
 def _paint_nostrils(head, frame, albedo, hx, hy, front) -> None:
-    cy = _NOSE_Y - 0.07
-    wx = head.wing_center[0] * 0.55
+    cy = _NOSE_Y - 0.06
+    wx = head.wing_center[0] * 0.6
     corners = np.array([[dx * (wx + 0.06), cy + dy * 0.05, head.eye_z] for dx in (-1, 1) for dy in (-1, 1)])
     block = frame.box(corners, 2)
     if block is None:
         return
-    r, c = block
-    dark = np.exp(-(((np.abs(hx[r, c]) - _F32(wx)) / _F32(0.035)) ** 2 + ((hy[r, c] - _F32(cy)) / _F32(0.018)) ** 2))
-    albedo[r, c] *= (_F32(1) - _F32(0.55) * dark * front[r, c])[..., None]
+    dark = _F32(1) - _F32(0.45) * _gauss(np.abs(hx[block]) - _F32(wx), hy[block] - _F32(cy), 0.03, 0.014) * front[block]
+    albedo[(slice(None),) + block] *= dark[None]
 
 
-def _paint_glasses(identity, frame, head, albedo, gloss, hx, hy, hz, tex) -> None:
-    rw, rh = identity.eye_width + 0.07, identity.eye_height + 0.07
-    p = _F32(identity.glasses_squareness)
-    thick = _F32(0.012 + 0.012 * identity.glasses_thickness)
-    frame_rgb = np.asarray(identity.glasses_rgb, dtype=_F32)
+def _paint_glasses(identity, frame, head, albedo, gloss, hx, hy, hz) -> None:
+    rw, rh = identity.eye_width + 0.07, identity.eye_height + 0.08
+    p = float(identity.glasses_squareness)
+    thick = 0.012 + 0.012 * identity.glasses_thickness
     lens_cy = _EYE_Y - 0.01
     corners = np.array([[dx * 1.05, lens_cy + dy * (rh + 0.04), head.eye_z] for dx in (-1, 1) for dy in (-1, 1)])
     block = frame.box(corners, 3)
     if block is None:
         return
-    r, c = block
-    x, y = hx[r, c], hy[r, c] - _F32(lens_cy)
+    x, y = hx[block], hy[block] - _F32(lens_cy)
     alpha = np.zeros_like(x)
     lens = np.zeros_like(x)
     for sign in (-1, 1):
-        lx = (x - _F32(sign * head.eye_x)) / _F32(rw)
-        ly = y / _F32(rh)
-        radius = (np.abs(lx) ** p + np.abs(ly) ** p) ** (_F32(1) / p)
+        lx = np.abs(x - _F32(sign * head.eye_x)) * _F32(1 / rw) + _F32(1e-6)
+        ly = np.abs(y) * _F32(1 / rh) + _F32(1e-6)
+        radius = cv2.pow(cv2.pow(lx, p) + cv2.pow(ly, p), 1.0 / p)  # superellipse: round (2) .. square (5)
         ring = _smoothstep(thick * 2.5, thick * 1.5, np.abs(radius - _F32(1)) * _F32(rw))
-        alpha = np.maximum(alpha, ring)
-        lens = np.maximum(lens, _smoothstep(1.0, 0.95, radius))
+        np.maximum(alpha, ring, out=alpha)
+        np.maximum(lens, _smoothstep(1.0, 0.95, radius), out=lens)
         # temple arm from the outer edge of the frame back toward the ear
         arm = _smoothstep(0.0, 0.01, (x - _F32(sign * (head.eye_x + rw * 0.95))) * _F32(sign)) * _smoothstep(thick * 1.2, thick * 0.6, np.abs(y - _F32(0.35 * rh)))
-        alpha = np.maximum(alpha, arm * _smoothstep(-0.1, 0.1, hz[r, c] - _F32(head.cranium_center[2])))
+        np.maximum(alpha, arm * _smoothstep(-0.1, 0.1, hz[block] - _F32(head.cranium_center[2])), out=alpha)
     bridge_inner = head.eye_x - rw * 0.95
-    bridge = _smoothstep(_F32(bridge_inner) + _F32(0.01), _F32(bridge_inner) - _F32(0.01), np.abs(x)) * _smoothstep(thick * 1.3, thick * 0.7, np.abs(y - _F32(0.3 * rh)))
-    alpha = np.maximum(alpha, bridge)
-    block_albedo = albedo[r, c]
-    # lenses: a faint tint and a diagonal reflection streak
+    bridge = _smoothstep(bridge_inner + 0.01, bridge_inner - 0.01, np.abs(x)) * _smoothstep(thick * 1.3, thick * 0.7, np.abs(y - _F32(0.3 * rh)))
+    np.maximum(alpha, bridge, out=alpha)
+    view = albedo[(slice(None),) + block]
+    # lenses: a faint tint and diagonal reflection streaks
     streak = _smoothstep(0.05, 0.0, np.abs((x - y) % _F32(0.5) - _F32(0.25)) - _F32(0.03)) * _F32(0.1)
-    _lerp3(block_albedo, np.array([0.85, 0.9, 0.95], dtype=_F32), lens * (_F32(0.06) + streak))
-    _lerp3(block_albedo, frame_rgb, alpha)
-    gloss[r, c] += _F32(0.6) * alpha + _F32(0.3) * lens
+    _lerp3(view, (0.85, 0.9, 0.95), lens * (_F32(0.06) + streak))
+    _lerp3(view, identity.glasses_rgb, alpha)
+    gloss[block] += _F32(0.5) * alpha + _F32(0.08) * lens
