@@ -47,7 +47,7 @@ __all__ = [
     "GENERATOR_NAME", "GENERATOR_VERSION", "HAIR_STYLES", "BEARD_STYLES",
     "Identity", "Factors", "FaceRender", "make_identity", "make_identities", "identity_name",
     "sample_factors", "image_seed", "render_face", "true_swap", "face_mask", "region_mask",
-    "render_video", "write_video", "generate_twins_dataset", "twins_items",
+    "render_video", "video_factors", "write_video", "contact_sheet", "with_factors", "generate_twins_dataset", "twins_items",
     "landmarks_to_dict", "landmarks_from_dict", "head_rotation", "check_size",
 ]
 
@@ -476,6 +476,8 @@ def generate_twins_dataset(
     size = check_size(size)
     if identities < 1:
         raise LabError(f"--identities must be 1 or more, not {identities}")
+    if identities > 1000:
+        raise LabError(f"--identities must be 1000 or fewer, not {identities}")
     if per_identity < 1:
         raise LabError(f"--per-identity must be 1 or more, not {per_identity}")
     if workers < 1:
@@ -510,14 +512,29 @@ def generate_twins_dataset(
 
 
 def _check_writable(out: Path) -> None:
-    parent = out.parent if str(out.parent) else Path(".")
-    probe = parent
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir() or not os.access(probe, os.W_OK):
-        raise LabError(f"cannot write to {out}: {probe} is not a writable folder; choose another --out")
+    """A one-line LabError now, rather than a traceback after rendering, if ``out`` cannot be written."""
+    import tempfile
+
     if out.exists() and not out.is_dir():
         raise LabError(f"{out} is a file; choose a folder name for --out")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out.parent):
+            pass
+    except OSError as error:
+        raise LabError(f"cannot write to {out} ({error.strerror}); choose another --out") from None
+
+
+def contact_sheet(identities: Sequence[Identity], per_identity: int = 6, size: int = 128, seed: int = 0) -> np.ndarray:
+    """uint8 RGB (rows * size, per_identity * size, 3): a row of images per twin (the first one
+    frontal and neutral), to look at a set of twins."""
+    size = check_size(size)
+    rows = []
+    for identity in identities:
+        faces = [render_face(identity, Factors(background_seed=identity.index), size).image]
+        faces += [_render_item((identity, image_index, seed, size))[0] for image_index in range(per_identity - 1)]
+        rows.append(np.concatenate(faces, axis=1))
+    return np.concatenate(rows, axis=0)
 
 
 def factor_names() -> list[str]:

@@ -478,6 +478,7 @@ class _Frame:
     def head_points(self, z: np.ndarray, block=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Head-space (x, y, z) of the camera points (column x, row y, z) in a block."""
         xs, ys = (self.xs, self.ys) if block is None else (self.xs[:, block[1]], self.ys[block[0], :])
+        z = np.maximum(z, _F32(-10))  # missed rays (z = -1e9) land far behind the head, not at infinity
         rt = self.rot.T
         return tuple(_F32(rt[j, 0]) * xs + _F32(rt[j, 1]) * ys + _F32(rt[j, 2]) * z for j in range(3))
 
