@@ -247,8 +247,10 @@ def _periodic_noise(seed: int, size: int, scale_u: float, scale_v: float) -> np.
 def _textures(texture_seed: int) -> dict[str, np.ndarray]:
     """An identity's texture tiles: skin pores, skin blotches, hair strands (128 texels each)."""
     return {
+        # skin: fine pores plus larger blotches, one 256-texel tile at 110 texels per head unit,
+        # which covers the whole face without repeating
+        "skin": _periodic_noise(texture_seed * 4 + 1, 256, 0.7, 0.7) * _F32(0.05) + _periodic_noise(texture_seed * 4 + 2, 256, 11.0, 11.0) * _F32(0.035),
         "pores": _periodic_noise(texture_seed * 4 + 1, 128, 0.7, 0.7),
-        "blotch": _periodic_noise(texture_seed * 4 + 2, 128, 3.0, 3.0),
         "strands": _periodic_noise(texture_seed * 4 + 3, 128, 0.6, 14.0),
     }
 
@@ -383,35 +385,41 @@ def _brow_y(identity: "Identity", factors: "Factors") -> float:
 
 
 def _landmarks_head(identity: "Identity", factors: "Factors", head: _Head) -> np.ndarray:
-    """Landmarks as head-space points (K, 3) on the surface."""
+    """Landmarks as head-space points (K, 3) on the surface, in LANDMARK_NAMES order."""
+    points = _static_landmarks(identity).copy()
     mouth = _mouth_shape(identity, factors)
-    lip_y = mouth["y"] + mouth["corner_lift"] * 0.0
-    points_xy = [
-        (-head.eye_x, _EYE_Y), (head.eye_x, _EYE_Y),
-        (-head.eye_x - 0.02, _brow_y(identity, factors)), (head.eye_x + 0.02, _brow_y(identity, factors)),
-        None,  # nose tip, set below
-        (-mouth["half_width"], mouth["y"] + mouth["corner_lift"]), (mouth["half_width"], mouth["y"] + mouth["corner_lift"]),
-        (0.0, lip_y - 0.2 * mouth["gap"]),
-        (0.0, lip_y + 0.3 * mouth["gap"] + mouth["upper"]), (0.0, lip_y - 0.7 * mouth["gap"] - mouth["lower"]),
-    ]
-    jaw_c, jaw_a = head.jaw_center, head.jaw_axes
-    chin_y = jaw_c[1] - jaw_a[1]
-    points_xy.append((0.0, chin_y + 0.04))
+    brow_y = _brow_y(identity, factors)
+    corner_y = mouth["y"] + mouth["corner_lift"]
+    moving = np.array([  # brows (2), mouth corners (2), mouth centre, upper lip, lower lip
+        (-head.eye_x - 0.02, brow_y), (head.eye_x + 0.02, brow_y),
+        (-mouth["half_width"], corner_y), (mouth["half_width"], corner_y),
+        (0.0, mouth["y"] - 0.2 * mouth["gap"]),
+        (0.0, mouth["y"] + 0.3 * mouth["gap"] + mouth["upper"]), (0.0, mouth["y"] - 0.7 * mouth["gap"] - mouth["lower"]),
+    ])
+    z = _surface_z_parts(moving[:, 0], moving[:, 1], _face_parts(head)[:2])
+    rows = [LANDMARK_INDEX[n] for n in ("brow_left", "brow_right", "mouth_left", "mouth_right", "mouth_center", "upper_lip", "lower_lip")]
+    points[rows] = np.column_stack([moving, z])
+    return points
+
+
+@functools.lru_cache(maxsize=256)
+def _static_landmarks(identity: "Identity") -> np.ndarray:
+    """(K, 3) head-space landmarks; the rows of the points that factors move are filled later."""
+    head = _head(identity)
+    points = np.zeros((len(LANDMARK_NAMES), 3))
+    chin_y = head.jaw_center[1] - head.jaw_axes[1]
+    xy = [(-head.eye_x, _EYE_Y), (head.eye_x, _EYE_Y), (0.0, chin_y + 0.04)]
     # outline: from the temples (eye height, at the side of the head) round the jaw to the chin
+    top_y, bottom_y = _EYE_Y + 0.05, chin_y + 0.04
     for k in range(OUTLINE_POINTS):
-        angle = math.pi * k / (OUTLINE_POINTS - 1)  # 0 .. pi, left temple .. chin .. right temple
-        sx = -math.cos(angle)
-        sy = math.sin(angle)
-        top_y, bottom_y = _EYE_Y + 0.05, chin_y + 0.04
-        y = top_y - (top_y - bottom_y) * sy ** 1.2
-        width_at = _outline_half_width(head, y)
-        points_xy.append((sx * width_at * 0.97, y))
-    parts = _face_parts(head)
-    xy = np.array([p if p is not None else (0.0, 0.0) for p in points_xy])
-    # the nose only counts near the midline (its ellipsoid is clipped to its block when rendering)
-    z = np.where(np.abs(xy[:, 0]) > 0.2, _surface_z_parts(xy[:, 0], xy[:, 1], parts[:2]), _surface_z_parts(xy[:, 0], xy[:, 1], parts))
-    points = np.column_stack([xy, z])
-    points[4] = np.asarray(head.nose_center) + _frontmost_offset(np.array(head.nose_rot), head.nose_axes)
+        angle = math.pi * k / (OUTLINE_POINTS - 1)  # 0 .. pi: left temple .. chin .. right temple
+        y = top_y - (top_y - bottom_y) * math.sin(angle) ** 1.2
+        xy.append((-math.cos(angle) * _outline_half_width(head, y) * 0.97, y))
+    xy = np.array(xy)
+    z = _surface_z_parts(xy[:, 0], xy[:, 1], _face_parts(head)[:2])
+    rows = [LANDMARK_INDEX["eye_left"], LANDMARK_INDEX["eye_right"], LANDMARK_INDEX["chin"]] + [LANDMARK_INDEX[f"outline_{k:02d}"] for k in range(OUTLINE_POINTS)]
+    points[rows] = np.column_stack([xy, z])
+    points[LANDMARK_INDEX["nose_tip"]] = np.asarray(head.nose_center) + _frontmost_offset(np.array(head.nose_rot), head.nose_axes)
     return points
 
 
@@ -597,8 +605,7 @@ def render_face(identity: "Identity", factors: "Factors", size: int = 128, with_
     spec *= strength
 
     # ---- albedo: skin with pores and blotches fixed to the face surface, then the features
-    texture = _lookup(tex["pores"], hx * _F32(110), hy * _F32(110)) * _F32(0.05)
-    texture += _lookup(tex["blotch"], hx * _F32(30) + _F32(17), hy * _F32(30) + _F32(5)) * _F32(0.035)
+    texture = _lookup(tex["skin"], hx * _F32(110) + _F32(128), hy * _F32(110) + _F32(128))
     texture += _F32(1)
     skin = np.asarray(identity.skin_rgb, dtype=_F32)
     albedo = np.empty((3, size, size), dtype=_F32)
