@@ -351,7 +351,11 @@ def video_factors(n_frames: int, seed: int = 0, fps: float = 25.0) -> list[Facto
         raise LabError(f"the number of frames must be 1 or more, not {n_frames}")
     if fps <= 0:
         raise LabError(f"fps must be positive, not {fps}")
+    # Separate streams, each drawn in a fixed amount, so that a longer clip starts like a shorter one.
     rng = np.random.default_rng([int(seed), 0x71DE0])
+    scene = np.random.default_rng([int(seed), 0x5CE7E])
+    light_azimuth, light_elevation, light_strength = scene.uniform(-60, 60), scene.uniform(0, 50), scene.uniform(0.5, 1.1)
+    background, noise = int(scene.integers(0, 2**31)), float(scene.uniform(0.004, 0.015))
     t = np.arange(n_frames) / fps
     yaw = rng.uniform(-12, 12) + _smooth_wander(rng, t, 10, 9, 4)
     pitch = rng.uniform(-4, 4) + _smooth_wander(rng, t, 4, 8, 3)
@@ -367,21 +371,20 @@ def video_factors(n_frames: int, seed: int = 0, fps: float = 25.0) -> list[Facto
     mouth = np.clip(burst * (0.5 - 0.5 * np.cos(phase)) * rng.uniform(0.6, 0.9), 0, 1)
     # blinks: a smooth bump (raised cosine) of ~0.25 s every 2-4 s, the first within 1.2 s
     blink = np.zeros_like(t)
-    start = rng.uniform(0.2, 1.2)
+    blink_times = np.random.default_rng([int(seed), 0xB1A4])
+    start = blink_times.uniform(0.2, 1.2)
     duration = 0.25
     while start < t[-1] + duration:
         inside = (t >= start) & (t <= start + duration)
         blink[inside] = np.maximum(blink[inside], 0.5 - 0.5 * np.cos(2 * math.pi * (t[inside] - start) / duration))
-        start += rng.uniform(2.0, 4.0)
-    light_azimuth, light_elevation, light_strength = rng.uniform(-60, 60), rng.uniform(0, 50), rng.uniform(0.5, 1.1)
-    background, noise = int(rng.integers(0, 2**31)), float(rng.uniform(0.004, 0.015))
+        start += blink_times.uniform(2.0, 4.0)
     frames = []
     for i in range(n_frames):
         frames.append(Factors(
             yaw=float(yaw[i]), pitch=float(pitch[i]), roll=float(roll[i]), mouth_open=float(mouth[i]), smile=float(smile[i]),
             blink=float(blink[i]), gaze_x=float(gaze_x[i]), gaze_y=float(gaze_y[i]), brow_raise=float(brow[i]),
             light_azimuth=float(light_azimuth), light_elevation=float(light_elevation), light_strength=float(light_strength),
-            background_seed=background, noise=noise, noise_seed=int(rng.integers(0, 2**31)), jpeg_quality=0,
+            background_seed=background, noise=noise, noise_seed=image_seed(seed, 0x71DE0, i), jpeg_quality=0,
         ))
     return frames
 

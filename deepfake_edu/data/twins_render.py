@@ -131,9 +131,10 @@ def _rot_z(deg: float) -> np.ndarray:
 
 
 def head_rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
-    """Camera-from-head rotation (3, 3): yaw turns the face toward the image's right, pitch
-    lifts it, roll turns it clockwise in the image; applied in that order."""
-    return _rot_z(-roll) @ _rot_x(-pitch) @ _rot_y(yaw)
+    """Camera-from-head rotation (3, 3): pitch lifts the face, then yaw turns it toward the
+    image's right about the vertical, then roll turns it clockwise in the image. In this order
+    the eyes stay level whatever the yaw and pitch, as long as roll is zero."""
+    return _rot_z(-roll) @ _rot_y(yaw) @ _rot_x(-pitch)
 
 
 def _lerp3(out: np.ndarray, colour, alpha: np.ndarray) -> None:
