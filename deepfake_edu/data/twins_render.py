@@ -370,7 +370,7 @@ def _face_parts(head: _Head) -> list:
 
 def _mouth_shape(identity: "Identity", factors: "Factors") -> dict:
     half_width = identity.mouth_width * (1 + 0.16 * factors.smile)
-    gap = 0.15 * float(_clip(factors.mouth_open, 0, 1))
+    gap = 0.2 * float(_clip(factors.mouth_open, 0, 1))
     return {
         "y": identity.mouth_y,
         "half_width": half_width,
