@@ -444,6 +444,13 @@ def _render_item(job: tuple) -> tuple[np.ndarray, dict]:
     return face.image, record
 
 
+def _single_threaded() -> None:
+    """Worker start: one OpenCV thread per process, or the workers fight over the cores."""
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
 def twins_items(identities: Sequence[Identity], per_identity: int, size: int, seed: int, workers: int = 1) -> Iterator[tuple[np.ndarray, dict]]:
     """(image, record) pairs, identity by identity, in a fixed order whatever ``workers`` is."""
     jobs = [(identity, image_index, seed, size) for identity in identities for image_index in range(per_identity)]
@@ -455,7 +462,7 @@ def twins_items(identities: Sequence[Identity], per_identity: int, size: int, se
 
     # fork is cheap and inherits the imported modules; Pool.imap keeps the input order
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=_single_threaded) as pool:
         yield from pool.imap(_render_item, jobs, chunksize=16)
 
 
