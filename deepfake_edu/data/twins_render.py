@@ -195,11 +195,12 @@ def _cast(xs: np.ndarray, ys: np.ndarray, rot: np.ndarray, center, axes, px_per_
     result = _Hit(front, back, cover)
     if normals:  # gradient of |u|^2 in camera coordinates: (rot / axes) @ u, affine in (x, y, z)
         g = rot / axes[None, :]
+        z = np.maximum(front, _F32(-4))  # keep normals of missed rays finite: blending must not cancel huge values
         n = []
         for i in range(3):
             gi = g[i]
             component = _F32(gi @ mx) * xs + (_F32(gi @ my) * ys + _F32(gi @ u0))
-            component += _F32(gi @ d) * front
+            component += _F32(gi @ d) * z
             n.append(component)
         if not unit:
             result.normal = tuple(n)
