@@ -24,12 +24,16 @@ the two dropout layers on (p = 0.5); ``model.eval()`` uses the running statistic
 epsilon (1e-3) and momentum (Keras 0.99, i.e. torch 0.01) and the Glorot-uniform initial weights
 follow Keras' defaults, so the port also trains like the original.
 
-Fast inference (BatchNorm folded, channels-last, frozen TorchScript) lives in
-``optimize_for_inference``; the modules below stay the readable reference.
+Fast inference (BatchNorm folded, channels-last, work split over single-threaded workers) lives
+in ``optimize_for_inference``; the modules above it stay the readable reference.
 """
 
 from __future__ import annotations
 
+import copy
+import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -224,117 +228,170 @@ def count_trainable_parameters(model: nn.Module) -> int:
 
 
 class _FoldedBlock(nn.Module):
-    """A MesoBlock for inference with its BatchNorm removed (same outputs, less memory traffic).
+    """A MesoBlock for inference with its BatchNorm removed: same outputs, less memory traffic.
 
     BatchNorm here comes AFTER the ReLU, so it cannot simply be folded into the conv before it.
-    But per channel it is y = s * relu(z) + t, and for s > 0: s * relu(z) = relu(s * z), and a
-    per-channel max commutes with adding t. So: scale the last conv by s, pool, then add t on a
-    4x (or 16x) smaller tensor. Channels with s <= 0 (rare) keep the plain affine before pooling.
+    But per channel it is y = s * relu(z) + t, and for s > 0: s * relu(z) = relu(s * z), while a
+    per-channel max commutes with ReLU and with adding t. So the block becomes: conv scaled by s
+    (no ReLU) -> max-pool -> ReLU -> + t, the last two on a 4x (or 16x) smaller tensor. If some
+    s <= 0 (none in the authors' weights) the block keeps ReLU and the affine before pooling.
     """
 
     def __init__(self, block: MesoBlock):
         super().__init__()
         norm = block.norm
-        scale = norm.weight.detach() / torch.sqrt(norm.running_var + norm.eps)
-        shift = norm.bias.detach() - norm.running_mean * scale
-        self.features = _copy_features(block.features)
+        scale = (norm.weight / torch.sqrt(norm.running_var + norm.eps)).detach()
+        shift = (norm.bias - norm.running_mean * scale).detach()
+        self.features = copy.deepcopy(block.features)
         self.fold_scale = bool((scale > 0).all())
         if self.fold_scale:
-            for last_conv in _last_convs(self.features):
-                rows = _channel_slice(self.features, last_conv, scale.numel())
+            start = 0
+            for conv, parent, relu_index in _output_convs(self.features):  # in concatenation order
+                rows = scale[start : start + conv.out_channels]
                 with torch.no_grad():
-                    last_conv.weight.mul_(scale[rows].view(-1, 1, 1, 1))
-                    last_conv.bias.mul_(scale[rows])
-            self.register_buffer("scale", torch.ones(0))
-        else:
-            self.register_buffer("scale", scale.view(1, -1, 1, 1).clone())
+                    conv.weight.mul_(rows.view(-1, 1, 1, 1))
+                    conv.bias.mul_(rows)
+                parent[relu_index] = nn.Identity()  # the ReLU moves after the pooling
+                start += conv.out_channels
+        self.register_buffer("scale", scale.view(1, -1, 1, 1).clone())
         self.register_buffer("shift", shift.view(1, -1, 1, 1).clone())
+        self.pool_size = block.pool.kernel_size
         self.pool = block.pool
+
+    def max_pool(self, x: torch.Tensor) -> torch.Tensor:
+        if self.pool_size == 2 and x.shape[2] % 2 == 0 and x.shape[3] % 2 == 0:
+            # Rows, then columns: ~3x quicker than max_pool2d on channels-last CPU tensors, same values.
+            rows = torch.maximum(x[:, :, 0::2], x[:, :, 1::2])
+            return torch.maximum(rows[:, :, :, 0::2], rows[:, :, :, 1::2])
+        return self.pool(x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.features(x)
-        if not self.fold_scale:
-            x = x * self.scale + self.shift
-            return self.pool(x)
-        return self.pool(x) + self.shift
+        if self.fold_scale:
+            return self.max_pool(x).clamp_min_(0).add_(self.shift)
+        return self.max_pool(x * self.scale + self.shift)
 
 
-def _copy_features(features: nn.Module) -> nn.Module:
-    import copy
-
-    return copy.deepcopy(features)
-
-
-def _last_convs(features: nn.Module) -> list[nn.Conv2d]:
-    """The convs whose outputs leave the block: one for conv_relu, one per branch for Inception."""
+def _output_convs(features: nn.Module) -> list[tuple[nn.Conv2d, nn.Sequential, int]]:
+    """The convs whose outputs leave a block (one for conv_relu, the last of each Inception
+    branch), each with the Sequential holding it and the index of the ReLU that follows it."""
     if isinstance(features, Inception):
-        return [
-            features.branch_a[0],
-            features.branch_b[1][0],
-            features.branch_c[1][0],
-            features.branch_d[1][0],
-        ]
-    return [features[0]]
+        last_pairs = [features.branch_a, features.branch_b[1], features.branch_c[1], features.branch_d[1]]
+    else:
+        last_pairs = [features]
+    return [(pair[0], pair, 1) for pair in last_pairs]
 
 
-def _channel_slice(features: nn.Module, conv: nn.Conv2d, total: int) -> slice:
-    """Which of the block's output channels ``conv`` produces (branches are concatenated in order)."""
-    start = 0
-    for candidate in _last_convs(features):
-        if candidate is conv:
-            return slice(start, start + conv.out_channels)
-        start += candidate.out_channels
-    raise AssertionError("conv not in block")
+def _reach(features: nn.Module) -> int:
+    """How many input pixels beyond its own position one output pixel of ``features`` sees."""
+    if isinstance(features, Inception):
+        branches = (features.branch_a, features.branch_b, features.branch_c, features.branch_d)
+        return max(_reach(branch) for branch in branches)
+    if isinstance(features, nn.Conv2d):
+        return features.dilation[0] * (features.kernel_size[0] - 1) // 2
+    return sum(_reach(child) for child in features.children())
 
 
-class _InferenceMesoNet(nn.Module):
-    """Folded blocks, head without dropout, output sign folded into the last Dense layer."""
+class FastMesoNet(nn.Module):
+    """Inference-only MesoNet: folded BatchNorm, channels-last, work split over worker threads.
 
-    def __init__(self, model: MesoNet):
+    Why threads and not PyTorch's own (OpenMP) threads: every operation ends with a barrier
+    where all OpenMP threads wait for each other. On a 2-core laptop that is also running a
+    browser, one of them is often descheduled and the others stall; measured on a busy 2-core
+    machine, Meso-4 at batch 1 fell to 5 images/s with 2 OpenMP threads against 120-250 with
+    this scheme. Here each worker runs single-threaded on its own share and the workers meet
+    once per call:
+
+    - a batch is cut into micro-batches of ``micro_batch`` images (their activations stay in
+      the CPU caches, which matters more than batch size for these thin layers);
+    - a single image (fewer images than workers) is cut into horizontal strips, each computed
+      with a margin (``halo``) wide enough that its strip of the final 8x8 map is exact.
+
+    ``forward``: float (B, 3, 256, 256) in [0, 1] -> logit (B,), oriented like the source model.
+    """
+
+    def __init__(self, model: MesoNet, workers: int | None = None, micro_batch: int = 4):
         super().__init__()
         self.blocks = nn.Sequential(*[_FoldedBlock(block) for block in model.blocks])
-        self.dense1 = _copy_features(model.head.dense1)
-        self.leaky_slope = model.config.leaky_slope
-        self.dense2 = _copy_features(model.head.dense2)
-        with torch.no_grad():
+        self.dense1 = copy.deepcopy(model.head.dense1)
+        self.dense2 = copy.deepcopy(model.head.dense2)
+        with torch.no_grad():  # the output orientation, folded into the last layer
             self.dense2.weight.mul_(model.output_sign)
             self.dense2.bias.mul_(model.output_sign)
+        self.leaky_slope = model.config.leaky_slope
+        self.micro_batch = micro_batch
+        # Input rows per final row (256 -> 8: 32), and the margin a strip needs, rounded up to it.
+        self.stride = math.prod(block.pool.kernel_size for block in model.blocks)
+        reach, scale = 0, 1
+        for block in model.blocks:
+            reach += _reach(block.features) * scale
+            scale *= block.pool.kernel_size
+        self.halo = -(-reach // self.stride) * self.stride
+        self.workers = workers or torch.get_num_threads()
+        self._pool = _single_threaded_pool(self.workers) if self.workers > 1 else None
+        self.eval().to(memory_format=torch.channels_last)
+        for parameter in self.parameters():
+            parameter.requires_grad_(False)
 
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        x = self.blocks(images)
-        # torch's Flatten wants (C, H, W) order; in channels-last memory that needs one small copy.
-        x = torch.flatten(x.contiguous(), 1)
+    def features(self, images: torch.Tensor) -> torch.Tensor:
+        """(B, 3, H, W) -> (B, 16, H/32, W/32), the last block's output."""
+        with torch.inference_mode():
+            return self.blocks(images.contiguous(memory_format=torch.channels_last))
+
+    def head(self, features: torch.Tensor) -> torch.Tensor:
+        x = torch.flatten(features.contiguous(), 1)  # torch's (C, H, W) order
         x = F.leaky_relu(self.dense1(x), self.leaky_slope)
         return self.dense2(x).squeeze(1)
 
-
-def optimize_for_inference(model: MesoNet, example_batch: int = 1, script: bool = True) -> nn.Module:
-    """A fast, inference-only copy of ``model``: same logits within float rounding (~1e-5).
-
-    BatchNorm is folded away (see ``_FoldedBlock``), weights and activations use the
-    channels-last memory layout that oneDNN convolutions prefer, and (``script=True``) the result
-    is traced and frozen with TorchScript so that the ReLUs fuse into the convolutions. Call the
-    result under ``torch.inference_mode()`` with float (B, 3, 256, 256) input; any batch size
-    works. The original model is left untouched and stays the one to train.
-    """
-    fast = _ChannelsLastInput(_InferenceMesoNet(model)).eval().to(memory_format=torch.channels_last)
-    for parameter in fast.parameters():
-        parameter.requires_grad_(False)
-    if not script:
-        return fast
-    example = torch.rand(example_batch, 3, IMAGE_SIZE, IMAGE_SIZE).contiguous(memory_format=torch.channels_last)
-    with torch.no_grad():
-        traced = torch.jit.trace(fast, example, check_trace=False)
-        frozen = torch.jit.optimize_for_inference(torch.jit.freeze(traced))
-        for _ in range(2):  # TorchScript profiles the first calls; let that happen here
-            frozen(example)
-    return frozen
-
-
-class _ChannelsLastInput(nn.Module):
-    def __init__(self, model: nn.Module):
-        super().__init__()
-        self.model = model
+    def _strips(self, images: torch.Tensor) -> torch.Tensor:
+        """Features of few images computed as ``workers`` horizontal strips, then joined."""
+        rows = images.shape[2] // self.stride  # final rows (8)
+        bounds = [round(i * rows / self.workers) for i in range(self.workers + 1)]
+        jobs = []
+        for top, bottom in zip(bounds[:-1], bounds[1:]):
+            start = max(0, top * self.stride - self.halo)
+            stop = min(images.shape[2], bottom * self.stride + self.halo)
+            keep = slice(top - start // self.stride, bottom - start // self.stride)
+            jobs.append((self._pool.submit(self.features, images[:, :, start:stop]), keep))
+        return torch.cat([job.result()[:, :, keep] for job, keep in jobs], dim=2)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return self.model(images.contiguous(memory_format=torch.channels_last))
+        with torch.inference_mode():
+            if self._pool is None:
+                return self.head(torch.cat([self.features(c) for c in images.split(self.micro_batch)]))
+            if images.shape[0] < self.workers and images.shape[2] % self.stride == 0:
+                return self.head(self._strips(images))
+            return self.head(torch.cat(list(self._pool.map(self.features, images.split(self.micro_batch)))))
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _single_threaded_pool(workers: int) -> ThreadPoolExecutor:
+    """A shared pool of ``workers`` threads in which torch runs single-threaded (see FastMesoNet)."""
+    if workers not in _POOLS:
+        main_threads = torch.get_num_threads()
+        started = threading.Barrier(workers + 1)
+
+        def start_worker():
+            # torch's thread count is per thread once set; this also sets the default for new
+            # threads, so the main thread puts its own value back below.
+            torch.set_num_threads(1)
+            started.wait()
+
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="mesonet")
+        for _ in range(workers):
+            pool.submit(start_worker)
+        started.wait()
+        torch.set_num_threads(main_threads)
+        _POOLS[workers] = pool
+    return _POOLS[workers]
+
+
+def optimize_for_inference(model: MesoNet, workers: int | None = None, micro_batch: int = 4) -> FastMesoNet:
+    """A fast, inference-only copy of ``model`` (in eval mode): the same logits within float
+    rounding (~1e-5 relative), several times quicker on a small CPU. ``workers`` defaults to
+    torch.get_num_threads(). The original model is left untouched and stays the one to train."""
+    if model.training:
+        raise ValueError("optimize_for_inference needs the model in eval mode (call model.eval())")
+    return FastMesoNet(model, workers=workers, micro_batch=micro_batch)

@@ -73,12 +73,19 @@ def _as_batch(images) -> torch.Tensor:
 
 
 def inference_module(model: torch.nn.Module) -> torch.nn.Module:
-    """The fast inference copy of a MesoNet in eval mode; any other module is used as it is."""
+    """The fast inference copy of a MesoNet in eval mode (kept on the model and rebuilt when its
+    weights change); any other module, or a model in train mode, is used as it is."""
     from deepfake_edu.detect.mesonet import MesoNet, optimize_for_inference
 
-    if isinstance(model, MesoNet) and not model.training:
-        return optimize_for_inference(model)
-    return model
+    if not isinstance(model, MesoNet) or model.training:
+        return model
+    # Tensor._version counts in-place changes (optimizer steps, load_state_dict): a cheap fingerprint.
+    fingerprint = (torch.get_num_threads(),) + tuple((id(t), t._version) for t in model.state_dict().values())
+    cached = getattr(model, "_fast_inference", None)
+    if cached is None or cached[0] != fingerprint:
+        cached = (fingerprint, optimize_for_inference(model))
+        object.__setattr__(model, "_fast_inference", cached)  # not a submodule: stays out of state_dict
+    return cached[1]
 
 
 def predict_logits(model: torch.nn.Module, images, batch_size: int = 32) -> np.ndarray:
