@@ -5,9 +5,9 @@ or a video frame is a separate job, passed in as ``crop_fn``:
 
     crop_fn(rgb: uint8 (H, W, 3)) -> uint8 (256, 256, 3) face crop, or None when no face is found
 
-The default, ``already_cropped``, accepts images that are already square face crops (any size)
-and resizes them to 256x256. The face module (``deepfake_edu.faces``) provides the real
-finder; the lead wires ``faces.extract``'s MesoNet crop in as ``crop_fn``.
+The default, ``face_finder()``, finds the largest face with ``deepfake_edu.faces`` and cuts the
+MesoNet crop; ``already_cropped`` accepts images that are already square face crops (any size)
+and resizes them to 256x256.
 
 For a video the authors' pipeline (pipeline.py) scores about 30 frames spread over the video
 and reports the share of frames that the network calls fake (score above 0.5); ``detect_path``
@@ -50,6 +50,29 @@ def already_cropped(rgb: np.ndarray, tolerance: float = 0.05) -> np.ndarray:
         return rgb
     shrinking = max(height, width) > IMAGE_SIZE
     return cv2.resize(rgb, (IMAGE_SIZE, IMAGE_SIZE), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC)
+
+
+def face_finder(backend: str = "opencv") -> CropFn:
+    """A ``crop_fn`` that finds the largest face and cuts the MesoNet crop (256 px, framed as
+    the authors did, see ``faces.align``). A square image in which no face is found is taken as
+    an already-cut face crop (the authors' test images are such crops), and so is a square image
+    whose face fills most of it (cropping again would zoom in further); otherwise None."""
+    from deepfake_edu.faces import align_face, get_backend
+
+    finder = get_backend(backend)
+
+    def crop(rgb: np.ndarray) -> np.ndarray | None:
+        faces = finder.detect(rgb)
+        height, width = rgb.shape[:2]
+        is_square = abs(height - width) <= 0.05 * max(height, width)
+        if faces and not (is_square and faces[0].box[2] >= 0.4 * width):
+            return align_face(rgb, faces[0], "mesonet").image
+        try:
+            return already_cropped(rgb)
+        except LabError:
+            return None
+
+    return crop
 
 
 def _as_batch(images) -> torch.Tensor:
@@ -214,11 +237,11 @@ def detect_path(
 ) -> Verdict:
     """Score an image file, a folder of images (not recursive), or a video.
 
-    Every image or sampled frame goes through ``crop_fn`` (default ``already_cropped``) and the
+    Every image or sampled frame goes through ``crop_fn`` (default ``face_finder()``) and the
     crops are scored by ``model``. Returns a ``Verdict``; bad input raises a one-line LabError.
     """
     path = Path(path)
-    crop_fn = crop_fn or already_cropped
+    crop_fn = crop_fn or face_finder()
     if not path.exists():
         raise LabError(f"no such file or folder: {path} (check the path)")
     if path.is_dir():
@@ -237,6 +260,8 @@ def detect_path(
         return summarize(str(path), "video", scores)
     if suffix in IMAGE_SUFFIXES:
         values = _score_crops(model, [_checked_crop(crop_fn, read_image(path))], batch_size)
+        if values[0] is None:
+            raise LabError(f"no face found in {path}: use a photo with a clear, frontal face, or a square face crop")
         return summarize(str(path), "image", [Score(path.name, values[0])])
     raise LabError(f"{path} is neither an image ({', '.join(IMAGE_SUFFIXES)}) nor a video ({', '.join(VIDEO_SUFFIXES)})")
 

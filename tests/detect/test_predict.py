@@ -65,8 +65,10 @@ def test_detect_path_scores_a_folder_and_refuses_bad_images(tmp_path):
         with pytest.raises(LabError) as caught:
             detect_path(bad, model)
         assert "\n" not in str(caught.value)
-    nobody = detect_path(tmp_path / "b.png", model, crop_fn=lambda rgb: None)
-    assert nobody.label == "no face found" and nobody.scores[0].p_fake is None
+    with pytest.raises(LabError, match="no face found"):
+        detect_path(tmp_path / "b.png", model, crop_fn=lambda rgb: None)
+    nobody = detect_path(tmp_path, model, crop_fn=lambda rgb: None)
+    assert nobody.label == "no face found" and all(s.p_fake is None for s in nobody.scores)
 
 
 def _write_video(path, frames: list[np.ndarray], fps: float = 10.0):
