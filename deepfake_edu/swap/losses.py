@@ -143,10 +143,10 @@ def region_mask(landmarks, size: int, radius: float | None = None) -> np.ndarray
     for polygon in _region_polygons(landmarks):
         if len(polygon) == 0:
             continue
-        hull = cv2.convexHull(polygon.astype(np.float32)).reshape(-1, 2)
-        cv2.fillConvexPoly(mask, np.round(hull).astype(np.int32), 1.0)
-        for x, y in hull:
-            cv2.circle(mask, (int(round(x)), int(round(y))), int(round(radius)), 1.0, -1)
+        hull = np.round(cv2.convexHull(polygon.astype(np.float32)).reshape(-1, 1, 2)).astype(np.int32)
+        cv2.fillConvexPoly(mask, hull, 1.0)
+        # A thick outline grows the hull by ``radius`` (and gives single points and lines an area).
+        cv2.polylines(mask, [hull], True, 1.0, thickness=max(1, int(round(2 * radius))))
     kernel = int(radius) * 2 + 1
     return cv2.GaussianBlur(mask, (kernel, kernel), radius / 2) if mask.any() else mask
 
