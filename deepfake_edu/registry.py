@@ -32,8 +32,8 @@ def _load_all() -> None:
     for module in _MODEL_MODULES:
         try:
             importlib.import_module(module)
-        except ModuleNotFoundError as error:  # a capability not built yet (its module or its package)
-            if error.name is None or not (module == error.name or module.startswith(error.name + ".")):
+        except ModuleNotFoundError as error:  # a capability not built yet
+            if not (module == error.name or module.startswith(f"{error.name}.")):
                 raise
 
 
