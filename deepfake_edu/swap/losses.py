@@ -113,14 +113,17 @@ _MOUTH_68 = list(range(48, 68))
 def _region_polygons(landmarks) -> list[np.ndarray]:
     """Polygons (K, 2) in pixels around each eye and the mouth, from the known landmark layouts.
 
-    Accepts a dict with "left_eye"/"right_eye"/"mouth" entries (point lists or one centre
-    point), a 68-point list, or a 5-point list (eye centres, nose, mouth corners).
+    Accepts a dict of named points (the twins' {"eye_left": [x, y], "mouth_left": ...} or
+    "left_eye"/"right_eye"/"mouth" point lists), a 68-point list, or a 5-point list (eye
+    centres, nose, mouth corners).
     """
     polygons: list[np.ndarray] = []
     if isinstance(landmarks, dict):
-        for key in ("left_eye", "right_eye", "mouth"):
-            if key in landmarks:
-                polygons.append(np.asarray(landmarks[key], dtype=np.float32).reshape(-1, 2))
+        groups = (("eye_left", "left_eye"), ("eye_right", "right_eye"), ("mouth", "mouth_left", "mouth_right", "mouth_center", "upper_lip", "lower_lip"))
+        for names in groups:
+            points = [np.asarray(landmarks[name], dtype=np.float32).reshape(-1, 2) for name in names if name in landmarks]
+            if points:
+                polygons.append(np.concatenate(points))
         return polygons
     points = np.asarray(landmarks, dtype=np.float32).reshape(-1, 2)
     if len(points) == 68:

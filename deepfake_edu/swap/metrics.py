@@ -72,30 +72,50 @@ class SwapMetricsHook:
         trainer.log(step, evaluate_swaps(trainer.model, self.answer_sets))
 
 
-def true_answer_sets(face_sets, size: int, n_faces: int = 64) -> list[TrueAnswerSet]:
+def true_answer_sets(face_sets, size: int, n_faces: int = 64, clean: bool = True) -> list[TrueAnswerSet]:
     """True-answer pairs for identities 0 -> 1 and 1 -> 0 when the faces are synthetic twins.
 
-    Uses the twins generator to render the target identity with each source face's factors.
+    The twins generator renders the target person with each source face's factors. With
+    ``clean`` the camera noise and JPEG of the source image are left out of the answer: they
+    are not part of the face, and no autoencoder can (or should) copy a noise pattern.
     Returns [] for faces without factors (real people: there is no true answer).
     """
+    if len(face_sets.names) < 2 or any(not records or "factors" not in records[0] for records in face_sets.records[:2]):
+        return []
     try:
         from deepfake_edu.data import twins
     except ModuleNotFoundError:
         return []
-    if len(face_sets.names) < 2 or any(not records or "factors" not in records[0] for records in face_sets.records[:2]):
-        return []
+    people = [twin_identity(twins, face_sets.records[i][0], face_sets.dataset_infos[i]) for i in (0, 1)]
+    render_size = size if size in twins.SIZES else max(twins.SIZES)
     sets = []
     for source, target in ((0, 1), (1, 0)):
         records = face_sets.records[source][:n_faces]
-        truth = np.stack([render_true_answer(twins, face_sets.records[target][0], record, size) for record in records])
+        truth = np.stack([render_true_answer(twins, people[target], record["factors"], render_size, clean) for record in records])
+        if render_size != size:
+            from deepfake_edu.swap.train import _resize_faces
+
+            truth = _resize_faces(truth, size)
         faces = face_sets.faces[source][: len(records)]
         sets.append(TrueAnswerSet(source, target, _to_float(faces), _to_float(truth)))
     return sets
 
 
-def render_true_answer(twins_module, target_record: dict, source_record: dict, size: int) -> np.ndarray:
-    """uint8 (size, size, 3): the target record's person rendered with the source record's factors."""
-    return twins_module.render_face(target_record["identity"], source_record["factors"], size)
+def twin_identity(twins_module, record: dict, dataset_info: dict):
+    """The twins ``Identity`` behind a dataset record (rebuilt from the generator's seed and index)."""
+    generator = dataset_info.get("generator", {})
+    index = record.get("identity_index")
+    if index is None:
+        index = int(str(record["identity"]).rsplit("-", 1)[-1])
+    return twins_module.make_identity(int(index), int(generator.get("seed", 0)))
+
+
+def render_true_answer(twins_module, identity, factors: dict, size: int, clean: bool = True) -> np.ndarray:
+    """uint8 (size, size, 3): ``identity`` rendered with another image's ``factors`` (a dict)."""
+    values = dict(factors)
+    if clean:
+        values.update(noise=0.0, jpeg_quality=0)
+    return twins_module.true_swap(identity, twins_module.Factors(**values), size).image
 
 
 def _to_float(images: np.ndarray) -> torch.Tensor:

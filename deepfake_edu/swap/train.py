@@ -18,7 +18,6 @@ and a torchrun run with the same global batch see the same faces bent the same w
 from __future__ import annotations
 
 import dataclasses
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -74,7 +73,7 @@ class FaceSets:
     masks: list[np.ndarray] | None
     datasets: list[str]  # dataset names, for checkpoints' "datasets" (forget uses them)
     records: list[list[dict]]  # the manifest records behind faces[i], in order
-    roots: list[Path]  # the dataset folder each identity came from
+    dataset_infos: list[dict]  # dataset.json of the dataset each identity came from (twins: its generator)
 
 
 def _resize_faces(images: np.ndarray, size: int) -> np.ndarray:
@@ -108,7 +107,7 @@ def load_face_sets(data: list[str], identities: list[str] | None, size: int, lim
         raise LabError("give one --identities name per dataset, or none (each dataset is then one person)")
     if len(pairs) < 2:
         raise LabError(f"a face swap needs 2 people; {data[0]} has only {', '.join(datasets[0].identities())}: add --data for a second person")
-    names, faces, masks, records, roots = [], [], [], [], []
+    names, faces, masks, records, infos = [], [], [], [], []
     any_landmarks = False
     for dataset, identity in pairs:
         chosen_records = [r for r in dataset.records if identity is None or r["identity"] == identity][:limit]
@@ -120,7 +119,7 @@ def load_face_sets(data: list[str], identities: list[str] | None, size: int, lim
         names.append(identity if identity is not None else dataset.name)
         faces.append(_resize_faces(images, size))
         records.append(chosen_records)
-        roots.append(dataset.root)
+        infos.append(dataset.info)
         scale = size / dataset.size
         person_masks = []
         for record in chosen_records:
@@ -134,7 +133,7 @@ def load_face_sets(data: list[str], identities: list[str] | None, size: int, lim
     mask_arrays = None
     if any_landmarks:
         mask_arrays = [np.stack([m if m is not None else np.zeros((size, size), np.float32) for m in person])[:, None].astype(np.float16) for person in masks]
-    return FaceSets(names, faces, mask_arrays, sorted({d.name for d, _ in pairs}), records, roots)
+    return FaceSets(names, faces, mask_arrays, sorted({d.name for d, _ in pairs}), records, infos)
 
 
 def _scale_landmarks(landmarks, scale: float):
@@ -426,8 +425,3 @@ def identity_index(info: dict, name_or_index: str | int) -> int:
         return ord(text.upper()) - ord("A")
     raise LabError(f"unknown identity {text!r}: this model knows {', '.join(names)} (or A, B, ... / 0, 1, ...)")
 
-
-def timed(fn: Callable, *args, **kwargs) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return time.perf_counter() - started, result

@@ -10,7 +10,7 @@ from tests.swap.conftest import blob_faces
 
 def _face_sets(n: int = 24) -> FaceSets:
     faces = [blob_faces(0, n), blob_faces(1, n)]
-    return FaceSets(["alice", "bob"], faces, None, ["blobs"], [[{"identity": "alice"}] * n, [{"identity": "bob"}] * n], [])
+    return FaceSets(["alice", "bob"], faces, None, ["blobs"], [[{"identity": "alice"}] * n, [{"identity": "bob"}] * n], [{}, {}])
 
 
 def _options(run, steps, **extra):
