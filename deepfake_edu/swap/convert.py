@@ -4,7 +4,8 @@ For each face in a frame: locate and align it (a crop plus the transform that ma
 it, decode it with the OTHER person's decoder, match its colours to the original crop
 (Reinhard transfer in Lab colour space), warp it back into the frame and blend it in through a
 soft (feathered) mask, or with OpenCV's Poisson blending (``seamlessClone``). Videos keep their
-frame count, size and frame rate. Every picture written carries the lab's provenance marks.
+frame count, size and frame rate. Every picture written carries the lab's provenance marks
+(visible label, invisible mark, C2PA for photos when available: ``deepfake_edu.provenance``).
 
 Locating faces is a hook: ``locate_fn(frame) -> [(crop uint8 (S, S, 3), transform (2, 3))]``
 where ``transform`` maps frame pixels to crop pixels. ``whole_frame_locator`` (the default)
@@ -139,22 +140,28 @@ def paste_back(frame: np.ndarray, face: np.ndarray, mask: np.ndarray, transform:
     return (frame.astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * alpha).round().clip(0, 255).astype(np.uint8)
 
 
-def _apply_provenance(frame: np.ndarray, video: bool = False) -> np.ndarray:
+def _apply_provenance(frame: np.ndarray, frame_index: int | None = None) -> np.ndarray:
     """The lab's visible label and invisible mark on a produced picture (uint8 RGB (H, W, 3)).
 
-    Uses ``deepfake_edu.provenance`` when it is installed with the lab; the one place every
-    swapped photo and video frame passes through before it is written.
+    The one place every swapped video frame passes through before it is written (photos go
+    through ``_save_marked_photo``, which adds a C2PA manifest as well). Frames under 256 px on
+    the short side get the visible label only (the provenance package warns).
     """
-    import importlib
+    from deepfake_edu import provenance
 
-    try:
-        provenance = importlib.import_module("deepfake_edu.provenance")
-    except ModuleNotFoundError as error:
-        if error.name == "deepfake_edu.provenance":  # not built into this copy of the lab yet
-            return frame
-        raise
-    mark = getattr(provenance, "mark_video_frame" if video else "mark_image", None)
-    return mark(frame) if mark is not None else frame
+    if frame_index is None:
+        return provenance.mark_image(frame, info=_PROVENANCE_INFO)
+    return provenance.mark_video_frame(frame, frame_index)
+
+
+def _save_marked_photo(path: Path, rgb: np.ndarray) -> Path:
+    """Label, mark and write a swapped photo (plus C2PA when c2pa-python is installed)."""
+    from deepfake_edu import provenance
+
+    return Path(provenance.save_marked_image(path, rgb, info=_PROVENANCE_INFO))
+
+
+_PROVENANCE_INFO = {"generator": "deepfake-edu", "tool": "swap", "kind": "face swap (shared-encoder autoencoder)"}
 
 
 # --- the swapper -------------------------------------------------------------------------------
@@ -229,11 +236,9 @@ def _resize(image: np.ndarray, size: int) -> np.ndarray:
 
 def swap_image(swapper: FaceSwapper, image: np.ndarray, out: str | os.PathLike) -> SwapResult:
     """Swap the faces of one uint8 RGB picture and write it (marked) to ``out``."""
-    from deepfake_edu.data.images import write_image
-
     swapped, faces = swapper.swap_frame(image)
-    path = write_image(out, _apply_provenance(swapped))
-    return SwapResult(Path(path), 1, image.shape[1], image.shape[0], None, faces)
+    path = _save_marked_photo(Path(out), swapped)
+    return SwapResult(path, 1, image.shape[1], image.shape[0], None, faces)
 
 
 def read_video_frames(path: str | os.PathLike) -> tuple[Iterator[np.ndarray], float, int, tuple[int, int]]:
@@ -282,7 +287,7 @@ def swap_video(swapper: FaceSwapper, source: str | os.PathLike, out: str | os.Pa
         try:
             for frame in tqdm(frames, total=count or None, desc="swapping", unit="frame", disable=not progress):
                 swapped, faces = swapper.swap_frame(frame)
-                writer.write(cv2.cvtColor(_apply_provenance(swapped, video=True), cv2.COLOR_RGB2BGR))
+                writer.write(cv2.cvtColor(_apply_provenance(swapped, frame_index=written), cv2.COLOR_RGB2BGR))
                 written += 1
                 faces_total += faces
         finally:

@@ -85,3 +85,21 @@ def test_apply_swap_on_a_photo_from_a_trained_run(tmp_path):
     assert read_image(result.path).shape == (80, 96, 3) and result.faces_swapped == 1
     with pytest.raises(LabError, match="knows ann, ben"):
         apply_swap(tmp_path / "run", tmp_path / "photo.png", "carl", tmp_path / "out2.png", device="cpu")
+
+
+def test_swapped_video_frames_and_photos_carry_the_provenance_marks(tmp_path):
+    from deepfake_edu.data.images import write_image
+    from deepfake_edu.provenance import check_file
+
+    frames = np.stack([cv2.resize(frame, (320, 272)) for frame in _frames(3)])
+    source = tmp_path / "clip.avi"
+    _write_video(source, frames, fps=10)
+    swapper = FaceSwapper(faceswap("classroom", bottleneck=16), to_identity=1)
+    swap_video(swapper, source, tmp_path / "fake.avi", progress=False)
+    report = check_file(tmp_path / "fake.avi")
+    assert report.label_found and report.mark_found
+    write_image(tmp_path / "photo.png", frames[0])
+    from deepfake_edu.swap.convert import swap_image
+    swap_image(swapper, frames[0], tmp_path / "fake.png")
+    photo = check_file(tmp_path / "fake.png")
+    assert photo.label_found and photo.mark_found
