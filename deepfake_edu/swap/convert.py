@@ -75,6 +75,19 @@ def eyes_locator(find_eyes: Callable[[np.ndarray], list[tuple[tuple[float, float
     return lambda frame: [align_by_eyes(frame, left, right, size) for left, right in find_eyes(frame)]
 
 
+def real_faces_locator(size: int, backend: str = "auto") -> LocateFn:
+    """Faces found by ``deepfake_edu.faces`` (OpenCV or face-alignment), cut as "swap" crops."""
+    from deepfake_edu.faces import align_face, get_backend
+
+    detector = get_backend(backend)
+
+    def locate(frame: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        crops = [align_face(frame, face, "swap", size) for face in detector.detect(frame)]
+        return [(crop.image, crop.transform) for crop in crops]
+
+    return locate
+
+
 # --- the pieces of one swap ------------------------------------------------------------------
 
 
@@ -302,7 +315,7 @@ def apply_swap(
     source: str | os.PathLike,
     to: str | int,
     out: str | os.PathLike,
-    locate_fn: LocateFn | None = None,
+    locate_fn: LocateFn | str | None = None,
     colour: str = "reinhard",
     blend: str = "feather",
     device: str = "auto",
@@ -311,6 +324,8 @@ def apply_swap(
     """Load a trained run, swap the face(s) of a photo or a video to identity ``to``, write ``out``.
 
     ``to`` is an identity name as trained ("twin-01"), a decoder number, or a letter (A, B).
+    ``locate_fn``: a function, "whole" (the frame is the face), "faces" (detect real faces), or
+    None: "whole" for a model trained on twins, "faces" otherwise.
     """
     from deepfake_edu.data.images import IMAGE_SUFFIXES, read_image
     from deepfake_edu.swap.train import identity_index, load_swap_model
@@ -318,6 +333,14 @@ def apply_swap(
 
     source, out = Path(source), Path(out)
     model, info = load_swap_model(run, pick_device(device))
+    if locate_fn is None:
+        locate_fn = "whole" if info.get("face_kind") == "twins" else "faces"
+    if locate_fn == "whole":
+        locate_fn = whole_frame_locator(model.config.input_size)
+    elif locate_fn == "faces":
+        locate_fn = real_faces_locator(max(64, model.config.input_size))
+    elif isinstance(locate_fn, str):
+        raise LabError(f"unknown face locator {locate_fn!r}: use whole or faces")
     swapper = FaceSwapper(model, identity_index(info, to), locate_fn, colour, blend)
     if source.suffix.lower() in IMAGE_SUFFIXES:
         if out.suffix.lower() not in IMAGE_SUFFIXES:

@@ -381,6 +381,7 @@ def train_swap(
             "config": config_dict(model_config),
             "datasets": face_sets.datasets,
             "identities": face_sets.names,
+            "face_kind": "twins" if all(records and "factors" in records[0] for records in face_sets.records) else "real",
             "train_options": _options_dict(options),
         },
         hooks=hooks,

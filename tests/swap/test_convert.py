@@ -81,10 +81,10 @@ def test_apply_swap_on_a_photo_from_a_trained_run(tmp_path):
     options = SwapTrainOptions(preset="classroom", bottleneck=16, steps=2, batch_size=2, run=str(tmp_path / "run"), progress=False, timelapse_every=0, metrics_every=0)
     train_swap(options, face_sets=sets)
     write_image(tmp_path / "photo.png", _frames(1)[0])
-    result = apply_swap(tmp_path / "run", tmp_path / "photo.png", "ben", tmp_path / "out.png", device="cpu")
+    result = apply_swap(tmp_path / "run", tmp_path / "photo.png", "ben", tmp_path / "out.png", "whole", device="cpu")
     assert read_image(result.path).shape == (80, 96, 3) and result.faces_swapped == 1
     with pytest.raises(LabError, match="knows ann, ben"):
-        apply_swap(tmp_path / "run", tmp_path / "photo.png", "carl", tmp_path / "out2.png", device="cpu")
+        apply_swap(tmp_path / "run", tmp_path / "photo.png", "carl", tmp_path / "out2.png", "whole", device="cpu")
 
 
 def test_swapped_video_frames_and_photos_carry_the_provenance_marks(tmp_path):
