@@ -1,0 +1,278 @@
+"""The demo's page: five tabs wired to the plain functions in ``logic``.
+
+    from deepfake_edu.lab import load_lab
+    from deepfake_edu.demo.app import build_app, launch_app
+    launch_app(load_lab())                      # http://127.0.0.1:7860, nothing leaves the machine
+
+Safety built in: analytics off (set before Gradio is imported), no share link unless asked,
+loopback only unless asked, no flagging, no example caching, no run history; uploads capped in
+size and deleted from Gradio's cache after a while; a bounded queue that answers "queue is
+full" when the class floods it; every error shown as one line, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry, no version check
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import gradio as gr  # noqa: E402
+
+from deepfake_edu.demo import logic  # noqa: E402
+from deepfake_edu.demo.funnel import TRAIN_IDENTITIES  # noqa: E402
+from deepfake_edu.demo.quiz import describe_tally  # noqa: E402
+from deepfake_edu.errors import LabError  # noqa: E402
+
+log = logging.getLogger("deepfake_edu.demo")
+
+QUEUE_SIZE = 24  # events waiting at most; more get "queue is full" at once
+CONCURRENCY = 2  # events running at once (2 cores)
+CACHE_SWEEP = (300, 900)  # every 5 minutes, delete uploads and outputs Gradio cached over 15 minutes ago
+GENERIC_ERROR = "Something went wrong on the server. Try again, or tell the teacher (the details are in the terminal)."
+
+INTRO = """# deepfake-edu: look inside a deepfake, make one, catch one
+Everything here runs on this computer; nothing is sent anywhere. Every fake made here carries a
+visible label and an invisible mark. Faces are the lab's **synthetic twins**: invented people."""
+
+
+def guarded(fn):
+    """Run a handler; a LabError becomes its one line in the page, anything else a generic line
+    (the traceback goes to the terminal's log only)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except LabError as error:
+            raise gr.Error(str(error), print_exception=False) from None
+        except Exception:
+            log.exception("demo handler %s failed", fn.__name__)
+            raise gr.Error(GENERIC_ERROR, print_exception=False) from None
+
+    return wrapper
+
+
+def _theme():
+    # System fonts: the default theme would make each browser fetch fonts from Google.
+    return gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+
+
+def build_app(assets) -> gr.Blocks:
+    """The Blocks app over ``assets`` (a ``deepfake_edu.lab.LabAssets``, or any object with the
+    same fields); nothing heavy is loaded until a tab needs it."""
+    lab = logic.DemoLab(assets)
+    with gr.Blocks(title="deepfake-edu demo", analytics_enabled=False, delete_cache=CACHE_SWEEP) as app:
+        app.demo_lab = lab  # for tests and the launcher's warm-up
+        gr.Markdown(INTRO)
+        _funnel_tab(app, lab)
+        _fake_tab(lab)
+        _catch_tab(lab)
+        _quiz_tab(app, lab)
+        _check_tab()
+    return app
+
+
+def _funnel_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
+    widths = sorted(lab.funnel_widths())
+    with gr.Tab("1. Inside the autoencoder", id="funnel"):
+        gr.Markdown("The encoder squeezes a face into a few numbers (the **bottleneck**); the decoder rebuilds "
+                    "the face from them. Pick a face and a bottleneck width: each width is its own model, trained the same way.")
+        if not widths:
+            gr.Markdown("**No funnel models yet.** Start the demo without `--no-prepare` to train them (about a minute).")
+        with gr.Row():
+            identity = gr.Dropdown(list(TRAIN_IDENTITIES), value=TRAIN_IDENTITIES[0], label="whose face")
+            face_index = gr.Slider(0, logic.FACES_PER_PERSON - 1, value=0, step=1, label="which face")
+            width = gr.Radio([str(w) for w in widths], value=str(widths[0]) if widths else None, label="bottleneck width (numbers)")
+        gallery = gr.Gallery(label="faces (click one)", columns=12, height=130, allow_preview=False)
+        rebuild = gr.Button("squeeze and rebuild", variant="primary")
+        with gr.Row():
+            original = gr.Image(label="the face", type="numpy", interactive=False, height=200)
+            rebuilt = gr.Image(label="rebuilt through the funnel", type="numpy", interactive=False, height=200)
+        summary = gr.Markdown()
+        funnel = gr.Image(label="the funnel", type="numpy", interactive=False)
+        with gr.Accordion("layer sizes", open=False):
+            layers = gr.Markdown()
+
+        @guarded
+        def show_gallery(person):
+            return logic.funnel_faces(lab, person)[:24]
+
+        @guarded
+        def do_rebuild(person, index, chosen_width):
+            if not chosen_width:
+                raise LabError("no funnel model is trained yet: restart the demo without --no-prepare")
+            view = logic.rebuild_face(lab, person, int(index), int(chosen_width))
+            return view.original, view.rebuilt, view.summary(), view.funnel, logic.describe_layers(view.layers)
+
+        def pick(event: gr.SelectData):
+            return event.index
+
+        outputs = [original, rebuilt, summary, funnel, layers]
+        identity.change(show_gallery, identity, gallery, api_name="funnel_gallery")
+        app.load(show_gallery, identity, gallery, api_visibility="private")
+        gallery.select(pick, None, face_index, api_visibility="private")
+        rebuild.click(do_rebuild, [identity, face_index, width], outputs, api_name="rebuild")
+        width.change(do_rebuild, [identity, face_index, width], outputs, api_visibility="private")
+        face_index.release(do_rebuild, [identity, face_index, width], outputs, api_visibility="private")
+
+
+def _fake_tab(lab: logic.DemoLab) -> None:
+    runs = list(lab.swap_runs())
+    first_directions = _safe(lambda: logic.fake_directions(lab, runs[0]), [])
+    with gr.Tab("2. Make a fake", id="fake"):
+        gr.Markdown("One shared encoder, one decoder per person: encode a face of A, decode it with B's decoder. "
+                    "With the twins the true answer exists, so the swap can be scored.")
+        with gr.Row():
+            run = gr.Dropdown(runs, value=runs[0], label="model (a trained pair)")
+            direction = gr.Dropdown(first_directions, value=first_directions[0] if first_directions else None, label="who becomes whom")
+            face_index = gr.Slider(0, logic.FACES_PER_PERSON - 1, value=0, step=1, label="which face of A")
+        with gr.Row():
+            make = gr.Button("make the fake", variant="primary")
+            make_clip = gr.Button(f"make a {logic.CLIP_FRAMES}-frame clip (twins)")
+        with gr.Row():
+            source = gr.Image(label="A", type="numpy", interactive=False, height=220)
+            fake = gr.Image(label="A as B (labelled and marked)", type="numpy", interactive=False, height=220)
+            truth = gr.Image(label="the true answer (twins only)", type="numpy", interactive=False, height=220)
+        summary = gr.Markdown()
+        download = gr.File(label="the fake, with its marks", interactive=False)
+        clip = gr.Image(label="the swapped clip", type="filepath", interactive=False, height=260)
+
+        @guarded
+        def directions(run_label):
+            choices = logic.fake_directions(lab, run_label)
+            return gr.Dropdown(choices=choices, value=choices[0])
+
+        @guarded
+        def do_fake(run_label, chosen, index):
+            result = logic.make_fake(lab, run_label, chosen, int(index))
+            return result.source, result.fake, result.truth, result.summary(), str(result.path)
+
+        @guarded
+        def do_clip(run_label, chosen):
+            result = logic.make_fake_clip(lab, run_label, chosen)
+            a, b = result.names
+            text = f"{result.frames} frames of {a} as {b}; every frame carries the label and the invisible mark (download the .mp4)."
+            return str(result.preview), str(result.video), text
+
+        run.change(directions, run, direction, api_name="fake_directions")
+        make.click(do_fake, [run, direction, face_index], [source, fake, truth, summary, download], api_name="make_fake")
+        make_clip.click(do_clip, [run, direction], [clip, download, summary], api_name="make_clip")
+
+
+def _catch_tab(lab: logic.DemoLab) -> None:
+    detectors = list(lab.detectors())
+    kinds = list(logic.IMAGE_SUFFIXES + logic.VIDEO_SUFFIXES)
+    with gr.Tab("3. Catch the fake", id="catch"):
+        gr.Markdown(f"Upload a photo or a short video (up to {logic.MAX_VIDEO_SECONDS:.0f} s, {logic.MAX_UPLOAD_MB} MB). "
+                    "Each face found gets MesoNet's P(fake) and a heatmap of what drove the score; a video gets its curve over time.")
+        with gr.Row():
+            upload = gr.File(label="photo or video", file_types=kinds, type="filepath")
+            detector = gr.Dropdown(detectors, value=detectors[0], label="detector")
+        go = gr.Button("catch it", variant="primary")
+        summary = gr.Markdown()
+        faces = gr.Gallery(label="faces, P(fake) and heatmaps", columns=4, height=300)
+        curve = gr.Image(label="P(fake) over the video", type="filepath", interactive=False)
+
+        @guarded
+        def do_catch(path, label):
+            result = logic.catch_fake(lab, path, label)
+            return result.summary, result.faces, str(result.curve) if result.curve else None
+
+        go.click(do_catch, [upload, detector], [summary, faces, curve], api_name="catch")
+
+
+def _quiz_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
+    with gr.Tab("4. Spot the fake", id="quiz"):
+        gr.Markdown("Real twin or swapped twin? Guess first, then see what the machine said. The class's tally compares you with it.")
+        question = gr.State(None)
+        with gr.Row():
+            face = gr.Image(label="real or fake?", type="numpy", interactive=False, height=280)
+            with gr.Column():
+                next_face = gr.Button("next face", variant="primary")
+                say_real = gr.Button("real")
+                say_fake = gr.Button("fake")
+                reveal = gr.Markdown()
+        tally = gr.Markdown()
+        reset = gr.Button("reset the class's tally", variant="stop", size="sm")
+
+        @guarded
+        def ask(previous):
+            image, number = logic.quiz_question(lab, previous)
+            return image, number, "Your guess?"
+
+        def answer(guess):
+            @guarded
+            def mark(number):
+                text, counts = logic.quiz_answer(lab, number, guess)
+                return text, describe_tally(counts), None  # one answer per face: the question is spent
+
+            return mark
+
+        @guarded
+        def show_tally():
+            return describe_tally(lab.tally.read())
+
+        @guarded
+        def do_reset():
+            return describe_tally(lab.tally.reset())
+
+        next_face.click(ask, question, [face, question, reveal], api_name="quiz_next")
+        say_real.click(answer("real"), question, [reveal, tally, question], api_name="quiz_real")
+        say_fake.click(answer("fake"), question, [reveal, tally, question], api_name="quiz_fake")
+        reset.click(do_reset, None, tally, api_name="quiz_reset")
+        app.load(show_tally, None, tally, api_name="quiz_tally")
+
+
+def _check_tab() -> None:
+    kinds = list(logic.IMAGE_SUFFIXES + logic.VIDEO_SUFFIXES)
+    with gr.Tab("5. Check a file", id="check"):
+        gr.Markdown("Does a picture or video say it was made by an AI tool? The lab looks for its visible label, "
+                    "its invisible mark and a C2PA manifest.")
+        upload = gr.File(label="photo or video", file_types=kinds, type="filepath")
+        go = gr.Button("check it", variant="primary")
+        report = gr.Markdown()
+        go.click(guarded(logic.check_provenance), upload, report, api_name="check_file")
+
+
+def _safe(make, default):
+    try:
+        return make()
+    except LabError as error:
+        log.warning("%s", error)
+        return default
+
+
+def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = False, quiet: bool = False) -> dict:
+    """The keyword arguments of ``Blocks.launch`` the demo always uses."""
+    return dict(
+        server_name=host,
+        server_port=port,
+        share=share,
+        inbrowser=False,
+        show_error=False,  # handlers raise gr.Error with one line; nothing else reaches the page
+        quiet=quiet,
+        max_file_size=f"{logic.MAX_UPLOAD_MB}mb",
+        footer_links=["api"],
+        run_history=False,
+        enable_monitoring=False,
+        ssr_mode=False,  # no Node server beside Python
+        pwa=False,
+        mcp_server=False,
+        theme=_theme(),
+    )
+
+
+def launch_app(assets, host: str = "127.0.0.1", port: int = 7860, share: bool = False, block: bool = True, quiet: bool = False):
+    """Build, queue and serve the app; returns (blocks, local url). ``block=False`` returns once
+    the server answers (tests, the load test); it then runs in a thread until ``blocks.close()``."""
+    app = build_app(assets)
+    app.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    threading.Thread(target=app.demo_lab.warm_up, name="demo-warm-up", daemon=True).start()
+    _, url, _ = app.launch(prevent_thread_lock=not block, **launch_options(host, port, share, quiet))
+    return app, url

@@ -1,0 +1,62 @@
+"""`deepfake-edu demo`: prepare what is missing, then serve the classroom demo on this computer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+SHARE_WARNING = (
+    "warning: --share opens a PUBLIC link through Gradio's relay servers. Anyone with the link can use "
+    "this demo, and students' uploaded faces then travel over the internet. Use it only with consent, "
+    "and never with pictures of minors."
+)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="serve the classroom demo (Gradio) on this computer",
+        description="Prepare the lab's models if needed (first launch: at most --minutes), then serve the demo. "
+        "It listens on 127.0.0.1 only unless --host says otherwise.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the classroom network)")
+    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    parser.add_argument("--share", action="store_true", help="also open a public Gradio share link (off by default; see the warning it prints)")
+    parser.add_argument("--no-prepare", action="store_true", help="do not train anything; fail with a message if the lab is not prepared")
+    parser.add_argument("--minutes", type=float, default=5.0, help="time budget of the first launch's preparation (default 5)")
+    parser.set_defaults(handler=run_demo)
+
+
+def prepare_demo(minutes: float = 5.0, progress: bool = True):
+    """The lab's assets (``prepare_lab``) plus the funnel models, within ``minutes`` in all."""
+    from deepfake_edu.demo.funnel import funnel_models
+    from deepfake_edu.lab import prepare_lab
+
+    start = time.monotonic()
+    funnel_share = min(1.0, 0.2 * minutes)  # the funnel models' part of the budget, minutes
+    assets = prepare_lab(minutes=minutes - funnel_share, progress=progress)
+    left = minutes - (time.monotonic() - start) / 60
+    funnel_models(twins=assets.twins, home=assets.home, minutes=max(left, funnel_share), progress=progress)
+    return assets
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from deepfake_edu.errors import LabError
+
+    if not 1 <= args.port <= 65535:
+        raise LabError(f"--port must be 1-65535, not {args.port}")
+    if args.share:
+        print(SHARE_WARNING, file=sys.stderr)
+    if args.no_prepare:
+        from deepfake_edu.lab import load_lab
+
+        assets = load_lab()
+    else:
+        assets = prepare_demo(args.minutes)
+    from deepfake_edu.demo.app import launch_app
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"notice: listening on {args.host}: other computers on this network can open the demo", file=sys.stderr)
+    launch_app(assets, host=args.host, port=args.port, share=args.share, block=True)
+    return 0
