@@ -38,7 +38,7 @@ def _import_if_built(name: str):
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as error:
-        if error.name == name:
+        if error.name and (name == error.name or name.startswith(f"{error.name}.")):
             return None
         raise
 

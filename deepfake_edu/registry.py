@@ -33,7 +33,7 @@ def _load_all() -> None:
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:  # a capability not built yet
-            if error.name != module:
+            if not (module == error.name or module.startswith(f"{error.name}.")):
                 raise
 
 
