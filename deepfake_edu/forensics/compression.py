@@ -260,7 +260,7 @@ def plot_study(rows: list[dict], path: str | os.PathLike, metric: str = "accurac
     axes.set_xticks(range(len(condition_order)), [c.replace("jpeg", "JPEG ") for c in condition_order], rotation=30, ha="right")
     axes.set_ylim(0.0, 1.02)
     axes.set_ylabel(metric.replace("_", " "))
-    axes.set_xlabel("compression (milder to harsher)")
+    axes.set_xlabel("condition (JPEG from mild to harsh, then video paths)")
     axes.set_title("Detectors under compression")
     axes.legend(fontsize=8, loc="lower left")
     figure.tight_layout()
@@ -297,46 +297,22 @@ def write_study(rows: list[dict], out_dir: str | os.PathLike) -> dict[str, Path]
 def load_real_fake(path: str | os.PathLike, size: int | None = None, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Read a real-versus-fake set: (images uint8 (N, S, S, 3), labels int64 (N,), 1 = fake).
 
-    Accepts either a folder with ``real/`` and ``fake/`` subfolders of image files, or a lab
-    dataset (``dataset.json`` + ``manifest.jsonl``) whose records carry ``"label": "real" | "fake"``.
-    Images are resized to ``size`` when given, else all must share the first image's size.
-    ``limit`` caps the count per label (the first ones, sorted by file name / manifest order).
+    Accepts both layouts of ``data.realfake``: a folder with ``real/`` and ``fake/`` subfolders of
+    images, or a lab dataset whose records carry ``"label": "real" | "fake"``. Images are resized
+    to ``size`` when given, else they must all have one size. ``limit`` caps the count (per
+    subfolder, or of the dataset's records).
     """
-    from deepfake_edu.data.images import IMAGE_SUFFIXES, read_image
+    from deepfake_edu.data.realfake import load_real_fake as load_set
 
-    root = Path(path)
-    if not root.exists():
-        raise LabError(f"no such folder: {root} (give a folder with real/ and fake/ subfolders, or a lab dataset)")
-    files: dict[int, list[Path]] = {0: [], 1: []}
-    if (root / "dataset.json").exists():
-        from deepfake_edu.data.dataset import load_dataset
-
-        dataset = load_dataset(root)
-        for record in dataset.records:
-            label = record.get("label")
-            if label not in ("real", "fake"):
-                raise LabError(f"{root}: manifest record {record.get('file')!r} has no 'label' of 'real' or 'fake'")
-            files[int(label == "fake")].append(dataset.root / record["file"])
-    elif (root / "real").is_dir() and (root / "fake").is_dir():
-        for value, sub in ((0, "real"), (1, "fake")):
-            files[value] = sorted(p for p in (root / sub).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-    else:
-        raise LabError(f"{root} has neither real/ and fake/ subfolders nor a dataset.json with real/fake labels")
-    for value, name in ((0, "real"), (1, "fake")):
-        if not files[value]:
-            raise LabError(f"{root} holds no {name} images: the study needs both real and fake crops")
-        files[value] = files[value][:limit]
-    images, labels = [], []
-    for value in (0, 1):
-        for file in files[value]:
-            image = read_image(file)
-            if size is not None and image.shape[:2] != (size, size):
-                image = cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA if image.shape[0] > size else cv2.INTER_CUBIC)
-            if images and image.shape != images[0].shape:
-                raise LabError(f"{file} is {image.shape[1]}x{image.shape[0]} but the others are {images[0].shape[1]}x{images[0].shape[0]}: pass --size")
-            images.append(image)
-            labels.append(value)
-    return np.stack(images), np.asarray(labels, np.int64)
+    if not Path(path).exists():
+        raise LabError(f"no such folder: {path} (give a folder with real/ and fake/ subfolders, or a lab dataset)")
+    try:
+        found = load_set(path, size=size, limit=limit)
+    except ValueError:  # np.stack of crops of several sizes
+        raise LabError(f"the crops in {path} are not all one size: pass --size (e.g. --size 256)") from None
+    if len(np.unique(found.labels)) < 2:
+        raise LabError(f"{path} needs both real and fake crops for the study")
+    return found.images, found.labels
 
 
 # ------------------------------------------------------------------------------- torch adapter

@@ -1,0 +1,150 @@
+"""Grad-CAM, layer activations, facial-region masks and occlusion."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from deepfake_edu.errors import LabError
+from deepfake_edu.forensics import explain, toy
+from deepfake_edu.forensics.noise import NoiseResidualDetector
+from tests.forensics.conftest import face_landmarks, square_images
+
+
+def test_the_square_finder_learned_its_task(square_finder):
+    images, labels, _ = square_images(64, np.random.default_rng(1))
+    with torch.no_grad():
+        predicted = (square_finder(images) > 0).float()
+    assert (predicted == labels).float().mean() > 0.9
+
+
+def test_grad_cam_peak_lies_on_the_planted_square(square_finder):
+    images, labels, boxes = square_images(20, np.random.default_rng(2))
+    hits = total = 0
+    for image, label, (x0, y0, x1, y1) in zip(images, labels, boxes):
+        if not label:
+            continue
+        heatmap = explain.grad_cam(square_finder, image, layer="features.5")
+        assert heatmap.shape == (32, 32) and heatmap.min() >= 0 and heatmap.max() <= 1
+        y, x = np.unravel_index(np.argmax(heatmap), heatmap.shape)
+        hits += (x0 - 1 <= x <= x1) and (y0 - 1 <= y <= y1)  # one pixel of slack for the bilinear upsampling
+        total += 1
+    assert hits >= 0.8 * total
+
+
+def test_grad_cam_has_the_input_size_for_any_layer(square_finder):
+    image = np.random.default_rng(3).integers(0, 255, (32, 32, 3), dtype=np.uint8)
+    for layer in explain.conv_layer_names(square_finder):
+        heatmap = explain.grad_cam(square_finder, image, layer)
+        assert heatmap.shape == (32, 32) and heatmap.dtype == np.float32
+
+
+def test_a_wrong_layer_name_lists_the_convolution_layers(square_finder):
+    with pytest.raises(LabError, match="features.0, features.2, features.5"):
+        explain.grad_cam(square_finder, torch.rand(3, 32, 32), layer="nope")
+
+
+def test_layer_activations_have_the_expected_shapes(square_finder):
+    activations = explain.layer_activations(square_finder, torch.rand(3, 32, 32))
+    assert list(activations) == [f"features.{i}" for i in range(7)]
+    assert activations["features.0"].shape == (8, 32, 32)
+    assert activations["features.4"].shape == (8, 16, 16)
+    batch = explain.layer_activations(square_finder, torch.rand(5, 3, 32, 32), layers=["features.5"])
+    assert batch["features.5"].shape == (5, 8, 16, 16)
+
+
+def test_activation_grid_and_overlay_are_pictures(square_finder):
+    activations = explain.layer_activations(square_finder, torch.rand(3, 32, 32))
+    grid = explain.activation_grid(activations["features.0"], max_channels=8, cell=20, columns=4)
+    assert grid.dtype == np.uint8 and grid.shape == (2 * 20 + 2, 4 * 20 + 3 * 2, 3)
+    image = np.full((40, 40, 3), 128, np.uint8)
+    heat = np.zeros((10, 10), np.float32)
+    heat[0, 0] = 1.0
+    blended = explain.overlay(image, heat)
+    assert blended.shape == image.shape and blended.dtype == np.uint8
+    assert not np.array_equal(blended[0, 0], blended[39, 39])  # the hot corner is coloured differently
+
+
+def test_region_masks_cover_their_landmarks_and_do_not_overlap():
+    landmarks = face_landmarks(64)
+    masks = explain.region_masks(landmarks, 64)
+    assert set(masks) == set(explain.REGIONS)
+    for key in ("eye_left", "eye_right"):
+        x, y = map(int, landmarks[key])
+        assert masks["eyes"][y, x]
+    assert masks["mouth"][46, 32] and masks["nose"][33, 32]
+    assert not masks["background"][37, 32] and masks["background"][0, 0]
+    face_regions = [masks[r].astype(int) for r in ("eyes", "mouth", "nose", "cheeks")]
+    assert max(int(np.sum(face_regions, axis=0).max()), 1) == 1
+    moved = explain.region_masks(face_landmarks(64, dx=5), 64)
+    assert np.array_equal(np.roll(masks["eyes"], 5, axis=1)[:, 8:], moved["eyes"][:, 8:])
+
+
+def test_region_masks_use_a_given_face_mask_and_reject_missing_landmarks():
+    face = np.zeros((64, 64), bool)
+    face[10:60, 5:60] = True
+    masks = explain.region_masks({**face_landmarks(64), "face_mask": face}, 64)
+    assert np.array_equal(masks["background"], ~face)
+    with pytest.raises(LabError, match="chin"):
+        explain.region_masks({k: v for k, v in face_landmarks(64).items() if k != "chin"}, 64)
+
+
+def test_landmarks_from_68_points():
+    points = np.zeros((68, 2))
+    points[36:42] = (20, 30)
+    points[42:48] = (44, 30)
+    points[30] = (32, 40)
+    points[48], points[54], points[8] = (24, 50), (40, 50), (32, 62)
+    landmarks = explain.landmarks_from_68(points)
+    assert landmarks["eye_left"] == (20, 30) and landmarks["eye_right"] == (44, 30) and landmarks["chin"] == (32, 62)
+
+
+@pytest.mark.parametrize("fill", ["blur", "mean"])
+def test_occlusion_changes_the_image_only_inside_the_region(fill):
+    image = toy.make_real(1, 64, seed=4)[0]
+    masks = explain.region_masks(face_landmarks(64), 64)
+    for region, mask in masks.items():
+        hidden = explain.occlude(image, mask, fill)
+        changed = np.any(hidden != image, axis=2)
+        assert not changed[~mask].any(), region
+        assert changed[mask].mean() > 0.3, region
+
+
+def _eye_signature_faces(count, seed):
+    """Toy crops whose fakes carry the checkerboard trace inside the eye regions only."""
+    real = toy.make_real(count, 64, seed)
+    checker = toy.make_fake(count, "checker", 64, seed)
+    base = toy.make_real(count, 64, seed + 100)
+    eyes = explain.region_masks(face_landmarks(64), 64)["eyes"]
+    fake = base.copy()
+    fake[:, eyes] = checker[:, eyes]
+    images = np.concatenate([real, fake])
+    return images, np.repeat([0, 1], count)
+
+
+def test_occlusion_study_ranks_the_region_that_carries_the_evidence_first():
+    # The noise detector reads whole-image statistics, so hiding the large background (about 60 %
+    # of the crop) also sways it; among the facial regions the eyes, where the trace is, must lead.
+    train_images, train_labels = _eye_signature_faces(30, 0)
+    detector = NoiseResidualDetector().fit(train_images, train_labels)
+    test_images, test_labels = _eye_signature_faces(12, 1)
+    fakes = test_images[test_labels == 1]
+    face_regions = ("eyes", "mouth", "nose", "cheeks")
+    rows = explain.occlusion_study(detector, fakes, [face_landmarks(64)] * len(fakes), regions=face_regions)
+    assert [row["region"] for row in rows][0] == "eyes"
+    assert rows[0]["mean_delta"] < -0.3  # hiding the eyes makes the fakes look real
+    assert rows[0]["mean_abs_delta"] > 2 * rows[1]["mean_abs_delta"]
+    assert all(rows[i]["mean_abs_delta"] >= rows[i + 1]["mean_abs_delta"] for i in range(len(rows) - 1))
+    reals = test_images[test_labels == 0]
+    real_rows = explain.occlusion_study(detector, reals, [face_landmarks(64)] * len(reals), regions=face_regions)
+    assert max(row["mean_abs_delta"] for row in real_rows) < rows[0]["mean_abs_delta"] / 4
+
+
+def test_occlusion_study_accepts_a_torch_model(square_finder):
+    images = np.random.default_rng(5).integers(0, 90, (4, 32, 32, 3), dtype=np.uint8)
+    images[:, 10:16, 10:16] = 240  # a bright square where the "eyes" are
+    landmarks = {"eye_left": (10, 13), "eye_right": (16, 13), "nose_tip": (13, 19), "mouth_left": (10, 24), "mouth_right": (16, 24), "chin": (13, 30)}
+    rows = explain.occlusion_study(square_finder, images, [landmarks] * 4, fill="mean")
+    assert {row["region"] for row in rows} == set(explain.REGIONS)
+    assert rows[0]["region"] == "eyes"
