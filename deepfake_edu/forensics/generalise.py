@@ -29,7 +29,12 @@ class GeneralisationResult:
     methods: list[str]  # the fake methods, in the order of the rows and columns
     accuracy: np.ndarray  # (M, M) accuracy at threshold 0.5 on real-test + fakes-of-column-test
     auc: np.ndarray  # (M, M) ROC AUC on the same
+    balanced_accuracy: np.ndarray | None = None  # (M, M) mean of the accuracies on reals and on fakes
     n_test: dict = field(default_factory=dict)  # method -> number of test crops (reals + its fakes)
+
+    def __post_init__(self):
+        if self.balanced_accuracy is None:
+            self.balanced_accuracy = np.full_like(self.accuracy, np.nan)
 
     @staticmethod
     def _gap(matrix: np.ndarray) -> float:
@@ -48,6 +53,10 @@ class GeneralisationResult:
     def auc_gap(self) -> float:
         return self._gap(self.auc)
 
+    @property
+    def balanced_accuracy_gap(self) -> float:
+        return self._gap(self.balanced_accuracy)
+
     def rows(self) -> list[dict]:
         """One dict per (train, test) pair."""
         return [
@@ -55,6 +64,7 @@ class GeneralisationResult:
                 "train_method": train,
                 "test_method": test,
                 "accuracy": float(self.accuracy[i, j]),
+                "balanced_accuracy": float(self.balanced_accuracy[i, j]),
                 "auc": float(self.auc[i, j]),
                 "n_test": self.n_test.get(test),
             }
@@ -67,6 +77,8 @@ class GeneralisationResult:
             "methods": self.methods,
             "accuracy": self.accuracy.tolist(),
             "auc": self.auc.tolist(),
+            "balanced_accuracy": self.balanced_accuracy.tolist(),
+            "balanced_accuracy_gap": self.balanced_accuracy_gap,
             "accuracy_gap": self.accuracy_gap,
             "auc_gap": self.auc_gap,
             "n_test": self.n_test,
@@ -98,7 +110,10 @@ def generalisation_study(
     seed: int = 0,
     progress: bool = False,
 ) -> GeneralisationResult:
-    """The train-method x test-method matrix.
+    """The train-method x test-method matrices (accuracy, balanced accuracy, AUC).
+
+    Every test set holds the same held-out reals plus the held-out fakes of one method, so when
+    the groups differ in size accuracy leans on the reals: read balanced accuracy and AUC too.
 
     real: uint8 (R, H, W, 3); fakes_by_method: name -> uint8 (F_m, H, W, 3);
     train_fn(images uint8 (N, H, W, 3), labels int (N,), 1 = fake) -> a detector with
@@ -120,6 +135,7 @@ def generalisation_study(
         tests[method] = (images, labels)
     accuracy = np.zeros((len(methods), len(methods)))
     auc = np.zeros_like(accuracy)
+    balanced = np.zeros_like(accuracy)
     iterator = list(enumerate(methods))
     if progress:
         from tqdm import tqdm
@@ -133,8 +149,8 @@ def generalisation_study(
         for j, test_method in enumerate(methods):
             test_images, test_labels = tests[test_method]
             scores = score(test_labels, detector.predict_proba(test_images))
-            accuracy[i, j], auc[i, j] = scores["accuracy"], scores["auc"]
-    return GeneralisationResult(methods, accuracy, auc, {m: int(len(tests[m][1])) for m in methods})
+            accuracy[i, j], auc[i, j], balanced[i, j] = scores["accuracy"], scores["auc"], scores["balanced_accuracy"]
+    return GeneralisationResult(methods, accuracy, auc, balanced, {m: int(len(tests[m][1])) for m in methods})
 
 
 def plot_matrix(result: GeneralisationResult, path: str | os.PathLike, metric: str = "accuracy") -> Path:
