@@ -148,3 +148,37 @@ def test_occlusion_study_accepts_a_torch_model(square_finder):
     rows = explain.occlusion_study(square_finder, images, [landmarks] * 4, fill="mean")
     assert {row["region"] for row in rows} == set(explain.REGIONS)
     assert rows[0]["region"] == "eyes"
+
+
+def _save_square_finder(model, stem):
+    from deepfake_edu.registry import _FACTORIES, register_model
+    from deepfake_edu.training.checkpoint import save_model_file
+    from tests.forensics.conftest import SquareFinder
+
+    if "forensics-test-square-finder" not in _FACTORIES:
+        register_model("forensics-test-square-finder")(lambda: SquareFinder())
+    tensors = {f"model/{key}": value for key, value in model.state_dict().items()}
+    return save_model_file(stem, tensors, {"model": "forensics-test-square-finder", "config": {}})
+
+
+def test_cli_explain_writes_a_heatmap_overlay(square_finder, tmp_path, capsys):
+    from deepfake_edu.cli import main
+    from deepfake_edu.data.images import read_image, write_image
+
+    checkpoint = _save_square_finder(square_finder, tmp_path / "finder")
+    face = np.full((64, 64, 3), 40, np.uint8)
+    face[8:20, 40:52] = 250  # the square, at double size
+    write_image(tmp_path / "face.png", face)
+    out = tmp_path / "heat.png"
+    assert main(["explain", str(tmp_path / "face.png"), "--model", str(checkpoint), "--size", "32", "--out", str(out)]) == 0
+    assert "P(fake)" in capsys.readouterr().out
+    assert read_image(out).shape == (32, 32, 3)
+    result = explain.explain_image(explain.load_detector(str(checkpoint))[0], face, input_size=32)
+    y, x = np.unravel_index(np.argmax(result["heatmap"]), result["heatmap"].shape)
+    assert 3 <= y <= 10 and 19 <= x <= 26  # the square, at the model's 32-pixel scale
+    assert result["probability"] > 0.5
+
+    write_image(tmp_path / "wide.png", np.zeros((40, 80, 3), np.uint8))
+    assert main(["explain", str(tmp_path / "wide.png"), "--model", str(checkpoint), "--size", "32"]) == 2
+    assert "not a square" in capsys.readouterr().err
+    assert main(["explain", str(tmp_path / "face.png"), "--model", str(tmp_path / "none")]) == 2
