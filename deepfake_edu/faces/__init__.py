@@ -1,0 +1,41 @@
+"""Real faces: find them, align them, cut crops that can be pasted back, build datasets with consent.
+
+    from deepfake_edu.faces import get_backend, align_face, paste_back, extract_dataset
+    backend = get_backend("opencv")              # or "face-alignment", "auto"
+    face = backend.detect(frame)[0]              # frame: uint8 RGB (H, W, 3); largest face first
+    crop = align_face(frame, face, "swap", 128)  # crop.image, crop.transform (frame->crop), crop.inverse
+    frame2 = paste_back(frame, new_face, crop.transform, crop.mask())
+
+Names are imported on first use so that `deepfake-edu --help` does not load OpenCV.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "Face": "deepfake_edu.faces.backends.base",
+    "FaceBackend": "deepfake_edu.faces.backends.base",
+    "get_backend": "deepfake_edu.faces.backends",
+    "AlignedCrop": "deepfake_edu.faces.align",
+    "CROPS": "deepfake_edu.faces.align",
+    "align_face": "deepfake_edu.faces.align",
+    "paste_back": "deepfake_edu.faces.align",
+    "umeyama": "deepfake_edu.faces.align",
+    "FaceTracker": "deepfake_edu.faces.track",
+    "ExtractOptions": "deepfake_edu.faces.extract",
+    "Extraction": "deepfake_edu.faces.extract",
+    "extract_faces": "deepfake_edu.faces.extract",
+    "extract_dataset": "deepfake_edu.faces.extract",
+    "save_extraction": "deepfake_edu.faces.extract",
+    "frames_from_video": "deepfake_edu.faces.extract",
+    "frames_from_camera": "deepfake_edu.faces.extract",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'deepfake_edu.faces' has no attribute {name!r}")

@@ -1,0 +1,209 @@
+"""Alignment: turn a found face into a square, level crop, and back again.
+
+Every crop is made by one similarity transform (rotation, uniform scale, shift), a 2x3 matrix
+``transform`` that maps frame pixels to crop pixels. Its ``inverse`` maps crop pixels back to the
+frame, so a swapped face can be pasted where the original was (``paste_back``).
+
+Two framings (``CROPS``):
+- ``swap``: tight around the face (brows to chin), 64-256 px, what the face-swap autoencoder
+  learns from.
+- ``mesonet``: 256 px and looser, the whole face with some margin, like the Viola-Jones crops
+  the MesoNet authors fed their detector.
+
+With eyes only (the OpenCV backend) the transform puts the two eye centres level at the crop's
+eye targets. With 68 landmarks it is the least-squares similarity (Umeyama) from the landmarks
+to ``MEAN_FACE_68`` placed in the crop, which uses the whole face and is steadier than two points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from deepfake_edu.errors import LabError
+from deepfake_edu.faces.backends.base import Face
+
+
+@dataclass(frozen=True)
+class CropSpec:
+    """How a crop frames the face: where the eye centres land, as fractions of the crop side."""
+
+    name: str
+    eye_y: float  # height of the eye line, fraction of the crop side from the top
+    eye_gap: float  # distance between the eye centres, fraction of the crop side
+    min_size: int  # smallest allowed crop side, pixels
+    max_size: int  # largest allowed crop side, pixels
+    default_size: int  # crop side when none is asked for, pixels
+
+    def eye_targets(self, size: int) -> np.ndarray:
+        """(2, 2) crop pixels of the left and right eye centres for a crop ``size`` pixels wide."""
+        half = self.eye_gap / 2
+        return np.array([[0.5 - half, self.eye_y], [0.5 + half, self.eye_y]], dtype=np.float64) * size
+
+
+CROPS = {
+    # The eye-to-chin distance is about 1.2 eye gaps, so with the eyes 42% of the side apart and
+    # 38% down, the chin lands near 88%: a tight crop of the inner face, as face-swap models use.
+    "swap": CropSpec("swap", eye_y=0.38, eye_gap=0.42, min_size=64, max_size=256, default_size=128),
+    # A looser frame: the eyes 30% of the side apart leave the forehead, chin and cheeks inside.
+    "mesonet": CropSpec("mesonet", eye_y=0.42, eye_gap=0.30, min_size=256, max_size=256, default_size=256),
+}
+
+
+def crop_spec(kind: str, size: int | None = None) -> tuple[CropSpec, int]:
+    """The framing called ``kind`` and a checked crop side."""
+    if kind not in CROPS:
+        raise LabError(f"unknown crop {kind!r}: use one of {', '.join(CROPS)}")
+    spec = CROPS[kind]
+    size = spec.default_size if size is None else int(size)
+    if not spec.min_size <= size <= spec.max_size:
+        raise LabError(f"a {kind} crop is {spec.min_size}-{spec.max_size} pixels wide, not {size}: choose a size in that range")
+    return spec, size
+
+
+def _mean_face_68() -> np.ndarray:
+    """A 68-point mean face (iBUG 300-W numbering), in units of the eye gap, eye midpoint at 0.
+
+    Built from plain face proportions (an ellipse for the jaw, arcs for the brows, almond eyes,
+    a nose line, two mouth rings), not copied from a data set. The eye centres (means of points
+    36-41 and 42-47) sit at exactly (-0.5, 0) and (0.5, 0), so both backends aim at the same
+    eye targets.
+    """
+    points = []
+    for t in np.linspace(-0.1, np.pi + 0.1, 17):  # 0-16 jaw, from the image's left ear round the chin
+        points.append((-0.95 * np.cos(t), 0.15 + 1.15 * np.sin(t)))
+    for side in (-1, 1):  # 17-21 left brow (outer to inner), 22-26 right brow (inner to outer)
+        xs = np.linspace(-0.85, -0.15, 5) if side < 0 else np.linspace(0.15, 0.85, 5)
+        for x in xs:
+            centre = 0.5 * side
+            points.append((x, -0.32 - 0.08 * (1 - ((x - centre) / 0.4) ** 2)))
+    for y in np.linspace(0.0, 0.45, 4):  # 27-30 nose bridge to tip
+        points.append((0.0, y))
+    for x in np.linspace(-0.2, 0.2, 5):  # 31-35 nostrils
+        points.append((x, 0.6 + 0.05 * (1 - (x / 0.2) ** 2)))
+    eye = [(-0.15, 0.0), (-0.05, -0.06), (0.05, -0.06), (0.15, 0.0), (0.05, 0.06), (-0.05, 0.06)]
+    for x, y in eye:  # 36-41 left eye, from its outer corner, clockwise
+        points.append((-0.5 + x, y))
+    for x, y in eye:  # 42-47 right eye, from its inner corner, clockwise
+        points.append((0.5 + x, y))
+    for t in np.linspace(np.pi, -np.pi, 13)[:-1]:  # 48-59 outer lips, from the left corner, clockwise
+        points.append((0.42 * np.cos(t), 0.95 + 0.16 * np.sin(t)))
+    for t in np.linspace(np.pi, -np.pi, 9)[:-1]:  # 60-67 inner lips
+        points.append((0.3 * np.cos(t), 0.95 + 0.05 * np.sin(t)))
+    return np.array(points, dtype=np.float64)
+
+
+MEAN_FACE_68 = _mean_face_68()  # (68, 2)
+
+
+def umeyama(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The similarity (rotation, uniform scale, shift) that best maps ``source`` onto ``target``.
+
+    Least squares over all points (Umeyama 1991): centre both sets, take the SVD of their
+    covariance, fix a reflection if the SVD proposes one. ``source`` and ``target`` are (N, 2);
+    returns the 2x3 matrix M with ``target ~= source @ M[:, :2].T + M[:, 2]``.
+    """
+    source = np.asarray(source, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    if source.shape != target.shape or source.ndim != 2 or source.shape[0] < 2:
+        raise ValueError("umeyama needs two (N, 2) point sets of the same shape, N >= 2")
+    source_mean, target_mean = source.mean(axis=0), target.mean(axis=0)
+    source_centred, target_centred = source - source_mean, target - target_mean
+    covariance = target_centred.T @ source_centred / len(source)
+    u, singular, vt = np.linalg.svd(covariance)
+    signs = np.ones(source.shape[1])
+    if np.linalg.det(u) * np.linalg.det(vt) < 0:  # the best orthogonal map would be a mirror
+        signs[-1] = -1.0
+    rotation = u @ np.diag(signs) @ vt
+    source_variance = (source_centred**2).sum() / len(source)
+    scale = (singular * signs).sum() / source_variance if source_variance > 0 else 1.0
+    shift = target_mean - scale * rotation @ source_mean
+    return np.hstack([scale * rotation, shift[:, None]])
+
+
+def invert_affine(matrix: np.ndarray) -> np.ndarray:
+    """Inverse of a 2x3 affine matrix, as 2x3."""
+    return cv2.invertAffineTransform(np.asarray(matrix, dtype=np.float64))
+
+
+def apply_affine(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Map (N, 2) points through a 2x3 matrix."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return points @ np.asarray(matrix)[:, :2].T + np.asarray(matrix)[:, 2]
+
+
+def face_transform(face: Face, spec: CropSpec, size: int) -> np.ndarray:
+    """The 2x3 frame -> crop matrix for ``face`` framed as ``spec`` at ``size`` pixels."""
+    targets = spec.eye_targets(size)
+    if face.landmarks is not None and len(face.landmarks) == 68:
+        gap = targets[1, 0] - targets[0, 0]
+        placed = MEAN_FACE_68 * gap + targets.mean(axis=0)
+        return umeyama(face.landmarks, placed)
+    return umeyama(np.array([face.left_eye, face.right_eye]), targets)
+
+
+@dataclass
+class AlignedCrop:
+    """A square face crop and the transforms between it and its frame."""
+
+    image: np.ndarray  # uint8 RGB (size, size, 3)
+    transform: np.ndarray  # 2x3 float64, frame pixels -> crop pixels
+    inverse: np.ndarray  # 2x3 float64, crop pixels -> frame pixels (``to_frame``)
+    kind: str  # "swap" or "mesonet"
+    face: Face  # what was found in the frame
+
+    @property
+    def size(self) -> int:
+        return int(self.image.shape[0])
+
+    @property
+    def to_frame(self) -> np.ndarray:
+        """2x3 crop -> frame matrix, the one ``paste_back`` uses."""
+        return self.inverse
+
+    def eye_positions(self) -> np.ndarray:
+        """(2, 2) where the frame's eye centres land in the crop."""
+        return apply_affine(self.transform, [self.face.left_eye, self.face.right_eye])
+
+    def mask(self, feather: float = 0.08) -> np.ndarray:
+        """float32 (size, size) in [0, 1]: an ellipse over the face, soft at its edge.
+
+        The ellipse covers brows to chin for the swap framing; ``feather`` is the width of the
+        soft edge as a fraction of the crop side.
+        """
+        spec = CROPS[self.kind]
+        size = self.size
+        centre = (size * 0.5, size * (spec.eye_y + 0.55 * spec.eye_gap))
+        axes = (size * spec.eye_gap * 0.95, size * spec.eye_gap * 1.2)
+        mask = np.zeros((size, size), np.float32)
+        cv2.ellipse(mask, (int(round(centre[0])), int(round(centre[1]))), (int(axes[0]), int(axes[1])), 0, 0, 360, 1.0, -1)
+        blur = max(1, int(round(feather * size)) | 1)
+        return cv2.GaussianBlur(mask, (blur, blur), 0)
+
+
+def align_face(frame: np.ndarray, face: Face, kind: str = "swap", size: int | None = None) -> AlignedCrop:
+    """Cut ``face`` out of uint8 RGB ``frame`` as a level, square crop (see ``CROPS``)."""
+    spec, size = crop_spec(kind, size)
+    transform = face_transform(face, spec, size)
+    image = cv2.warpAffine(frame, transform, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
+    return AlignedCrop(image=image, transform=transform, inverse=invert_affine(transform), kind=spec.name, face=face)
+
+
+def paste_back(frame: np.ndarray, crop: np.ndarray, transform: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Put ``crop`` (uint8 RGB, square) back into a copy of ``frame`` where it was cut from.
+
+    ``transform`` is the crop's frame -> crop matrix (``AlignedCrop.transform``). ``mask`` is
+    float (size, size) in [0, 1] (``AlignedCrop.mask()``); without one the whole square is
+    pasted. Returns uint8 RGB (H, W, 3); the blending here is plain alpha, nothing cleverer.
+    """
+    height, width = frame.shape[:2]
+    inverse = invert_affine(transform)
+    warped = cv2.warpAffine(crop, inverse, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    if mask is None:
+        mask = np.ones(crop.shape[:2], np.float32)
+    alpha = cv2.warpAffine(mask.astype(np.float32), inverse, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    alpha = np.clip(alpha, 0, 1)[..., None]
+    blended = frame.astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * alpha
+    return np.clip(np.round(blended), 0, 255).astype(np.uint8)

@@ -1,0 +1,94 @@
+"""`deepfake-edu faces extract ...` and `deepfake-edu forget NAME`: arguments and printing only."""
+
+from __future__ import annotations
+
+import argparse
+
+BACKEND_CHOICES = ("opencv", "face-alignment", "auto")
+
+
+def register(subparsers) -> None:
+    faces = subparsers.add_parser("faces", help="find, align and extract real faces (with consent)", description="Real faces: detection, alignment and extraction into a dataset.")
+    faces_sub = faces.add_subparsers(dest="faces_command", metavar="ACTION", required=True)
+
+    extract = faces_sub.add_parser(
+        "extract",
+        help="extract aligned face crops from a photo, folder, video or webcam into datasets/NAME",
+        description="Extract aligned face crops into datasets/NAME. A real person's face needs their consent: "
+        'record it with --consent "who agreed, when, to what". `deepfake-edu forget NAME` deletes it all again.',
+    )
+    extract.add_argument("source", nargs="?", help="an image, a folder of images, or a video file (or use --webcam)")
+    extract.add_argument("--name", required=True, help="dataset name: datasets/NAME/ (letters, digits, - _ .)")
+    extract.add_argument("--consent", help='who agreed, when, to what, e.g. "Sam, 2025-03-02, class face-swap lab only"')
+    extract.add_argument("--webcam", nargs="?", type=int, const=0, default=None, metavar="INDEX", help="read from the webcam (index 0 unless given) instead of SOURCE")
+    extract.add_argument("--backend", choices=BACKEND_CHOICES, default="opencv", help="face finder: opencv (default, offline), face-alignment (68 landmarks, needs its weights), auto")
+    extract.add_argument("--crop", choices=("swap", "mesonet"), default="swap", help="swap: tight crop for the face-swap model; mesonet: looser 256 px crop for the detector")
+    extract.add_argument("--size", type=int, default=None, help="crop side in pixels (swap: 64-256, default 128; mesonet: 256)")
+    extract.add_argument("--every", type=int, default=1, metavar="K", help="use every K-th video frame (default 1)")
+    extract.add_argument("--max-frames", type=int, default=None, metavar="N", help="stop after N used frames (webcam default 300)")
+    extract.add_argument("--all-faces", action="store_true", help="keep every person (one identity per track), not only the main face")
+    extract.add_argument("--detect-every", type=int, default=2, metavar="N", help="run the detector every N used frames, track in between (default 2)")
+    extract.add_argument("--min-face", type=int, default=40, metavar="PX", help="drop faces narrower than PX frame pixels (default 40)")
+    extract.add_argument("--overwrite", action="store_true", help="replace an existing dataset of that name")
+    extract.set_defaults(handler=_extract)
+
+    forget = subparsers.add_parser(
+        "forget",
+        help="delete a dataset and every model and fake made from it",
+        description="Delete datasets/NAME, every checkpoint that learned from it (whole training runs), "
+        "and every output recorded as made from it.",
+    )
+    forget.add_argument("name", help="the dataset name")
+    forget.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
+    forget.set_defaults(handler=_forget)
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.faces.extract import ExtractOptions, consent_record, extract_dataset, frames_from_camera
+
+    if args.webcam is None and args.source is None:
+        raise LabError("give a SOURCE (photo, folder or video) or --webcam")
+    if args.webcam is not None and args.source is not None:
+        raise LabError("give either a SOURCE or --webcam, not both")
+    options = ExtractOptions(
+        backend=args.backend,
+        crop=args.crop,
+        size=args.size,
+        every=args.every,
+        max_frames=args.max_frames,
+        all_faces=args.all_faces,
+        detect_every=args.detect_every,
+        min_face=args.min_face,
+    )
+    if args.webcam is not None:
+        label = f"webcam:{args.webcam}"
+        consent_record(args.consent, label, args.name)  # refuse before the camera switches on
+        frames = (frame for _, frame in frames_from_camera(args.webcam, max_frames=(args.max_frames or 300) * args.every))
+        source = frames
+    else:
+        label, source = args.source, args.source
+    dataset, extraction = extract_dataset(source, args.name, args.consent, options, overwrite=args.overwrite, progress=True, source_label=label)
+    counts = extraction.counts
+    print(
+        f"wrote {dataset.root}: {len(dataset.records)} crops of {dataset.size} px, identities {', '.join(dataset.identities())} "
+        f"({counts['frames_read']} frames read, {counts['faces_seen']} faces seen; dropped {counts['dropped_tiny']} tiny, "
+        f"{counts['dropped_blurred']} blurred, {counts['dropped_duplicate']} near-duplicates"
+        f"{', ' + str(counts['dropped_other_people']) + ' of other people' if counts.get('dropped_other_people') else ''}; "
+        f"eyes estimated from the box in {counts['eyes_estimated']})"
+    )
+    if extraction.skipped_files:
+        print(f"skipped unreadable files: {', '.join(extraction.skipped_files)}")
+    return 0
+
+
+def _forget(args: argparse.Namespace) -> int:
+    from deepfake_edu.data.forget import forget
+
+    plan = forget(args.name, dry_run=args.dry_run)
+    verb = "would delete" if args.dry_run else "deleted"
+    for path in plan.paths():
+        print(f"{verb} {path}")
+    if plan.ledger_entries:
+        print(f"{verb} {plan.ledger_entries} line(s) from the outputs ledger")
+    return 0

@@ -1,0 +1,33 @@
+"""Provenance: every fake the lab makes is visibly labelled and invisibly marked, and carries a
+C2PA manifest when c2pa-python is installed; ``check_file`` looks for all three.
+
+Names are loaded on first use so that importing the CLI stays fast (no OpenCV at import).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "add_label": "label",
+    "find_label": "label",
+    "embed_mark": "watermark",
+    "read_mark": "watermark",
+    "MarkResult": "watermark",
+    "MIN_SIDE_PX": "watermark",
+    "mark_image": "check",
+    "mark_video_frame": "check",
+    "save_marked_image": "check",
+    "mark_file": "check",
+    "check_file": "check",
+    "ProvenanceReport": "check",
+    "c2pa_available": "c2pa_manifest",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"deepfake_edu.provenance.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'deepfake_edu.provenance' has no attribute {name!r}")

@@ -1,0 +1,89 @@
+import numpy as np
+import pytest
+
+from deepfake_edu.errors import LabError
+from deepfake_edu.faces.backends import get_backend
+from deepfake_edu.faces.backends.base import FaceBackend
+
+
+def test_opencv_backend_meets_the_interface(backend):
+    assert isinstance(backend, FaceBackend)
+
+
+@pytest.mark.parametrize("photo", ["astronaut", "grace_hopper"])
+def test_one_face_is_found_in_a_portrait(request, backend, photo):
+    image = request.getfixturevalue(photo)
+    faces = backend.detect(image)
+    assert len(faces) == 1
+    x, y, w, h = faces[0].box
+    assert w > 60 and 0 <= x and x + w <= image.shape[1]
+    assert faces[0].left_eye[0] < faces[0].right_eye[0]
+
+
+def test_messi_face_is_found_without_the_shirt(backend, messi):
+    from deepfake_edu.data.images import read_image
+
+    faces = backend.detect(read_image(messi))
+    assert len(faces) == 1
+    assert faces[0].box[1] < 150  # the head, not the jersey further down
+
+
+def test_no_face_in_photos_without_faces(backend):
+    skimage_data = pytest.importorskip("skimage.data")
+    for image in (skimage_data.coffee(), skimage_data.chelsea(), np.full((300, 400, 3), 128, np.uint8)):
+        assert backend.detect(image) == []
+
+
+def test_lfw_faces_are_found_and_lfw_non_faces_are_not(backend):
+    """scikit-image's lfw_subset: 100 real 25x25 faces then 100 non-faces; upscaled to 100 px."""
+    import cv2
+
+    skimage_data = pytest.importorskip("skimage.data")
+    images = skimage_data.lfw_subset()
+
+    def found(image) -> bool:
+        grey = cv2.resize((image * 255).round().astype(np.uint8), (100, 100), interpolation=cv2.INTER_CUBIC)
+        grey = cv2.copyMakeBorder(grey, 30, 30, 30, 30, cv2.BORDER_REPLICATE)
+        return bool(backend.detect(cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)))
+
+    faces_found = sum(found(image) for image in images[:100:4])
+    non_faces_found = sum(found(image) for image in images[100::4])
+    assert faces_found >= 22 and non_faces_found <= 1
+
+
+def test_eyes_missing_fall_back_to_a_box_estimate_and_say_so(backend, astronaut):
+    blurred_eyes = astronaut.copy()
+    face = backend.detect(astronaut)[0]
+    x, y, w, h = (int(v) for v in face.box)
+    blurred_eyes[y : y + int(0.55 * h), x : x + w] = blurred_eyes[y : y + int(0.55 * h), x : x + w].mean(axis=(0, 1))
+    faces = backend.detect(blurred_eyes)
+    if faces:  # the face may vanish with its eyes; if it is still found its eyes cannot be
+        assert faces[0].eyes == "box-estimate"
+    assert face.eyes == "cascade"
+
+
+def test_face_alignment_backend_names_missing_weights_offline(tmp_path, monkeypatch):
+    pytest.importorskip("face_alignment")
+    import torch.hub
+
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
+    with pytest.raises(LabError) as error:
+        get_backend("face-alignment")
+    message = str(error.value)
+    assert "s3fd-" in message and "2DFAN4-" in message and str(tmp_path / "hub" / "checkpoints") in message
+    assert "\n" not in message
+
+
+def test_auto_falls_back_to_opencv_with_a_notice(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("face_alignment")
+    import torch.hub
+
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
+    assert get_backend("auto").name == "opencv"
+    notice = capsys.readouterr().err.strip()
+    assert notice.startswith("notice: using the OpenCV backend") and "\n" not in notice
+
+
+def test_unknown_backend_is_a_one_line_error():
+    with pytest.raises(LabError, match="unknown face backend"):
+        get_backend("dlib")
