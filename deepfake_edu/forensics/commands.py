@@ -43,7 +43,7 @@ def register(subparsers) -> None:
         help="show where a detector looks on a face crop (Grad-CAM heatmap)",
         description="Grad-CAM heatmap of a detector on a square face crop (resized to the model's input size).",
     )
-    explain.add_argument("image", metavar="IMAGE", help="a square face crop (PNG/JPEG)")
+    explain.add_argument("image", metavar="IMAGE", help="a square face crop, or a photo (the largest face is found and cropped)")
     explain.add_argument("--model", default="meso4", metavar="NAME_OR_PATH", help="a detector checkpoint, or a name in models/ (default: meso4)")
     explain.add_argument("--layer", metavar="NAME", help="the layer to explain (default: the last convolution); a wrong name lists them")
     explain.add_argument("--size", type=int, default=256, help="the model's input size (default 256)")

@@ -21,7 +21,8 @@ Landmark dict (pixel coordinates (x, y) in the image the masks are for):
     "face_mask"                  bool (H, W), True on the face (default: an ellipse
                                  fitted to the landmarks)                               optional
 
-``landmarks_from_68(points)`` converts the common 68-point (iBUG) layout to this dict.
+``landmarks_from_68(points)`` converts the common 68-point (iBUG) layout to this dict;
+``landmarks_from_eyes(left, right)`` estimates it from the eye centres alone.
 """
 
 from __future__ import annotations
@@ -248,6 +249,60 @@ def landmarks_from_68(points) -> dict:
     }
 
 
+def landmarks_from_eyes(left_eye, right_eye) -> dict:
+    """Estimate the landmark dict from the two eye centres alone (what the OpenCV backend finds).
+
+    The lab's mean face (``faces.align.MEAN_FACE_68``, in eye-gap units) is scaled, rotated and
+    placed on the eyes; nose, mouth and chin are where an average face has them, so the masks are
+    approximate for unusual faces or strong head turns.
+    """
+    from deepfake_edu.faces.align import MEAN_FACE_68
+
+    left, right = np.asarray(left_eye, np.float64), np.asarray(right_eye, np.float64)
+    if left[0] > right[0]:
+        left, right = right, left
+    gap = right - left
+    scale = float(np.hypot(*gap))
+    if scale < 2:
+        raise LabError("the two eye positions are (almost) the same: check the landmarks")
+    along = gap / scale
+    across = np.array([-along[1], along[0]])  # image "down" for an upright face
+    points = (left + right) / 2 + scale * (MEAN_FACE_68[:, :1] * along + MEAN_FACE_68[:, 1:] * across)
+    return landmarks_from_68(points)
+
+
+def face_crop(image: np.ndarray, size: int = 256) -> tuple[np.ndarray, dict | None]:
+    """A square face crop for a detector, and its landmark dict when a face was found.
+
+    A square image (within 2 %) is taken as an existing crop and resized to ``size``: landmarks
+    None. Any other image goes through the OpenCV face finder and the "mesonet" framing of
+    ``faces.align`` (the largest face); its landmarks come from the 68 points when the backend
+    gives them, else from the eyes (``landmarks_from_eyes``).
+    """
+    height, width = image.shape[:2]
+    if abs(height - width) <= max(2, 0.02 * max(height, width)):
+        if (height, width) != (size, size):
+            image = cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA if height > size else cv2.INTER_CUBIC)
+        return image, None
+    from deepfake_edu.faces import align_face, get_backend
+    from deepfake_edu.faces.align import apply_affine
+
+    faces = get_backend("opencv").detect(image)
+    if not faces:
+        raise LabError(f"no face found in the {width}x{height} image: give a clearer, frontal photo or a square face crop")
+    crop = align_face(image, faces[0], "mesonet")
+    if crop.face.landmarks is not None and len(crop.face.landmarks) == 68:
+        landmarks = landmarks_from_68(apply_affine(crop.transform, crop.face.landmarks))
+    else:
+        landmarks = landmarks_from_eyes(*crop.eye_positions())
+    picture = crop.image
+    if picture.shape[0] != size:
+        factor = size / picture.shape[0]
+        picture = cv2.resize(picture, (size, size), interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+        landmarks = {key: (value[0] * factor, value[1] * factor) for key, value in landmarks.items()}
+    return picture, landmarks
+
+
 def _ellipse(shape: tuple[int, int], centre, axes, angle_degrees: float) -> np.ndarray:
     canvas = np.zeros(shape, np.uint8)
     # cv2.ellipse draws with integer geometry; shift=4 gives 1/16-pixel precision
@@ -435,22 +490,21 @@ def load_detector(name_or_path: str, device: str = "cpu"):
 
 
 def explain_image(model, image: np.ndarray, layer: str | None = None, input_size: int = 256) -> dict:
-    """Everything the ``explain`` command shows for one square face crop (uint8 (S, S, 3)).
+    """Everything the ``explain`` command shows for one picture (uint8 (H, W, 3)).
 
-    Returns {"probability": P(fake), "layer": name, "heatmap": float (input_size, input_size),
-    "overlay": uint8 (input_size, input_size, 3), "image": the resized crop}.
+    The picture goes through ``face_crop`` (a square crop is used as it is, anything else is
+    searched for a face). Returns {"probability": P(fake), "layer": name, "heatmap": float
+    (input_size, input_size), "overlay": uint8 (input_size, input_size, 3), "image": the crop,
+    "landmarks": dict or None}.
     """
-    height, width = image.shape[:2]
-    if abs(height - width) > max(2, 0.02 * max(height, width)):
-        raise LabError(f"the image is {width}x{height}, not a square face crop: crop the face first (deepfake-edu faces extract)")
-    if (height, width) != (input_size, input_size):
-        image = cv2.resize(image, (input_size, input_size), interpolation=cv2.INTER_AREA if height > input_size else cv2.INTER_CUBIC)
+    crop, landmarks = face_crop(image, input_size)
     layer = layer or (conv_layer_names(model) or [None])[-1]
-    heatmap = grad_cam(model, image, layer)
+    heatmap = grad_cam(model, crop, layer)
     return {
-        "probability": float(fake_probability(model, image[None])[0]),
+        "probability": float(fake_probability(model, crop[None])[0]),
         "layer": layer,
         "heatmap": heatmap,
-        "overlay": overlay(image, heatmap),
-        "image": image,
+        "overlay": overlay(crop, heatmap),
+        "image": crop,
+        "landmarks": landmarks,
     }

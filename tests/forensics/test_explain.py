@@ -100,6 +100,24 @@ def test_landmarks_from_68_points():
     assert landmarks["eye_left"] == (20, 30) and landmarks["eye_right"] == (44, 30) and landmarks["chin"] == (32, 62)
 
 
+def test_landmarks_from_eyes_place_an_average_face_on_the_eyes():
+    landmarks = explain.landmarks_from_eyes((30, 40), (50, 40))
+    assert np.allclose(landmarks["eye_left"], (30, 40)) and np.allclose(landmarks["eye_right"], (50, 40))
+    assert 40 < landmarks["nose_tip"][1] < landmarks["mouth_center"][1] < landmarks["chin"][1]
+    assert landmarks["mouth_left"][0] < 40 < landmarks["mouth_right"][0]
+    tilted = explain.landmarks_from_eyes((30, 40), (50, 60))  # head rolled 45 degrees: the chin swings left
+    assert tilted["chin"][0] < 40
+
+
+def test_face_crop_finds_a_real_face_in_a_photo():
+    skimage_data = pytest.importorskip("skimage.data")
+    photo = skimage_data.astronaut()  # 512x512, so cut it to a non-square frame
+    crop, landmarks = explain.face_crop(photo[:400, :512], 128)
+    assert crop.shape == (128, 128, 3) and landmarks is not None
+    masks = explain.region_masks(landmarks, 128)
+    assert 0.01 < masks["eyes"].mean() < 0.2 and masks["background"].mean() < 0.8
+
+
 @pytest.mark.parametrize("fill", ["blur", "mean"])
 def test_occlusion_changes_the_image_only_inside_the_region(fill):
     image = toy.make_real(1, 64, seed=4)[0]
@@ -180,5 +198,5 @@ def test_cli_explain_writes_a_heatmap_overlay(square_finder, tmp_path, capsys):
 
     write_image(tmp_path / "wide.png", np.zeros((40, 80, 3), np.uint8))
     assert main(["explain", str(tmp_path / "wide.png"), "--model", str(checkpoint), "--size", "32"]) == 2
-    assert "not a square" in capsys.readouterr().err
+    assert "no face found" in capsys.readouterr().err
     assert main(["explain", str(tmp_path / "face.png"), "--model", str(tmp_path / "none")]) == 2
