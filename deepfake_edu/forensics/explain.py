@@ -303,6 +303,51 @@ def face_crop(image: np.ndarray, size: int = 256) -> tuple[np.ndarray, dict | No
     return picture, landmarks
 
 
+LANDMARK_KEYS = (*REQUIRED_LANDMARKS, "mouth_center")
+
+
+def landmarks_from_record(record: Mapping) -> dict | None:
+    """The landmark dict of one dataset record, in its crop's pixels; None when it has none.
+
+    Understands: "landmarks" already in this module's format (a dict with "eye_left", ...,
+    crop pixels, as the synthetic twins give); "landmarks" as 68 (x, y) frame points plus the
+    record's "transform" (frame -> crop, as ``faces extract`` writes); or only "eyes"
+    {"left", "right"} plus "transform" (the OpenCV backend), completed by ``landmarks_from_eyes``.
+    """
+    given = record.get("landmarks")
+    if isinstance(given, Mapping):
+        found = {key: tuple(np.asarray(given[key], np.float64).reshape(2)) for key in LANDMARK_KEYS if key in given}
+        if "face_mask" in given and given["face_mask"] is not None:
+            found["face_mask"] = np.asarray(given["face_mask"], bool)
+        return found if all(key in found for key in REQUIRED_LANDMARKS) else None
+    transform = record.get("transform")
+    if transform is None:
+        return None
+    from deepfake_edu.faces.align import apply_affine
+
+    transform = np.asarray(transform, np.float64)
+    if given is not None and np.asarray(given).shape == (68, 2):
+        return landmarks_from_68(apply_affine(transform, np.asarray(given, np.float64)))
+    eyes = record.get("eyes")
+    if isinstance(eyes, Mapping) and "left" in eyes and "right" in eyes:
+        left, right = apply_affine(transform, np.array([eyes["left"], eyes["right"]], np.float64))
+        return landmarks_from_eyes(left, right)
+    return None
+
+
+def landmarks_for_crop(crop: np.ndarray) -> dict | None:
+    """Find the face in a square crop with the OpenCV backend; its landmark dict, or None if none is found."""
+    from deepfake_edu.faces import get_backend
+
+    faces = get_backend("opencv", min_face=max(20, crop.shape[0] // 4)).detect(crop)
+    if not faces:
+        return None
+    face = faces[0]
+    if face.landmarks is not None and len(face.landmarks) == 68:
+        return landmarks_from_68(face.landmarks)
+    return landmarks_from_eyes(face.left_eye, face.right_eye)
+
+
 def _ellipse(shape: tuple[int, int], centre, axes, angle_degrees: float) -> np.ndarray:
     canvas = np.zeros(shape, np.uint8)
     # cv2.ellipse draws with integer geometry; shift=4 gives 1/16-pixel precision
@@ -508,3 +553,87 @@ def explain_image(model, image: np.ndarray, layer: str | None = None, input_size
         "image": crop,
         "landmarks": landmarks,
     }
+
+
+def plot_occlusion(rows: list[dict], path, title: str = "What hiding each region does to P(fake)"):
+    """A bar chart of mean |delta P(fake)| per region (PNG), written atomically."""
+    from pathlib import Path
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from deepfake_edu.fileio import atomic_path
+
+    figure, axes = plt.subplots(figsize=(6, 3.2), dpi=120)
+    names = [row["region"] for row in rows]
+    axes.bar(names, [row["mean_abs_delta"] for row in rows], yerr=[row["std_abs_delta"] for row in rows], color="#4c72b0", capsize=3)
+    for index, row in enumerate(rows):
+        axes.text(index, row["mean_abs_delta"], f" {row['mean_area']:.0%} of the image", ha="center", va="bottom", fontsize=7, rotation=90)
+    axes.set_ylabel("mean |change of P(fake)|")
+    axes.set_title(f"{title} (n = {rows[0]['n'] if rows else 0})", fontsize=9)
+    figure.tight_layout()
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format="png")
+    plt.close(figure)
+    return path
+
+
+def _scaled_landmarks(landmarks: dict, factor: float) -> dict:
+    scaled = {key: (value[0] * factor, value[1] * factor) for key, value in landmarks.items() if key != "face_mask"}
+    if landmarks.get("face_mask") is not None:
+        side = int(round(landmarks["face_mask"].shape[0] * factor))
+        scaled["face_mask"] = cv2.resize(landmarks["face_mask"].astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST).astype(bool)
+    return scaled
+
+
+def load_faces_with_landmarks(path, size: int = 256, limit: int | None = None, label: str | None = "fake") -> tuple[np.ndarray, list[dict], int]:
+    """Square face crops and their landmark dicts, for ``occlusion_study``.
+
+    path: a lab dataset (landmarks from its records, see ``landmarks_from_record``), or a folder
+    of crops (with real/ and fake/ subfolders when ``label`` is given; faces found again with
+    OpenCV). label: "fake", "real" or None for all. Crops are resized to ``size``. Returns
+    (images uint8 (N, size, size, 3), landmark dicts, number of crops skipped for want of landmarks).
+    """
+    from pathlib import Path
+
+    from deepfake_edu.data.images import IMAGE_SUFFIXES, read_image
+
+    root = Path(path)
+    pairs: list[tuple[np.ndarray, dict | None]] = []
+    if (root / "dataset.json").exists():
+        from deepfake_edu.data.dataset import load_dataset
+
+        dataset = load_dataset(root)
+        # records without a "label" (faces extracted from real people) count as real
+        records = [r for r in dataset.records if label is None or r.get("label", "real") == label]
+        for record in records[:limit]:
+            pairs.append((dataset.image(record), landmarks_from_record(record)))
+    elif root.is_dir():
+        folder = root / label if label is not None and (root / label).is_dir() else root
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)[:limit]
+        for file in files:
+            image = read_image(file)
+            pairs.append((image, landmarks_for_crop(image)))
+    else:
+        raise LabError(f"no such folder: {root} (give a lab dataset or a folder of face crops)")
+    if not pairs:
+        raise LabError(f"{root} holds no {label or ''} face crops".replace("  ", " "))
+    images, landmarks_list, skipped = [], [], 0
+    for image, landmarks in pairs:
+        if landmarks is None:
+            skipped += 1
+            continue
+        if image.shape[0] != image.shape[1]:
+            raise LabError(f"the crops in {root} are not square: extract faces first (deepfake-edu faces extract)")
+        factor = size / image.shape[0]
+        if image.shape[0] != size:
+            image = cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
+            landmarks = _scaled_landmarks(landmarks, factor)
+        images.append(image)
+        landmarks_list.append(landmarks)
+    if not images:
+        raise LabError(f"no face in {root} has landmarks and none could be found again: use crops from `deepfake-edu faces extract` or the twins")
+    return np.stack(images), landmarks_list, skipped

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -200,3 +202,36 @@ def test_cli_explain_writes_a_heatmap_overlay(square_finder, tmp_path, capsys):
     assert main(["explain", str(tmp_path / "wide.png"), "--model", str(checkpoint), "--size", "32"]) == 2
     assert "no face found" in capsys.readouterr().err
     assert main(["explain", str(tmp_path / "face.png"), "--model", str(tmp_path / "none")]) == 2
+
+
+def test_landmarks_from_records_of_twins_and_of_extracted_faces():
+    twin = {"landmarks": {**face_landmarks(64), "brow_left": (20, 20)}}
+    assert explain.landmarks_from_record(twin)["chin"] == (32.0, 58.0)
+    shift = [[1, 0, -10], [0, 1, -5]]  # frame -> crop: move 10 left, 5 up
+    extracted = {"eyes": {"left": [40, 45], "right": [60, 45]}, "landmarks": None, "transform": shift}
+    found = explain.landmarks_from_record(extracted)
+    assert np.allclose(found["eye_left"], (30, 40)) and np.allclose(found["eye_right"], (50, 40))
+    assert explain.landmarks_from_record({"file": "x.png"}) is None
+
+
+def test_cli_occlusion_on_a_lab_dataset_ranks_the_planted_region_first(square_finder, tmp_path, capsys):
+    from deepfake_edu.cli import main
+    from deepfake_edu.data.dataset import write_dataset
+
+    checkpoint = _save_square_finder(square_finder, tmp_path / "finder")
+    rng = np.random.default_rng(6)
+    landmarks = {"eye_left": (10, 13), "eye_right": (22, 13), "nose_tip": (16, 19), "mouth_left": (11, 24), "mouth_right": (21, 24), "chin": (16, 30)}
+    items = []
+    for i in range(6):
+        image = rng.integers(0, 90, (32, 32, 3), dtype=np.uint8)
+        image[10:16, 7:13] = 240  # a bright square on the left eye
+        items.append((image, {"identity": "toy", "label": "fake", "landmarks": landmarks}))
+    items.append((rng.integers(0, 90, (32, 32, 3), dtype=np.uint8), {"identity": "toy", "label": "real", "landmarks": landmarks}))
+    write_dataset(tmp_path / "set", {"name": "set", "kind": "test", "size": 32}, items)
+    out = tmp_path / "occ"
+    argv = ["forensics", "occlusion", "--data", str(tmp_path / "set"), "--model", str(checkpoint), "--size", "32", "--out", str(out)]
+    assert main(argv) == 0
+    saved = json.loads((out / "occlusion.json").read_text())
+    assert saved["rows"][0]["region"] == "eyes" and saved["rows"][0]["n"] == 6
+    assert (out / "occlusion.png").exists()
+    assert main(["forensics", "occlusion", "--data", str(tmp_path / "nothing"), "--model", str(checkpoint)]) == 2
