@@ -118,6 +118,9 @@ def grad_cam(model, image, layer: str | None = None, towards: str = "fake") -> n
     def keep_output(_module, _inputs, output):
         output.retain_grad()
         captured["activation"] = output
+        # Hand the rest of the network a copy, so an in-place ReLU after this layer cannot
+        # overwrite the activation we explain (the gradient still flows back to it).
+        return output.clone()
 
     handle = module.register_forward_hook(keep_output)
     was_training = model.training
@@ -179,7 +182,8 @@ def layer_activations(model, image, layers: Sequence[str] | None = None) -> dict
 
         def keep(_module, _inputs, output, name=name):
             if isinstance(output, torch.Tensor) and output.ndim == 4 and name not in outputs:
-                outputs[name] = output.detach()[0] if single else output.detach()
+                kept = output.detach().clone()  # clone: a later in-place ReLU would overwrite it
+                outputs[name] = kept[0] if single else kept
 
         handles.append(modules[name].register_forward_hook(keep))
     was_training = model.training

@@ -235,3 +235,19 @@ def test_cli_occlusion_on_a_lab_dataset_ranks_the_planted_region_first(square_fi
     assert saved["rows"][0]["region"] == "eyes" and saved["rows"][0]["n"] == 6
     assert (out / "occlusion.png").exists()
     assert main(["forensics", "occlusion", "--data", str(tmp_path / "nothing"), "--model", str(checkpoint)]) == 2
+
+
+def test_in_place_relu_after_a_layer_does_not_change_what_is_explained():
+    import copy
+
+    torch.manual_seed(1)
+    in_place = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3, padding=1), torch.nn.ReLU(inplace=True), torch.nn.Conv2d(4, 4, 3, padding=1),
+        torch.nn.ReLU(inplace=True), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(4, 1),
+    )
+    plain = copy.deepcopy(in_place)
+    plain[1], plain[3] = torch.nn.ReLU(), torch.nn.ReLU()
+    image = torch.rand(3, 16, 16)
+    for layer in ("0", "2"):
+        np.testing.assert_allclose(explain.grad_cam(in_place, image, layer), explain.grad_cam(plain, image, layer), atol=1e-6)
+    assert explain.layer_activations(in_place, image)["0"].min() < 0  # the conv output, before its ReLU
