@@ -18,8 +18,10 @@ Landmark dict (pixel coordinates (x, y) in the image the masks are for):
     "mouth_left", "mouth_right"  corners of the mouth                                   required
     "mouth_center"               centre of the mouth (default: midpoint of the corners) optional
     "chin"                       bottom of the chin                                     required
+    "outline"                    (K, 2) points of the jaw line, e.g. the twins'
+                                 outline_00.. (widens the default face)                 optional
     "face_mask"                  bool (H, W), True on the face (default: an ellipse
-                                 fitted to the landmarks)                               optional
+                                 fitted to the landmarks, joined with the outline's hull) optional
 
 ``landmarks_from_68(points)`` converts the common 68-point (iBUG) layout to this dict;
 ``landmarks_from_eyes(left, right)`` estimates it from the eye centres alone.
@@ -314,13 +316,16 @@ def landmarks_from_record(record: Mapping) -> dict | None:
     """The landmark dict of one dataset record, in its crop's pixels; None when it has none.
 
     Understands: "landmarks" already in this module's format (a dict with "eye_left", ...,
-    crop pixels, as the synthetic twins give); "landmarks" as 68 (x, y) frame points plus the
+    crop pixels, as the synthetic twins give; their "outline_NN" points become "outline"); "landmarks" as 68 (x, y) frame points plus the
     record's "transform" (frame -> crop, as ``faces extract`` writes); or only "eyes"
     {"left", "right"} plus "transform" (the OpenCV backend), completed by ``landmarks_from_eyes``.
     """
     given = record.get("landmarks")
     if isinstance(given, Mapping):
         found = {key: tuple(np.asarray(given[key], np.float64).reshape(2)) for key in LANDMARK_KEYS if key in given}
+        outline = [given[key] for key in sorted(given) if key.startswith("outline_")]
+        if outline:
+            found["outline"] = np.asarray(outline, np.float64).reshape(-1, 2)
         if "face_mask" in given and given["face_mask"] is not None:
             found["face_mask"] = np.asarray(given["face_mask"], bool)
         return found if all(key in found for key in REQUIRED_LANDMARKS) else None
@@ -379,7 +384,8 @@ def region_masks(landmarks: Mapping, size) -> dict[str, np.ndarray]:
     mouth = an ellipse through the corners, padded by 0.15 d, 0.45 d tall;
     nose = an ellipse from the eye line to just below the nose tip, 0.45 d wide, minus the eyes;
     cheeks = a disc of radius 0.3 d on each side between eye and mouth corner, outside the others;
-    background = outside the face (the given ``face_mask``, else an ellipse fitted to the landmarks).
+    background = outside the face (the given ``face_mask``, else an ellipse fitted to the landmarks
+    joined with the convex hull of the ``outline`` when there is one).
     The eyes, mouth, nose and cheeks do not overlap one another.
     """
     missing = [key for key in REQUIRED_LANDMARKS if key not in landmarks]
@@ -422,6 +428,11 @@ def region_masks(landmarks: Mapping, size) -> dict[str, np.ndarray]:
         chin_distance = float(np.dot(chin - eye_mid, down))
         centre = eye_mid + 0.3 * chin_distance * down
         face = _ellipse(shape, centre, (1.0 * d, 0.75 * chin_distance), roll)
+        if landmarks.get("outline") is not None:  # a jaw outline: its hull, plus the ellipse for the forehead
+            hull = cv2.convexHull(np.round(np.asarray(landmarks["outline"], np.float64) * 16).astype(np.int32))
+            canvas = np.zeros(shape, np.uint8)
+            cv2.fillConvexPoly(canvas, hull, 1, shift=4)
+            face |= canvas.astype(bool)
     return {"eyes": eyes, "mouth": mouth, "nose": nose_mask, "cheeks": cheeks, "background": ~face}
 
 
@@ -586,7 +597,9 @@ def plot_occlusion(rows: list[dict], path, title: str = "What hiding each region
 
 
 def _scaled_landmarks(landmarks: dict, factor: float) -> dict:
-    scaled = {key: (value[0] * factor, value[1] * factor) for key, value in landmarks.items() if key != "face_mask"}
+    scaled = {key: (value[0] * factor, value[1] * factor) for key, value in landmarks.items() if key not in ("face_mask", "outline")}
+    if landmarks.get("outline") is not None:
+        scaled["outline"] = np.asarray(landmarks["outline"], np.float64) * factor
     if landmarks.get("face_mask") is not None:
         side = int(round(landmarks["face_mask"].shape[0] * factor))
         scaled["face_mask"] = cv2.resize(landmarks["face_mask"].astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST).astype(bool)

@@ -251,3 +251,20 @@ def test_in_place_relu_after_a_layer_does_not_change_what_is_explained():
     for layer in ("0", "2"):
         np.testing.assert_allclose(explain.grad_cam(in_place, image, layer), explain.grad_cam(plain, image, layer), atol=1e-6)
     assert explain.layer_activations(in_place, image)["0"].min() < 0  # the conv output, before its ReLU
+
+
+def test_region_masks_on_rendered_twins_cover_their_landmarks():
+    twins = pytest.importorskip("deepfake_edu.data.twins", reason="the twins generator is not built on this branch")
+    identities = twins.make_identities(3, seed=0)
+    for index, identity in enumerate(identities):
+        face = twins.render_face(identity, twins.sample_factors(index), size=128, with_mask=True)
+        landmarks = explain.landmarks_from_record({"landmarks": face.landmarks_dict()})
+        assert landmarks["outline"].shape[1] == 2
+        masks = explain.region_masks(landmarks, 128)
+        for region, key in (("eyes", "eye_left"), ("eyes", "eye_right"), ("mouth", "mouth_center"), ("nose", "nose_tip")):
+            x, y = (int(round(v)) for v in landmarks[key])
+            assert masks[region][y, x], (index, region)
+        skin = face.mask > 0.5
+        assert (skin & ~masks["background"]).sum() > 0.5 * skin.sum()  # the default face covers most of the skin
+        exact = explain.region_masks({**landmarks, "face_mask": skin}, 128)
+        assert np.array_equal(exact["background"], ~skin)
