@@ -83,19 +83,17 @@ def _as_tensor(images: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).contiguous()
 
 
-@torch.inference_mode()
-def score(model: torch.nn.Module, images: np.ndarray | torch.Tensor, batch: int = 64, device: str | torch.device | None = None) -> np.ndarray:
-    """P(fake) for uint8 (N, H, W, 3) faces, as float (N,)."""
+def score(model: torch.nn.Module, images: np.ndarray, batch: int = 64) -> np.ndarray:
+    """P(fake) (N,) for uint8 faces (N, 256, 256, 3), in eval mode, a chunk at a time (bounded memory)."""
+    from deepfake_edu.detect.predict import predict_proba
+
     was_training = model.training
     model.eval()
-    device = device or next(model.parameters()).device
-    tensor = _as_tensor(images) if isinstance(images, np.ndarray) else images
-    out = []
-    for start in range(0, len(tensor), batch):
-        chunk = tensor[start : start + batch].to(device).float().div_(255)
-        out.append(torch.sigmoid(model(chunk).float()).cpu())
-    model.train(was_training)
-    return torch.cat(out).numpy() if out else np.zeros(0, np.float32)
+    try:
+        chunks = [predict_proba(model, images[i : i + batch], batch_size=batch, fast=False) for i in range(0, len(images), batch)]
+    finally:
+        model.train(was_training)
+    return np.concatenate(chunks) if chunks else np.zeros(0)
 
 
 def classification_metrics(labels: np.ndarray, p_fake: np.ndarray, threshold: float = 0.5) -> dict:

@@ -1,0 +1,219 @@
+"""`deepfake-edu bench swap`: the face-swap model's targets, measured.
+
+    classroom  the classroom preset trained from scratch on 64 px twins with a time budget
+               (default 10 minutes, 2 CPU threads): the swap's SSIM against the true answer
+               over time, and when it first reaches 0.80.
+    loop       a preset (default original) on a device: the full training loop (faces on the
+               device, batch choice, warp augmentation, loss, step, through the Trainer)
+               against a bare model step on ready tensors, side by side; images per second.
+
+    deepfake-edu bench swap                                  # both, CPU
+    deepfake-edu bench swap --only classroom --minutes 2     # a quick look at the curve
+    deepfake-edu bench swap --only loop --device cuda --precision bf16 --batch-size 256 --compile
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--only", choices=["classroom", "loop"], help="run one part (default: both)")
+    parser.add_argument("--minutes", type=float, default=10.0, help="classroom: training budget (default 10)")
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch (default 2, a classroom laptop)")
+    parser.add_argument("--data", help="twins dataset at 64 px with 2+ identities (default: render one into runs/bench-swap/)")
+    parser.add_argument("--per-identity", type=int, default=1000, help="faces per twin when the bench renders its data")
+    parser.add_argument("--eval-every", type=int, default=100, help="classroom: steps between SSIM measurements")
+    parser.add_argument("--preset", choices=["original", "classroom"], default="original", help="loop: which model")
+    parser.add_argument("--device", default="cpu", help="loop: cpu, cuda, mps or auto")
+    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32", help="loop: autocast precision")
+    parser.add_argument("--batch-size", type=int, help="loop: faces per identity per step (default 16 on CPU, 256 on a GPU)")
+    parser.add_argument("--steps", type=int, help="loop: measured steps per side (default 6 on CPU, 60 on a GPU)")
+    parser.add_argument("--compile", action="store_true", help="loop: torch.compile both sides")
+    parser.add_argument("--keep", help="classroom: keep the run in this folder (default: a temporary one)")
+
+
+def run(args) -> int:
+    import torch
+
+    if args.device == "cpu" or args.only == "classroom":
+        torch.set_num_threads(args.threads)
+    figures: dict = {"threads": torch.get_num_threads(), "cpu_count": os.cpu_count(), "load_average": _load_average()}
+    print(f"torch {torch.__version__}, {figures['threads']} threads, load average at start {figures['load_average']}")
+    if args.only in (None, "classroom"):
+        figures["classroom"] = bench_classroom(args)
+    if args.only in (None, "loop"):
+        figures["loop"] = bench_loop(args)
+    figures["load_average_end"] = _load_average()
+    if getattr(args, "json", None):
+        from deepfake_edu.fileio import write_text_atomic
+
+        write_text_atomic(args.json, json.dumps(figures, indent=2))
+        print(f"wrote {args.json}")
+    return 0
+
+
+def _load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def bench_data(args) -> Path:
+    """The twins dataset the bench trains on (rendered once, then reused)."""
+    if args.data:
+        return Path(args.data)
+    from deepfake_edu.data.twins import generate_twins_dataset
+    from deepfake_edu.paths import runs_dir
+
+    path = runs_dir() / "bench-swap" / f"twins-64-2x{args.per_identity}"
+    if not (path / "dataset.json").exists():
+        print(f"rendering {2 * args.per_identity} twins faces into {path} (once)")
+        generate_twins_dataset(path, identities=2, per_identity=args.per_identity, size=64, seed=0, workers=max(1, min(4, os.cpu_count() or 1)), progress=True)
+    return path
+
+
+def bench_classroom(args) -> dict:
+    """Train ``classroom`` from scratch for ``args.minutes``; the SSIM curve against the true answer."""
+    from deepfake_edu.swap.train import SwapTrainOptions, train_swap
+
+    data = bench_data(args)
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-swap-classroom-"))
+    try:
+        options = SwapTrainOptions(
+            data=[str(data)], preset="classroom", steps=10**7, minutes=args.minutes, device="cpu", run=str(folder),
+            resume=False, metrics_every=args.eval_every, checkpoint_every=10**7, preview_every=0, timelapse_every=0,
+            progress=True,
+        )
+        started = time.perf_counter()
+        result = train_swap(options)
+        wall = time.perf_counter() - started
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    curve = [
+        {"step": row["step"], "minutes": round(row["time_s"] / 60, 2), "swap_ssim": round(row["swap_ssim"], 4), "swap_psnr": round(row["swap_psnr"], 2)}
+        for row in result.history if "swap_ssim" in row
+    ]
+    reached = next((point["minutes"] for point in curve if point["swap_ssim"] >= 0.80), None)
+    batch = 2 * (options.batch_size or 16)
+    figures = {
+        "minutes_budget": args.minutes,
+        "steps": result.steps,
+        "training_minutes": round(result.elapsed_s / 60, 2),
+        "wall_minutes": round(wall / 60, 2),
+        "images_per_s": round(result.steps * batch / max(result.elapsed_s, 1e-9), 1),
+        "final_swap_ssim": curve[-1]["swap_ssim"] if curve else None,
+        "final_swap_psnr": curve[-1]["swap_psnr"] if curve else None,
+        "minutes_to_ssim_0.80": reached,
+        "curve": curve,
+    }
+    print("\nclassroom preset, 64 px twins, from scratch (SSIM/PSNR of both swap directions against the true answer)")
+    print(f"{'step':>7}{'minutes':>9}{'SSIM':>8}{'PSNR dB':>9}")
+    for point in curve:
+        print(f"{point['step']:>7}{point['minutes']:>9.2f}{point['swap_ssim']:>8.3f}{point['swap_psnr']:>9.2f}")
+    print(f"{result.steps} steps, {figures['images_per_s']} training images/s; SSIM 0.80 "
+          + (f"reached after {reached} min" if reached is not None else f"not reached in {args.minutes} min (final {figures['final_swap_ssim']})"))
+    return figures
+
+
+def bench_loop(args) -> dict:
+    """Full Trainer loop vs a bare step on ready tensors, same model, batch and device."""
+    import numpy as np
+    import torch
+
+    from deepfake_edu.data.dataset import load_dataset
+    from deepfake_edu.swap.losses import reconstruction_loss
+    from deepfake_edu.swap.model import FaceSwapModel, SwapConfig
+    from deepfake_edu.swap.train import SwapTask
+    from deepfake_edu.training import TrainConfig, Trainer, pick_device, seed_everything
+
+    device = pick_device(args.device)
+    on_gpu = device.type == "cuda"
+    batch = args.batch_size or (256 if on_gpu else 16)
+    steps = args.steps or (60 if on_gpu else 6)
+    warmup = 10 if on_gpu else 1
+    dataset = load_dataset(bench_data(args))
+    names = dataset.identities()[:2]
+    faces = [torch.from_numpy(dataset.images(name)) for name in names]
+    config = SwapConfig.from_preset(args.preset)
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16")
+    memory_format = torch.channels_last if on_gpu else torch.contiguous_format
+
+    def new_model() -> FaceSwapModel:
+        seed_everything(0)
+        return FaceSwapModel(config).to(device, memory_format=memory_format)
+
+    def synchronize() -> None:
+        if on_gpu:
+            torch.cuda.synchronize(device)
+
+    # Bare: inputs and targets already made and on the device; only forward, loss, backward, step.
+    task = SwapTask(faces, batch, seed=0)
+    ready = task.inputs_and_targets(task.make_batch(0, 0, 1), device)
+    inputs = [x.contiguous(memory_format=memory_format) for x in ready[0]]
+    targets = ready[1]
+
+    def bare_side() -> float:
+        model = new_model()
+        trained = torch.compile(model) if args.compile else model
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate, betas=(0.5, 0.999))
+
+        def one_step() -> None:
+            with autocast:
+                rebuilt = trained(inputs)
+                loss = sum(reconstruction_loss(out, target)[0] for out, target in zip(rebuilt, targets))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+
+        for _ in range(warmup):
+            one_step()
+        synchronize()
+        started = time.perf_counter()
+        for _ in range(steps):
+            one_step()
+        synchronize()
+        return 2 * batch * steps / (time.perf_counter() - started)
+
+    def loop_side() -> float:
+        folder = Path(tempfile.mkdtemp(prefix="bench-swap-loop-"))
+        try:
+            log_every = max(1, steps // 6) if on_gpu else 1
+            train_config = TrainConfig(
+                steps=warmup + steps, batch_size=batch, seed=0, device=str(device), precision=args.precision,
+                checkpoint_every=10**9, log_every=log_every, compile=args.compile, progress=False, keep_checkpoints=1,
+            )
+            trainer = Trainer(
+                new_model(), lambda params: torch.optim.Adam(params, lr=config.learning_rate, betas=(0.5, 0.999)),
+                task.make_batch, task.loss_fn, folder, train_config,
+            )
+            history = trainer.fit(resume=False)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        rows = [row for row in history if row["step"] >= warmup]
+        first, last = rows[0], rows[-1]
+        return 2 * batch * (last["step"] - first["step"]) / (last["time_s"] - first["time_s"])
+
+    print(f"\n{args.preset} preset on {device} ({args.precision}{', compiled' if args.compile else ''}), {batch} faces per identity per step ({2 * batch} images)")
+    bare_first = bare_side()
+    print(f"  bare step on ready tensors: {bare_first:,.1f} images/s")
+    loop = loop_side()
+    print(f"  full training loop:         {loop:,.1f} images/s")
+    bare_again = bare_side()
+    print(f"  bare step again:            {bare_again:,.1f} images/s")
+    bare = float(np.mean([bare_first, bare_again]))
+    ratio = loop / bare
+    print(f"  loop / bare = {ratio:.2f} (target >= 0.90)")
+    return {
+        "preset": args.preset, "device": str(device), "device_name": torch.cuda.get_device_name(device) if on_gpu else "cpu",
+        "precision": args.precision, "compile": args.compile, "batch_per_identity": batch, "steps_measured": steps,
+        "bare_images_per_s": [round(bare_first, 1), round(bare_again, 1)], "loop_images_per_s": round(loop, 1), "loop_over_bare": round(ratio, 3),
+    }
+

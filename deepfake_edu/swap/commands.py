@@ -1,0 +1,128 @@
+"""`deepfake-edu swap ...`: train the face-swap model, swap a photo or video, draw previews.
+
+    deepfake-edu swap train --data datasets/twins --identities twin-00 twin-01 --preset classroom --minutes 10
+    deepfake-edu swap apply --run runs/swap-classroom clip.mp4 --to twin-01 --out fake.mp4
+    deepfake-edu swap preview --run runs/swap-classroom --out grid.png
+    deepfake-edu swap funnel --preset original
+
+Arguments and printing only; the work is in deepfake_edu.swap.train / convert / metrics.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers) -> None:
+    swap = subparsers.add_parser("swap", help="make a fake: train the face-swap autoencoder and swap faces", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = swap.add_subparsers(dest="swap_command", metavar="ACTION", required=True)
+
+    train = sub.add_parser("train", help="train one shared encoder and one decoder per person")
+    train.add_argument("--data", nargs="+", default=["twins"], metavar="DATASET", help="dataset folder(s) or name(s): one holding several people, or one per person (default: twins)")
+    train.add_argument("--identities", nargs="+", metavar="NAME", help="who to learn, by identity name (default: the first two people)")
+    train.add_argument("--preset", choices=["classroom", "original"], default="classroom", help="classroom: light, minutes on a laptop; original: the 2017 model (~82 M parameters)")
+    length = train.add_mutually_exclusive_group()
+    length.add_argument("--steps", type=int, help="training steps (default 2000)")
+    length.add_argument("--minutes", type=float, help="train for this many minutes instead")
+    train.add_argument("--batch-size", type=int, help="faces per person per step (default: 16 classroom, 64 original)")
+    train.add_argument("--lr", type=float, help="learning rate (default: 5e-4 classroom, 5e-5 original)")
+    train.add_argument("--bottleneck", type=int, help="width of the funnel: how many numbers describe a face")
+    train.add_argument("--size", type=int, choices=[64, 128], help="face side in pixels (default: the preset's, 64)")
+    train.add_argument("--run", help="run folder (default runs/swap-<preset>)")
+    train.add_argument("--resume", action="store_true", help="continue the run already in --run")
+    train.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    train.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
+    train.add_argument("--compile", action="store_true", help="torch.compile the model (GPU: faster steps after a slow start)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--limit", type=int, help="use at most this many faces of each person")
+    train.set_defaults(handler=_train)
+
+    apply = sub.add_parser("apply", help="swap the face in a photo or every frame of a video")
+    apply.add_argument("input", help="photo (.png, .jpg) or video (.mp4, .avi, ...)")
+    apply.add_argument("--run", required=True, help="training run folder or checkpoint")
+    apply.add_argument("--to", required=True, help="who the face becomes: identity name, or A / B")
+    apply.add_argument("--out", required=True, help="output file (.png/.jpg for a photo, .mp4/.avi for a video)")
+    apply.add_argument("--locate", choices=["whole", "faces"], help="whole: the frame is the face (twins); faces: detect faces (default: from the training data)")
+    apply.add_argument("--blend", choices=["feather", "seamless"], default="feather", help="feathered mask, or OpenCV seamlessClone")
+    apply.add_argument("--colour", choices=["reinhard", "none"], default="reinhard", help="match the face's colours to the original (Reinhard, Lab)")
+    apply.add_argument("--device", default="auto")
+    apply.set_defaults(handler=_apply)
+
+    preview = sub.add_parser("preview", help="picture of rows A, A rebuilt, A as B, B, B rebuilt, B as A")
+    preview.add_argument("--run", required=True, help="training run folder or checkpoint")
+    preview.add_argument("--out", required=True, help="output picture (.png)")
+    preview.add_argument("--data", nargs="+", help="faces to show (default: the run's training data)")
+    preview.add_argument("--identities", nargs="+", metavar="NAME")
+    preview.add_argument("--faces", type=int, default=8, help="columns")
+    preview.add_argument("--curves", help="also plot the swap's SSIM/PSNR over training to this .png")
+    preview.set_defaults(handler=_preview)
+
+    funnel = sub.add_parser("funnel", help="print each layer's output shape: the funnel from face to code and back")
+    funnel.add_argument("--preset", choices=["classroom", "original"], default="classroom")
+    funnel.add_argument("--bottleneck", type=int)
+    funnel.add_argument("--size", type=int, choices=[64, 128])
+    funnel.set_defaults(handler=_funnel)
+
+
+def _train(args) -> int:
+    from pathlib import Path
+
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.paths import runs_dir
+    from deepfake_edu.swap.train import SwapTrainOptions, train_swap
+    from deepfake_edu.training import latest_checkpoint
+
+    run = Path(args.run) if args.run else runs_dir() / f"swap-{args.preset}"
+    if not args.resume and latest_checkpoint(run) is not None:
+        raise LabError(f"{run} already holds a training run: add --resume to continue it, or choose another --run")
+    steps = args.steps if args.steps is not None else (10**7 if args.minutes is not None else 2000)
+    options = SwapTrainOptions(
+        data=args.data, identities=args.identities, preset=args.preset, input_size=args.size, bottleneck=args.bottleneck,
+        steps=steps, minutes=args.minutes, batch_size=args.batch_size, learning_rate=args.lr, seed=args.seed,
+        device=args.device, precision=args.precision, compile=args.compile, run=str(run), resume=args.resume,
+        limit_per_identity=args.limit,
+    )
+    result = train_swap(options)
+    last = next((row for row in reversed(result.history) if "swap_ssim" in row), None)
+    print(f"trained {' and '.join(result.names)} for {result.steps} steps ({result.elapsed_s / 60:.1f} min) -> {result.run_dir}")
+    if last is not None:
+        print(f"swap against the true answer: SSIM {last['swap_ssim']:.3f}, PSNR {last['swap_psnr']:.1f} dB")
+    print(f"previews: {result.run_dir / 'previews'}; timelapse: {result.run_dir / 'timelapse.gif'}")
+    return 0
+
+
+def _apply(args) -> int:
+    from deepfake_edu.swap.convert import apply_swap
+
+    result = apply_swap(args.run, args.input, args.to, args.out, args.locate, args.colour, args.blend, args.device)
+    what = f"{result.frames} frames at {result.fps:g} fps" if result.fps is not None else "photo"
+    print(f"wrote {result.path} ({what}, {result.width}x{result.height}, {result.faces_swapped} faces swapped, labelled and marked as a fake)")
+    return 0
+
+
+def _preview(args) -> int:
+    import torch
+
+    from deepfake_edu.data.images import write_image
+    from deepfake_edu.swap.metrics import plot_swap_curves
+    from deepfake_edu.swap.train import load_face_sets, load_swap_model, preview_grid
+
+    model, info = load_swap_model(args.run)
+    options = info.get("train_options", {})
+    data = args.data or options.get("data")
+    identities = args.identities or (info.get("identities") if not args.data else None)
+    sets = load_face_sets(data, identities if len(data) == 1 else None, model.config.input_size, limit=args.faces)
+    faces = [torch.from_numpy(f[: args.faces]).permute(0, 3, 1, 2).float().div(255) for f in sets.faces[:2]]
+    path = write_image(args.out, preview_grid(model, faces))
+    print(f"wrote {path}: rows {sets.names[0]}, rebuilt, as {sets.names[1]}; {sets.names[1]}, rebuilt, as {sets.names[0]}")
+    if args.curves:
+        plot_swap_curves(info.get("history", []), args.curves)
+        print(f"wrote {args.curves}")
+    return 0
+
+
+def _funnel(args) -> int:
+    from deepfake_edu.swap.model import faceswap
+
+    print(faceswap(args.preset, bottleneck=args.bottleneck, input_size=args.size).describe_funnel())
+    return 0

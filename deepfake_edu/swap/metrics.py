@@ -1,0 +1,158 @@
+"""How good is a swap? SSIM and PSNR against the true answer, and their curves over training.
+
+With real people nobody knows what B would look like wearing A's expression. With the
+synthetic twins we do: the twins generator renders identity B with A's factors (pose,
+expression, light), the exact picture a perfect swap would produce. ``true_answer_sets``
+builds those pairs; ``SwapMetricsHook`` scores the model on them during training and logs
+``swap_ssim`` / ``swap_psnr`` (mean over directions) and per direction ``swap_ssim_0to1`` etc.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from deepfake_edu.swap.losses import psnr, ssim
+
+
+@dataclass
+class TrueAnswerSet:
+    """Faces of identity ``source`` and what they must become as identity ``target``."""
+
+    source: int  # decoder index of the person in ``faces``
+    target: int  # decoder index to swap to
+    faces: torch.Tensor  # float (N, 3, S, S): faces of ``source``
+    truth: torch.Tensor  # float (N, 3, S, S): ``target`` rendered with the same factors
+
+    @property
+    def label(self) -> str:
+        return f"{self.source}to{self.target}"
+
+
+def swap_scores(model, faces: torch.Tensor, truth: torch.Tensor, to_identity: int, batch: int = 128) -> dict[str, float]:
+    """Mean SSIM and PSNR (dB) of ``model.swap(faces, to_identity)`` against ``truth`` (both (N, 3, S, S))."""
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    ssims, psnrs = [], []
+    with torch.no_grad():
+        for start in range(0, len(faces), batch):
+            swapped = model.swap(faces[start : start + batch].to(device), to_identity).float()
+            answer = truth[start : start + batch].to(device).float()
+            ssims.append(ssim(swapped, answer, reduction="none"))
+            psnrs.append(psnr(swapped, answer, reduction="none"))
+    model.train(was_training)
+    return {"ssim": float(torch.cat(ssims).mean()), "psnr": float(torch.cat(psnrs).mean())}
+
+
+def evaluate_swaps(model, answer_sets: list[TrueAnswerSet]) -> dict[str, float]:
+    """Scores per direction (``swap_ssim_0to1``...) and their means (``swap_ssim``, ``swap_psnr``)."""
+    results: dict[str, float] = {}
+    for answers in answer_sets:
+        scores = swap_scores(model, answers.faces, answers.truth, answers.target)
+        results[f"swap_ssim_{answers.label}"] = scores["ssim"]
+        results[f"swap_psnr_{answers.label}"] = scores["psnr"]
+    if answer_sets:
+        results["swap_ssim"] = float(np.mean([results[f"swap_ssim_{a.label}"] for a in answer_sets]))
+        results["swap_psnr"] = float(np.mean([results[f"swap_psnr_{a.label}"] for a in answer_sets]))
+    return results
+
+
+class SwapMetricsHook:
+    """A Trainer hook: ``(every, SwapMetricsHook(sets))`` logs swap SSIM/PSNR into the history."""
+
+    def __init__(self, answer_sets: list[TrueAnswerSet]) -> None:
+        self.answer_sets = answer_sets
+
+    def __call__(self, trainer, step: int) -> None:
+        trainer.log(step, evaluate_swaps(trainer.model, self.answer_sets))
+
+
+def true_answer_sets(face_sets, size: int, n_faces: int = 64, clean: bool = True) -> list[TrueAnswerSet]:
+    """True-answer pairs for identities 0 -> 1 and 1 -> 0 when the faces are synthetic twins.
+
+    The twins generator renders the target person with each source face's factors. With
+    ``clean`` the camera noise and JPEG of the source image are left out of the answer: they
+    are not part of the face, and no autoencoder can (or should) copy a noise pattern.
+    Returns [] for faces without factors (real people: there is no true answer).
+    """
+    if len(face_sets.names) < 2 or any(not records or "factors" not in records[0] for records in face_sets.records[:2]):
+        return []
+    try:
+        from deepfake_edu.data import twins
+    except ModuleNotFoundError:
+        return []
+    people = [twin_identity(twins, face_sets.records[i][0], face_sets.dataset_infos[i]) for i in (0, 1)]
+    render_size = size if size in twins.SIZES else max(twins.SIZES)
+    sets = []
+    for source, target in ((0, 1), (1, 0)):
+        records = face_sets.records[source][:n_faces]
+        truth = np.stack([render_true_answer(twins, people[target], record["factors"], render_size, clean) for record in records])
+        if render_size != size:
+            from deepfake_edu.swap.train import _resize_faces
+
+            truth = _resize_faces(truth, size)
+        faces = face_sets.faces[source][: len(records)]
+        sets.append(TrueAnswerSet(source, target, _to_float(faces), _to_float(truth)))
+    return sets
+
+
+def twin_identity(twins_module, record: dict, dataset_info: dict):
+    """The twins ``Identity`` behind a dataset record (rebuilt from the generator's seed and index)."""
+    generator = dataset_info.get("generator", {})
+    index = record.get("identity_index")
+    if index is None:
+        index = int(str(record["identity"]).rsplit("-", 1)[-1])
+    return twins_module.make_identity(int(index), int(generator.get("seed", 0)))
+
+
+def render_true_answer(twins_module, identity, factors: dict, size: int, clean: bool = True) -> np.ndarray:
+    """uint8 (size, size, 3): ``identity`` rendered with another image's ``factors`` (a dict)."""
+    values = dict(factors)
+    if clean:
+        values.update(noise=0.0, jpeg_quality=0)
+    return twins_module.true_swap(identity, twins_module.Factors(**values), size).image
+
+
+def _to_float(images: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float().div(255)
+
+
+def plot_swap_curves(history: list[dict], out: str | os.PathLike | None = None, x: str = "time_s"):
+    """SSIM and PSNR of the swap over training (``x``: "time_s" or "step"); saves a PNG when ``out``.
+
+    Returns the matplotlib Figure.
+    """
+    import matplotlib
+
+    if out is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    rows = [row for row in history if "swap_ssim" in row]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    xs = [row[x] / (60 if x == "time_s" else 1) for row in rows]
+    keys = sorted({key for row in rows for key in row if key.startswith("swap_ssim_")})
+    for key in keys:
+        left.plot(xs, [row.get(key, np.nan) for row in rows], label=key.removeprefix("swap_ssim_").replace("to", " as "))
+        right.plot(xs, [row.get(key.replace("ssim", "psnr"), np.nan) for row in rows], label=key.removeprefix("swap_ssim_").replace("to", " as "))
+    left.set_ylabel("SSIM against the true answer")
+    right.set_ylabel("PSNR (dB)")
+    for axis in (left, right):
+        axis.set_xlabel("training minutes" if x == "time_s" else "step")
+        axis.grid(alpha=0.3)
+        if keys:
+            axis.legend()
+    left.set_ylim(0, 1)
+    figure.tight_layout()
+    if out is not None:
+        from deepfake_edu.fileio import atomic_path
+
+        with atomic_path(Path(out)) as tmp:
+            figure.savefig(tmp, dpi=100, format="png")
+        plt.close(figure)
+    return figure

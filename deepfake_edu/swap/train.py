@@ -1,0 +1,428 @@
+"""Training the face-swap model on two (or more) people's faces.
+
+Each step draws, for every identity, a batch of that person's faces, warps them (warped input,
+clean target, see ``augment``), passes ALL identities through the model in one forward call
+(shared encoder, own decoder) and adds up each identity's L1/MSE + SSIM loss.
+
+The faces of a run live on the training device as one uint8 tensor per identity (64 px faces:
+12 KB each, so 10,000 faces take 120 MB). ``make_batch`` only chooses indices and draws the
+augmentation numbers (on the CPU, in the Trainer's prefetch thread); the pixel work happens on
+the device inside ``loss_fn``. Every draw is a pure function of (seed, step), so a resumed run
+and a torchrun run with the same global batch see the same faces bent the same way.
+
+    from deepfake_edu.swap.train import SwapTrainOptions, train_swap
+    result = train_swap(SwapTrainOptions(data=["datasets/twins"], identities=["twin-00", "twin-01"],
+                                         preset="classroom", minutes=10, run="runs/swap-demo"))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+
+from deepfake_edu.errors import LabError
+from deepfake_edu.swap.augment import AugmentConfig, augment, draw_params
+from deepfake_edu.swap.losses import reconstruction_loss, region_mask, region_weights
+from deepfake_edu.swap.model import FaceSwapModel, SwapConfig, config_dict
+
+
+@dataclass
+class SwapTrainOptions:
+    """What to train on, which model, and for how long (CLI flags map one to one)."""
+
+    data: list[str] = field(default_factory=lambda: ["twins"])  # dataset folders or names; one holding several people, or one per person
+    identities: list[str] | None = None  # identity names inside the dataset(s); default: the first two of a single dataset
+    preset: str = "classroom"  # model preset: "classroom" (light) or "original" (2017, ~82 M parameters)
+    input_size: int | None = None  # face side in pixels, 64 or 128 (None: the preset's)
+    bottleneck: int | None = None  # funnel width (None: the preset's)
+    steps: int = 2000  # optimizer steps (a time limit may stop earlier)
+    minutes: float | None = None  # stop after this many minutes of training (None: no limit)
+    batch_size: int | None = None  # faces PER IDENTITY in one global step (None: 16 classroom, 64 original)
+    learning_rate: float | None = None  # Adam's lr (None: the preset's: 5e-5 original, 5e-4 classroom)
+    pixel_loss: str = "l1"  # "l1" or "mse"
+    ssim_weight: float = 1.0  # weight of (1 - SSIM) beside the pixel loss
+    region_weight: float = 2.0  # extra loss weight on eyes and mouth (needs landmarks; 0: off)
+    augment: AugmentConfig = field(default_factory=AugmentConfig)  # warps, flips, colour jitter
+    seed: int = 0  # seeds the weights and every batch
+    device: str = "auto"  # auto | cpu | cuda | mps
+    precision: str = "fp32"  # fp32 | bf16
+    compile: bool = False  # torch.compile the model (slow start, faster steps on a GPU)
+    run: str | None = None  # run folder (default runs/swap-<preset>)
+    resume: bool = True  # continue a run found in the folder
+    checkpoint_every: int = 200  # steps between checkpoints
+    log_every: int = 10  # steps between loss-history entries
+    preview_every: int = 100  # steps between preview grids (0: only at the end)
+    timelapse_every: int = 50  # steps between timelapse frames of one fixed face swapped (0: off)
+    metrics_every: int = 100  # steps between swap SSIM/PSNR against the true answer (twins only; 0: off)
+    metrics_faces: int = 64  # faces used for those metrics
+    limit_per_identity: int | None = None  # use at most this many faces of each person
+    progress: bool = True  # tqdm progress bar
+
+
+@dataclass
+class FaceSets:
+    """Training faces: names[i] and faces[i] uint8 (N_i, S, S, 3); masks[i] float16 (N_i, 1, S, S) or None."""
+
+    names: list[str]
+    faces: list[np.ndarray]
+    masks: list[np.ndarray] | None
+    datasets: list[str]  # dataset names, for checkpoints' "datasets" (forget uses them)
+    records: list[list[dict]]  # the manifest records behind faces[i], in order
+    dataset_infos: list[dict]  # dataset.json of the dataset each identity came from (twins: its generator)
+
+
+def _resize_faces(images: np.ndarray, size: int) -> np.ndarray:
+    import cv2
+
+    if images.shape[1] == size:
+        return images
+    interpolation = cv2.INTER_AREA if images.shape[1] > size else cv2.INTER_CUBIC
+    return np.stack([cv2.resize(image, (size, size), interpolation=interpolation) for image in images])
+
+
+def load_face_sets(data: list[str], identities: list[str] | None, size: int, limit: int | None = None) -> FaceSets:
+    """Faces of each person, resized to ``size``.
+
+    One dataset: ``identities`` name people inside it (default: its first two). Several
+    datasets without ``identities``: each dataset is one person. Several datasets with as many
+    ``identities``: identity i is taken from dataset i.
+    """
+    from deepfake_edu.data.dataset import load_dataset
+
+    datasets = [load_dataset(path) for path in data]
+    pairs: list[tuple] = []
+    if len(datasets) == 1:
+        chosen = identities or datasets[0].identities()[:2]
+        pairs = [(datasets[0], name) for name in chosen]
+    elif identities is None:
+        pairs = [(dataset, None) for dataset in datasets]
+    elif len(identities) == len(datasets):
+        pairs = list(zip(datasets, identities))
+    else:
+        raise LabError("give one --identities name per dataset, or none (each dataset is then one person)")
+    if len(pairs) < 2:
+        raise LabError(f"a face swap needs 2 people; {data[0]} has only {', '.join(datasets[0].identities())}: add --data for a second person")
+    names, faces, masks, records, infos = [], [], [], [], []
+    any_landmarks = False
+    for dataset, identity in pairs:
+        chosen_records = [r for r in dataset.records if identity is None or r["identity"] == identity][:limit]
+        if not chosen_records:
+            raise LabError(f"dataset {dataset.name!r} has no faces of {identity!r}; it has {', '.join(dataset.identities())}")
+        images = dataset.images(identity, limit=limit) if identity is not None else np.stack([dataset.image(r) for r in chosen_records])
+        if len(images) < 2:
+            raise LabError(f"{identity or dataset.name} has only {len(images)} face: a swap needs many (hundreds) of each person")
+        names.append(identity if identity is not None else dataset.name)
+        faces.append(_resize_faces(images, size))
+        records.append(chosen_records)
+        infos.append(dataset.info)
+        scale = size / dataset.size
+        person_masks = []
+        for record in chosen_records:
+            landmarks = record.get("landmarks")
+            if landmarks is None:
+                person_masks.append(None)
+                continue
+            any_landmarks = True
+            person_masks.append(region_mask(_scale_landmarks(landmarks, scale), size))
+        masks.append(person_masks)
+    mask_arrays = None
+    if any_landmarks:
+        mask_arrays = [np.stack([m if m is not None else np.zeros((size, size), np.float32) for m in person])[:, None].astype(np.float16) for person in masks]
+    return FaceSets(names, faces, mask_arrays, sorted({d.name for d, _ in pairs}), records, infos)
+
+
+def _scale_landmarks(landmarks, scale: float):
+    if isinstance(landmarks, dict):
+        return {key: (np.asarray(value, np.float32) * scale).tolist() for key, value in landmarks.items()}
+    return (np.asarray(landmarks, np.float32) * scale).tolist()
+
+
+class SwapTask:
+    """``make_batch`` and ``loss_fn`` for the Trainer, over faces kept on the device.
+
+    faces: list of uint8 tensors (N_i, S, S, 3) (CPU or device; moved on first use).
+    batch_per_identity: the GLOBAL batch of each identity per step.
+    """
+
+    def __init__(
+        self,
+        faces: list[torch.Tensor],
+        batch_per_identity: int,
+        seed: int = 0,
+        augment_config: AugmentConfig | None = None,
+        masks: list[torch.Tensor] | None = None,
+        pixel_loss: str = "l1",
+        ssim_weight: float = 1.0,
+        region_weight: float = 0.0,
+    ) -> None:
+        self.faces = faces
+        self.masks = masks if region_weight > 0 else None
+        self.batch = batch_per_identity
+        self.seed = seed
+        self.augment_config = augment_config or AugmentConfig()
+        self.pixel_loss = pixel_loss
+        self.ssim_weight = ssim_weight
+        self.region_weight = region_weight
+        self._device_faces: dict[torch.device, tuple] = {}
+
+    def make_batch(self, step: int, rank: int, world: int) -> list[tuple[torch.Tensor, ...]]:
+        """For each identity: (indices (b,), theta (b, 2, 3), displacement (b, 2, P, P), colour (b, 3)).
+
+        The whole global batch is drawn, then this process's slice is kept.
+        """
+        from deepfake_edu.training import batch_indices
+
+        local = self.batch // world
+        start, stop = rank * local, (rank + 1) * local
+        batch = []
+        for identity, faces in enumerate(self.faces):
+            indices = torch.from_numpy(batch_indices(self.seed, step, len(faces), self.batch, stream=identity).astype(np.int64))
+            params = draw_params(self.seed, step, identity, self.batch, self.augment_config)
+            batch.append((indices[start:stop], *params[start:stop].as_tuple()))
+        return batch
+
+    def on_device(self, device: torch.device) -> tuple[list[torch.Tensor], list[torch.Tensor] | None]:
+        if device not in self._device_faces:
+            faces = [f.to(device) for f in self.faces]
+            masks = [m.to(device) for m in self.masks] if self.masks is not None else None
+            self._device_faces = {device: (faces, masks)}  # keep one copy only
+        return self._device_faces[device]
+
+    def inputs_and_targets(self, batch, device: torch.device):
+        """Warped inputs, clean targets and loss weights (or None) per identity, on ``device``."""
+        from deepfake_edu.swap.augment import AugmentParams
+
+        faces, masks = self.on_device(device)
+        inputs, targets, weights = [], [], []
+        for identity, (indices, theta, displacement, colour) in enumerate(batch):
+            chosen_masks = masks[identity][indices].float() if masks is not None else None
+            warped, clean, target_masks = augment(faces[identity][indices], AugmentParams(theta, displacement, colour), chosen_masks)
+            inputs.append(warped)
+            targets.append(clean)
+            weights.append(region_weights(target_masks, self.region_weight) if target_masks is not None else None)
+        return inputs, targets, weights
+
+    def loss_fn(self, model: torch.nn.Module, batch) -> tuple[torch.Tensor, dict[str, float]]:
+        device = batch[0][0].device
+        inputs, targets, weights = self.inputs_and_targets(batch, device)
+        rebuilt = model(inputs)  # the one forward call: all identities at once
+        total = 0.0
+        metrics: dict[str, float] = {}
+        for identity, (out, target, weight) in enumerate(zip(rebuilt, targets, weights)):
+            loss, parts = reconstruction_loss(out, target, weight, self.pixel_loss, self.ssim_weight)
+            total = total + loss
+            metrics[f"loss_{identity}"] = loss.detach()
+            if "ssim" in parts:
+                metrics[f"ssim_{identity}"] = parts["ssim"]
+        return total, metrics
+
+
+# --- previews and the timelapse ----------------------------------------------------------------
+
+
+def preview_grid(model: FaceSwapModel, faces: list[torch.Tensor], pad: int = 2) -> np.ndarray:
+    """uint8 RGB picture: rows A, A rebuilt, A as B, B, B rebuilt, B as A (identities 0 and 1).
+
+    faces: two float (n, 3, S, S) tensors on the model's device (n columns).
+    """
+    from deepfake_edu.data.images import to_uint8
+
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        a, b = faces[0], faces[1]
+        a_rebuilt, b_rebuilt = model([a, b])
+        rows = [a, a_rebuilt, model.swap(a, 1), b, b_rebuilt, model.swap(b, 0)]
+    model.train(was_training)
+    return tile_rows([to_uint8(row.float()) for row in rows], pad=pad)
+
+
+def tile_rows(rows: list[np.ndarray], pad: int = 2) -> np.ndarray:
+    """Rows of uint8 (n, S, S, 3) images -> one uint8 picture with ``pad`` white pixels between."""
+    n, size = rows[0].shape[0], rows[0].shape[1]
+    canvas = np.full((len(rows) * (size + pad) + pad, n * (size + pad) + pad, 3), 255, np.uint8)
+    for r, row in enumerate(rows):
+        for c, image in enumerate(row):
+            y, x = pad + r * (size + pad), pad + c * (size + pad)
+            canvas[y : y + size, x : x + size] = image
+    return canvas
+
+
+def write_timelapse(run_dir: str | Path, max_frames: int = 48) -> tuple[Path, Path] | None:
+    """Join ``run_dir/timelapse/step-*.png`` into timelapse.gif and a strip timelapse.png."""
+    from PIL import Image
+
+    from deepfake_edu.data.images import read_image, write_image
+    from deepfake_edu.fileio import atomic_path
+
+    run_dir = Path(run_dir)
+    frames_paths = sorted((run_dir / "timelapse").glob("step-*.png"))
+    if not frames_paths:
+        return None
+    keep = np.unique(np.linspace(0, len(frames_paths) - 1, min(max_frames, len(frames_paths))).round().astype(int))
+    frames = [read_image(frames_paths[i]) for i in keep]
+    gif = run_dir / "timelapse.gif"
+    with atomic_path(gif) as tmp:
+        pictures = [Image.fromarray(f) for f in frames]
+        pictures[0].save(tmp, format="GIF", save_all=True, append_images=pictures[1:], duration=200, loop=0)
+    strip_frames = [frames[i] for i in np.unique(np.linspace(0, len(frames) - 1, min(12, len(frames))).round().astype(int))]
+    strip = write_image(run_dir / "timelapse.png", tile_rows([np.stack(strip_frames)]))
+    return gif, strip
+
+
+# --- the whole run -------------------------------------------------------------------------------
+
+
+@dataclass
+class SwapRunResult:
+    run_dir: Path
+    history: list[dict]
+    model: FaceSwapModel
+    names: list[str]
+    steps: int
+    elapsed_s: float
+
+
+def default_batch_size(preset: str) -> int:
+    return 16 if preset == "classroom" else 64
+
+
+def build_model_config(options: SwapTrainOptions, n_identities: int) -> SwapConfig:
+    return SwapConfig.from_preset(
+        options.preset, input_size=options.input_size, bottleneck=options.bottleneck, n_identities=n_identities, learning_rate=options.learning_rate
+    )
+
+
+def train_swap(
+    options: SwapTrainOptions,
+    face_sets: FaceSets | None = None,
+    extra_hooks: list[tuple[int, Callable]] | None = None,
+) -> SwapRunResult:
+    """Train (or resume) a face-swap run; writes checkpoints, previews, a timelapse and metrics.
+
+    ``face_sets`` may be given directly (tests, notebooks); otherwise it is loaded from
+    ``options.data``/``options.identities``.
+    """
+    from deepfake_edu.paths import runs_dir
+    from deepfake_edu.swap.metrics import SwapMetricsHook, true_answer_sets
+    from deepfake_edu.training import TrainConfig, Trainer, seed_everything
+    from deepfake_edu.training.device import pick_device
+
+    preset_config = SwapConfig.from_preset(options.preset, input_size=options.input_size)
+    if face_sets is None:
+        face_sets = load_face_sets(options.data, options.identities, preset_config.input_size, options.limit_per_identity)
+    model_config = build_model_config(options, len(face_sets.names))
+    run_dir = Path(options.run) if options.run else runs_dir() / f"swap-{options.preset}"
+    batch = options.batch_size or default_batch_size(options.preset)
+    seed_everything(options.seed)
+    model = FaceSwapModel(model_config)
+    device = pick_device(options.device)
+    if device.type == "cuda":
+        model = model.to(memory_format=torch.channels_last)
+
+    faces = [torch.from_numpy(f) for f in face_sets.faces]
+    masks = [torch.from_numpy(m) for m in face_sets.masks] if face_sets.masks is not None else None
+    task = SwapTask(faces, batch, options.seed, options.augment, masks, options.pixel_loss, options.ssim_weight, options.region_weight)
+
+    n_preview = min(8, *(len(f) for f in faces))
+    preview_faces = [torch.from_numpy(f[:n_preview]).permute(0, 3, 1, 2).float().div(255) for f in face_sets.faces[:2]]
+
+    def preview(m: FaceSwapModel) -> np.ndarray:
+        dev = next(m.parameters()).device
+        return preview_grid(m, [p.to(dev) for p in preview_faces])
+
+    def timelapse_frame(trainer, step: int) -> None:
+        from deepfake_edu.data.images import to_uint8, write_image
+
+        m = trainer.model
+        m.eval()
+        with torch.no_grad():
+            dev = next(m.parameters()).device
+            swapped = m.swap(preview_faces[0][:1].to(dev), 1)
+        m.train()
+        write_image(trainer.run_dir / "timelapse" / f"step-{step:08d}.png", to_uint8(swapped[0]))
+
+    hooks: list[tuple[int, Callable]] = []
+    if options.timelapse_every > 0:
+        hooks.append((options.timelapse_every, timelapse_frame))
+    answer_sets = true_answer_sets(face_sets, model_config.input_size, options.metrics_faces) if options.metrics_every > 0 else []
+    if answer_sets:
+        hooks.append((options.metrics_every, SwapMetricsHook(answer_sets)))
+    hooks += extra_hooks or []
+
+    lr = model_config.learning_rate
+    train_config = TrainConfig(
+        steps=options.steps,
+        batch_size=batch,
+        seed=options.seed,
+        device=options.device,
+        precision=options.precision,
+        checkpoint_every=options.checkpoint_every,
+        log_every=options.log_every,
+        preview_every=options.preview_every,
+        time_limit_s=options.minutes * 60 if options.minutes is not None else None,
+        compile=options.compile,
+        progress=options.progress,
+    )
+    trainer = Trainer(
+        model,
+        make_optimizer=lambda params: torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999)),
+        make_batch=task.make_batch,
+        loss_fn=task.loss_fn,
+        run_dir=run_dir,
+        config=train_config,
+        info={
+            "model": "faceswap",
+            "config": config_dict(model_config),
+            "datasets": face_sets.datasets,
+            "identities": face_sets.names,
+            "face_kind": "twins" if all(records and "factors" in records[0] for records in face_sets.records) else "real",
+            "train_options": _options_dict(options),
+        },
+        hooks=hooks,
+        preview=preview,
+    )
+    history = trainer.fit(resume=options.resume)
+    write_timelapse(run_dir)
+    return SwapRunResult(run_dir, history, trainer.model, face_sets.names, trainer.step, trainer.elapsed_s)
+
+
+def _options_dict(options: SwapTrainOptions) -> dict:
+    values = dataclasses.asdict(options)
+    for volatile in ("steps", "minutes", "resume", "progress", "run", "device", "compile"):
+        values.pop(volatile, None)  # a resumed run may change these
+    return values
+
+
+def load_swap_model(path: str | Path, device: str | torch.device = "cpu") -> tuple[FaceSwapModel, dict]:
+    """A trained model from a run folder (its newest checkpoint) or a checkpoint file, in eval mode.
+
+    Returns (model, info); ``info["identities"]`` names the decoders in order.
+    """
+    from deepfake_edu.training.checkpoint import load_model_file, load_state_into
+
+    tensors, info = load_model_file(path)
+    if info.get("model") != "faceswap":
+        raise LabError(f"{path} holds a {info.get('model')!r} model, not a face-swap one: point --run at a swap training run")
+    model = FaceSwapModel(SwapConfig.from_dict(info["config"]))
+    load_state_into(model, tensors)
+    return model.to(device).eval(), info
+
+
+def identity_index(info: dict, name_or_index: str | int) -> int:
+    """Decoder number for an identity given by name (as trained) or by number/letter (A=0, B=1)."""
+    names = info.get("identities", [])
+    text = str(name_or_index)
+    if text in names:
+        return names.index(text)
+    if text.isdigit() and int(text) < len(names):
+        return int(text)
+    if len(text) == 1 and text.isalpha() and ord(text.upper()) - ord("A") < len(names):
+        return ord(text.upper()) - ord("A")
+    raise LabError(f"unknown identity {text!r}: this model knows {', '.join(names)} (or A, B, ... / 0, 1, ...)")
+

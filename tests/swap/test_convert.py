@@ -1,0 +1,105 @@
+import cv2
+import numpy as np
+import pytest
+
+from deepfake_edu.errors import LabError
+from deepfake_edu.swap.convert import (
+    FaceSwapper, align_by_eyes, apply_swap, face_mask, paste_back, reinhard_colour_transfer, swap_video, whole_frame_locator,
+)
+from deepfake_edu.swap.model import faceswap
+from deepfake_edu.swap.train import SwapTrainOptions, train_swap
+from tests.swap.conftest import blob_faces
+
+
+def _write_video(path, frames, fps):
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (frames.shape[2], frames.shape[1]))
+    for frame in frames:
+        writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    writer.release()
+
+
+def _frames(n=7, width=96, height=80):
+    faces = blob_faces(0, n, size=64)
+    frames = np.full((n, height, width, 3), 90, np.uint8)
+    frames[:, 8:72, 16:80] = faces
+    return frames
+
+
+def test_video_swap_keeps_frame_count_size_and_rate(tmp_path):
+    source = tmp_path / "clip.avi"
+    _write_video(source, _frames(), fps=12.5)
+    swapper = FaceSwapper(faceswap("classroom", bottleneck=16), to_identity=1)
+    result = swap_video(swapper, source, tmp_path / "fake.mp4", progress=False)
+    capture = cv2.VideoCapture(str(tmp_path / "fake.mp4"))
+    count = 0
+    while capture.read()[0]:
+        count += 1
+    assert count == result.frames == 7 and result.faces_swapped == 7
+    assert capture.get(cv2.CAP_PROP_FPS) == pytest.approx(12.5, abs=0.01)
+    assert (int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))) == (96, 80)
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_swap_changes_the_face_not_the_corners():
+    frame = _frames(1, 120, 120)[0]
+    out, faces = FaceSwapper(faceswap("classroom", bottleneck=16), 1, colour="none").swap_frame(frame)
+    assert faces == 1 and out.shape == frame.shape
+    assert np.array_equal(out[:4, :4], frame[:4, :4])
+    assert np.abs(out[50:70, 50:70].astype(int) - frame[50:70, 50:70]).mean() > 5
+
+
+def test_paste_back_inverts_the_alignment():
+    frame = np.random.default_rng(0).integers(0, 255, (100, 140, 3), dtype=np.uint8)
+    frame = cv2.GaussianBlur(frame, (0, 0), 3)
+    crop, transform = align_by_eyes(frame, (50, 40), (80, 45), 64)
+    back = paste_back(np.zeros_like(frame), crop, np.ones((64, 64), np.float32), transform)
+    inside = back.sum(axis=2) > 0
+    assert inside.sum() > 1000
+    assert np.abs(back[inside].astype(int) - frame[inside]).mean() < 6
+
+
+def test_reinhard_moves_colours_toward_the_reference():
+    reference = np.zeros((32, 32, 3), np.uint8) + np.array([200, 120, 90], np.uint8)
+    reference[::2] += 20
+    source = np.zeros((32, 32, 3), np.uint8) + np.array([60, 90, 160], np.uint8)
+    source[::3] += 10
+    moved = reinhard_colour_transfer(source, reference)
+    assert np.abs(moved.mean((0, 1)) - reference.mean((0, 1))).max() < 6
+
+
+def test_feathered_mask_is_soft():
+    mask = face_mask(64)
+    assert mask.max() == pytest.approx(1.0, abs=1e-3) and mask[0, 0] == 0
+    assert ((mask > 0.05) & (mask < 0.95)).sum() > 100
+
+
+def test_apply_swap_on_a_photo_from_a_trained_run(tmp_path):
+    from deepfake_edu.swap.train import FaceSets
+    from deepfake_edu.data.images import read_image, write_image
+
+    sets = FaceSets(["ann", "ben"], [blob_faces(0, 8), blob_faces(1, 8)], None, ["blobs"], [[{}] * 8, [{}] * 8], [{}, {}])
+    options = SwapTrainOptions(preset="classroom", bottleneck=16, steps=2, batch_size=2, run=str(tmp_path / "run"), progress=False, timelapse_every=0, metrics_every=0)
+    train_swap(options, face_sets=sets)
+    write_image(tmp_path / "photo.png", _frames(1)[0])
+    result = apply_swap(tmp_path / "run", tmp_path / "photo.png", "ben", tmp_path / "out.png", "whole", device="cpu")
+    assert read_image(result.path).shape == (80, 96, 3) and result.faces_swapped == 1
+    with pytest.raises(LabError, match="knows ann, ben"):
+        apply_swap(tmp_path / "run", tmp_path / "photo.png", "carl", tmp_path / "out2.png", "whole", device="cpu")
+
+
+def test_swapped_video_frames_and_photos_carry_the_provenance_marks(tmp_path):
+    from deepfake_edu.data.images import write_image
+    from deepfake_edu.provenance import check_file
+
+    frames = np.stack([cv2.resize(frame, (320, 272)) for frame in _frames(3)])
+    source = tmp_path / "clip.avi"
+    _write_video(source, frames, fps=10)
+    swapper = FaceSwapper(faceswap("classroom", bottleneck=16), to_identity=1)
+    swap_video(swapper, source, tmp_path / "fake.avi", progress=False)
+    report = check_file(tmp_path / "fake.avi")
+    assert report.label_found and report.mark_found
+    write_image(tmp_path / "photo.png", frames[0])
+    from deepfake_edu.swap.convert import swap_image
+    swap_image(swapper, frames[0], tmp_path / "fake.png")
+    photo = check_file(tmp_path / "fake.png")
+    assert photo.label_found and photo.mark_found

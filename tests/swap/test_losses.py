@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+import torch
+from skimage.metrics import structural_similarity
+
+from deepfake_edu.swap.losses import psnr, reconstruction_loss, region_mask, ssim
+from tests.swap.conftest import blob_faces
+
+
+def _as_tensor(images):
+    return torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255
+
+
+def test_ssim_is_one_for_identical_images_and_drops_with_noise():
+    faces = _as_tensor(blob_faces(0, 3))
+    assert float(ssim(faces, faces)) == pytest.approx(1.0, abs=1e-5)
+    generator = torch.Generator().manual_seed(0)
+    slightly = (faces + 0.05 * torch.randn(faces.shape, generator=generator)).clamp(0, 1)
+    very = (faces + 0.3 * torch.randn(faces.shape, generator=generator)).clamp(0, 1)
+    assert 1.0 > float(ssim(faces, slightly)) > float(ssim(faces, very))
+
+
+@pytest.mark.parametrize("noise", [0.02, 0.1, 0.3])
+def test_ssim_matches_scikit_image(noise):
+    rng = np.random.default_rng(1)
+    clean = blob_faces(1, 2).astype(np.float64) / 255
+    noisy = np.clip(clean + rng.normal(0, noise, clean.shape), 0, 1)
+    ours = ssim(_as_tensor((clean * 255).round().astype(np.uint8)), _as_tensor((noisy * 255).round().astype(np.uint8)), reduction="none")
+    for i in range(2):
+        reference = structural_similarity(
+            (clean[i] * 255).round() / 255, (noisy[i] * 255).round() / 255,
+            gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=1.0, channel_axis=-1,
+        )
+        assert float(ours[i]) == pytest.approx(reference, abs=2e-4)
+
+
+def test_psnr_of_known_error():
+    x = torch.zeros(1, 3, 16, 16)
+    assert float(psnr(x, x + 0.1)) == pytest.approx(20.0, abs=1e-3)
+
+
+def test_loss_is_differentiable_and_weights_matter():
+    target = _as_tensor(blob_faces(0, 2))
+    rebuilt = torch.full_like(target, 0.5, requires_grad=True)
+    loss, parts = reconstruction_loss(rebuilt, target)
+    loss.backward()
+    assert rebuilt.grad.abs().sum() > 0 and set(parts) == {"pixel", "ssim"}
+    weights = torch.ones(2, 1, 64, 64)
+    weights[..., :32, :] = 5.0
+    weighted, _ = reconstruction_loss(rebuilt.detach(), target, weights)
+    assert float(weighted) != pytest.approx(float(loss.detach()))
+
+
+def test_region_mask_covers_eyes_and_mouth():
+    landmarks = {"left_eye": [[20, 24]], "right_eye": [[44, 24]], "mouth": [[26, 46], [38, 46]]}
+    mask = region_mask(landmarks, 64)
+    assert mask[24, 20] > 0.5 and mask[24, 44] > 0.5 and mask[46, 32] > 0.5
+    assert mask[5, 5] == 0 and mask[60, 60] == 0
+    sixty_eight = np.zeros((68, 2)) + 32
+    assert region_mask(sixty_eight.tolist(), 64)[32, 32] > 0.5

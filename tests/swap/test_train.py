@@ -1,0 +1,52 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from deepfake_edu.swap.train import FaceSets, SwapTask, SwapTrainOptions, load_swap_model, train_swap
+from tests.swap.conftest import blob_faces
+
+
+def _face_sets(n: int = 24) -> FaceSets:
+    faces = [blob_faces(0, n), blob_faces(1, n)]
+    return FaceSets(["alice", "bob"], faces, None, ["blobs"], [[{"identity": "alice"}] * n, [{"identity": "bob"}] * n], [{}, {}])
+
+
+def _options(run, steps, **extra):
+    return SwapTrainOptions(
+        preset="classroom", bottleneck=64, steps=steps, batch_size=8, run=str(run), progress=False,
+        checkpoint_every=20, log_every=5, preview_every=20, timelapse_every=10, metrics_every=0, **extra,
+    )
+
+
+def test_short_training_lowers_the_loss_and_writes_previews(tmp_path):
+    result = train_swap(_options(tmp_path / "run", 60, learning_rate=1e-3), face_sets=_face_sets())
+    losses = [row["loss"] for row in result.history if "loss" in row]
+    assert np.mean(losses[-3:]) < 0.8 * np.mean(losses[:2])
+    assert (tmp_path / "run" / "previews" / "step-00000060.png").exists()
+    assert (tmp_path / "run" / "timelapse.gif").exists() and (tmp_path / "run" / "timelapse.png").exists()
+    model, info = load_swap_model(tmp_path / "run")
+    assert info["identities"] == ["alice", "bob"] and info["datasets"] == ["blobs"]
+    assert torch.equal(model.encoder.bottleneck.weight, result.model.encoder.bottleneck.weight.cpu())
+
+
+def test_resume_continues_where_it_stopped(tmp_path):
+    first = train_swap(_options(tmp_path / "run", 20), face_sets=_face_sets())
+    assert first.steps == 20
+    again = train_swap(_options(tmp_path / "run", 30), face_sets=_face_sets())
+    assert again.steps == 30 and again.history[0]["step"] == first.history[0]["step"]
+    saved = json.loads(sorted((tmp_path / "run" / "checkpoints").glob("step-*.json"))[-1].read_text())
+    assert saved["progress"]["step"] == 30
+
+
+def test_batches_split_over_processes_like_one_process():
+    task = SwapTask([torch.from_numpy(blob_faces(0, 10)), torch.from_numpy(blob_faces(1, 10))], batch_per_identity=8, seed=3)
+    whole = task.make_batch(5, 0, 1)
+    halves = [task.make_batch(5, rank, 2) for rank in (0, 1)]
+    for identity in (0, 1):
+        for part in range(4):
+            joined = torch.cat([halves[0][identity][part], halves[1][identity][part]])
+            assert torch.equal(joined, whole[identity][part])
+    inputs, targets, _ = task.inputs_and_targets(whole, torch.device("cpu"))
+    assert inputs[0].shape == (8, 3, 64, 64) and targets[1].shape == (8, 3, 64, 64)
