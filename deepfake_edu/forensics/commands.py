@@ -47,7 +47,7 @@ def register(subparsers) -> None:
         ),
     )
     occlusion.add_argument("--data", required=True, metavar="PATH", help="a lab dataset (twins or extracted faces) or a folder of crops with real/ and fake/")
-    occlusion.add_argument("--model", default="meso4", metavar="NAME_OR_PATH", help="a detector checkpoint, or a name in models/ (default: meso4)")
+    occlusion.add_argument("--model", default="meso4-df", metavar="NAME_OR_PATH", help="a detector checkpoint, a name in models/, or an authors' .h5 file (default: meso4-df)")
     occlusion.add_argument("--label", choices=("fake", "real", "all"), default="fake", help="which faces to use (default: fake)")
     occlusion.add_argument("--fill", choices=("blur", "mean"), default="blur", help="how a region is hidden (default: blur)")
     occlusion.add_argument("--limit", type=int, default=200, help="at most this many faces (default 200)")
@@ -61,7 +61,7 @@ def register(subparsers) -> None:
         description="Grad-CAM heatmap of a detector on a square face crop (resized to the model's input size).",
     )
     explain.add_argument("image", metavar="IMAGE", help="a square face crop, or a photo (the largest face is found and cropped)")
-    explain.add_argument("--model", default="meso4", metavar="NAME_OR_PATH", help="a detector checkpoint, or a name in models/ (default: meso4)")
+    explain.add_argument("--model", default="meso4-df", metavar="NAME_OR_PATH", help="a detector checkpoint, a name in models/, or an authors' .h5 file (default: meso4-df)")
     explain.add_argument("--layer", metavar="NAME", help="the layer to explain (default: the last convolution); a wrong name lists them")
     explain.add_argument("--size", type=int, default=256, help="the model's input size (default 256)")
     explain.add_argument("--out", default="heatmap.png", metavar="FILE", help="where to write the overlay (default heatmap.png)")

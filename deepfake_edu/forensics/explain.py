@@ -517,7 +517,8 @@ def format_occlusion(rows: list[dict]) -> str:
 
 
 def load_detector(name_or_path: str, device: str = "cpu"):
-    """A trained detector model from a checkpoint path, or by name from models/ (``models/<name>.json``).
+    """A trained detector model from a checkpoint path, by name from models/ (``models/<name>.json``,
+    e.g. "meso4-df" after ``deepfake-edu detect import-keras``), or from an authors' ``.h5`` file.
 
     Returns (model in eval mode, checkpoint info). The checkpoint's "model" field names the
     registry entry to build; its "config" gives the constructor's arguments.
@@ -528,13 +529,18 @@ def load_detector(name_or_path: str, device: str = "cpu"):
     from deepfake_edu.registry import create_model
     from deepfake_edu.training.checkpoint import load_model_file, load_state_into
 
+    if str(name_or_path).endswith(".h5"):  # one of the MesoNet authors' Keras files, converted on the fly
+        from deepfake_edu.detect.keras_import import import_keras_weights
+
+        model, info = import_keras_weights(name_or_path)
+        return model.to(device).eval(), info
     path = Path(name_or_path)
     if not (path.exists() or path.with_name(path.name + ".json").exists()):
         named = models_dir() / f"{name_or_path}.json"
         if not named.exists():
             raise LabError(
-                f"no checkpoint at {name_or_path} and no {named}: pass the path of a trained detector "
-                f"(a .json beside a .safetensors) or import/train one into {models_dir()}"
+                f"no detector {str(name_or_path)!r} (no such checkpoint, nothing in {models_dir()}): import the MesoNet "
+                f"authors' weights with `deepfake-edu detect import-keras FILE.h5`, or pass a checkpoint path"
             )
         path = named
     tensors, info = load_model_file(path)
@@ -610,7 +616,7 @@ def load_faces_with_landmarks(path, size: int = 256, limit: int | None = None, l
     """Square face crops and their landmark dicts, for ``occlusion_study``.
 
     path: a lab dataset (landmarks from its records, see ``landmarks_from_record``), or a folder
-    of crops (with real/ and fake/ subfolders when ``label`` is given; faces found again with
+    of crops (with real/ and fake/ (or df/, f2f/) subfolders when ``label`` is given; faces found again with
     OpenCV). label: "fake", "real" or None for all. Crops are resized to ``size``. Returns
     (images uint8 (N, size, size, 3), landmark dicts, number of crops skipped for want of landmarks).
     """
@@ -629,7 +635,9 @@ def load_faces_with_landmarks(path, size: int = 256, limit: int | None = None, l
         for record in records[:limit]:
             pairs.append((dataset.image(record), landmarks_from_record(record)))
     elif root.is_dir():
-        folder = root / label if label is not None and (root / label).is_dir() else root
+        # the MesoNet authors' test folders name their fakes "df" (Deepfake) and "f2f" (Face2Face)
+        names = {"fake": ("fake", "df", "f2f"), "real": ("real",)}.get(label, ())
+        folder = next((root / name for name in names if (root / name).is_dir()), root)
         files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)[:limit]
         for file in files:
             image = read_image(file)

@@ -39,3 +39,23 @@ def test_meso4_through_the_detector_adapter(meso4):
     with torch.no_grad():
         direct = torch.sigmoid(meso4(compression.TorchDetector(meso4).to_tensor(images))).numpy()
     np.testing.assert_allclose(probabilities, direct, rtol=1e-5)
+
+
+SHARED = __import__("pathlib").Path(__file__).resolve().parents[2] / ".." / "shared" / "mesonet-original"
+
+
+def test_explain_and_occlusion_with_the_authors_meso4_on_their_test_faces(tmp_path, capsys):
+    from deepfake_edu.cli import main
+    from deepfake_edu.data.images import read_image
+
+    weights, faces = SHARED / "weights" / "Meso4_DF.h5", SHARED / "test_images"
+    if not weights.exists() or not (faces / "df").is_dir():
+        pytest.skip(f"the MesoNet authors' weights and test images are not at {SHARED}")
+    fake = sorted((faces / "df").iterdir())[0]
+    assert main(["explain", str(fake), "--model", str(weights), "--out", str(tmp_path / "heat.png")]) == 0
+    assert read_image(tmp_path / "heat.png").shape == (256, 256, 3)
+    assert "P(fake)" in capsys.readouterr().out
+    out = tmp_path / "occ"
+    assert main(["forensics", "occlusion", "--data", str(faces), "--label", "fake", "--model", str(weights), "--out", str(out)]) == 0
+    rows = __import__("json").loads((out / "occlusion.json").read_text())["rows"]
+    assert sorted(row["region"] for row in rows) == sorted(explain.REGIONS) and rows[0]["n"] >= 1
