@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from deepfake_edu.data.realfake import RealFakeSet
+from deepfake_edu.detect.mesonet import config_dict
 from deepfake_edu.errors import LabError
 from deepfake_edu.registry import create_model
 from deepfake_edu.training import TrainConfig, Trainer, batch_indices, seed_everything
@@ -160,7 +161,7 @@ def train_detector(
 
         hooks.append((recipe.eval_every or config.steps, evaluate))
 
-    info = {"model": recipe.model, "config": asdict(model.config) if hasattr(model, "config") else {},
+    info = {"model": recipe.model, "config": config_dict(model),
             "recipe": asdict(recipe), "datasets": list(datasets or []), "label": "P(fake) = sigmoid(logit)"}
     trainer = Trainer(model, lambda p: torch.optim.Adam(p, lr=recipe.lr), make_batch, loss_fn, run_dir, config,
                       info=info, lr_at=lambda s: learning_rate(recipe, s), hooks=hooks)
