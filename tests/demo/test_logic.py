@@ -1,0 +1,131 @@
+"""The demo's tab functions called directly, as the page calls them."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from deepfake_edu.demo import logic
+from deepfake_edu.errors import LabError
+
+RUN = "twins (the lab's classroom model)"
+
+
+def test_rebuild_face_goes_through_the_chosen_funnel(demo_lab):
+    narrow = logic.rebuild_face(demo_lab, "twin-00", 3, 4)
+    wide = logic.rebuild_face(demo_lab, "twin-00", 3, 16)
+    assert narrow.original.shape == narrow.rebuilt.shape == (logic.SHOWN_SIDE, logic.SHOWN_SIDE, 3)
+    bottleneck = {row["name"]: row for row in narrow.layers}["encoder bottleneck"]
+    assert bottleneck["shape"] == (4,) and {row["name"]: row for row in wide.layers}["encoder bottleneck"]["shape"] == (16,)
+    assert not np.array_equal(narrow.rebuilt, wide.rebuilt)  # two models, two rebuilt faces
+    assert 0 < narrow.mse < 1 and -1 <= narrow.ssim <= 1
+    assert "4 numbers" in narrow.summary() and narrow.funnel.ndim == 3
+    assert "encoder bottleneck" in logic.describe_layers(narrow.layers)
+
+
+def test_rebuild_face_refuses_untrained_widths_and_unknown_faces(demo_lab):
+    with pytest.raises(LabError, match="no autoencoder 999"):
+        logic.rebuild_face(demo_lab, "twin-00", 0, 999)
+    with pytest.raises(LabError, match="face 500 does not exist"):
+        logic.rebuild_face(demo_lab, "twin-00", 500, 4)
+    with pytest.raises(LabError, match="funnel models know"):
+        logic.funnel_faces(demo_lab, "../../etc")
+
+
+def test_make_fake_writes_a_marked_recorded_file_with_its_true_answer(demo_lab, small_lab):
+    from deepfake_edu.data.forget import read_ledger
+    from deepfake_edu.provenance.check import check_file
+
+    assert logic.fake_directions(demo_lab, RUN) == ["twin-00 -> twin-01", "twin-01 -> twin-00"]
+    result = logic.make_fake(demo_lab, RUN, "twin-00 -> twin-01", 2)
+    assert result.path.is_file() and result.path.parent == small_lab.home / "demo" / "outputs"
+    report = check_file(result.path)
+    assert report.label_found and report.mark_found
+    assert str(result.path.resolve()) in {entry.get("path") for entry in read_ledger()}
+    assert result.truth is not None and -1 <= result.ssim <= 1 and "true answer" in result.summary()
+    with pytest.raises(LabError, match="unknown direction"):
+        logic.make_fake(demo_lab, RUN, "twin-00 -> twin-00", 0)
+    with pytest.raises(LabError, match="unknown model"):
+        logic.make_fake(demo_lab, "/etc/passwd", "twin-00 -> twin-01", 0)
+
+
+def test_catch_scores_every_face_of_a_photo_with_a_heatmap(demo_lab, face_photo):
+    result = logic.catch_fake(demo_lab, face_photo, next(iter(demo_lab.detectors())))
+    assert len(result.faces) == len(result.scores) >= 1
+    picture, caption = result.faces[0]
+    assert picture.shape == (256, 256, 3) and "P(fake)" in caption
+    assert result.heatmaps and all(0 <= p <= 1 for p in result.scores)
+
+
+def test_catch_gives_a_video_its_curve(demo_lab, small_lab, tmp_path):
+    from deepfake_edu.data import twins
+
+    frames, _ = twins.render_video(twins.make_identity(0), 12, size=256)
+    video = twins.write_video(tmp_path / "clip.avi", frames)
+    result = logic.catch_fake(demo_lab, video, next(iter(demo_lab.detectors())))
+    assert result.curve is not None and result.curve.is_file()
+    assert len(result.scores) == 12 and "sampled frames" in result.summary
+
+
+def _bad_uploads(folder):
+    text = folder / "notes.png"
+    text.write_text("this is not a picture")
+    corrupt = folder / "broken.jpg"
+    ok, encoded = cv2.imencode(".jpg", np.full((64, 64, 3), 128, np.uint8))
+    corrupt.write_bytes(encoded.tobytes()[:40])
+    empty = folder / "empty.png"
+    empty.write_bytes(b"")
+    script = folder / "run.sh"
+    script.write_text("echo hi")
+    huge = folder / "huge.png"  # a PNG header claiming 60000 x 60000 pixels
+    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (60000).to_bytes(4, "big") * 2 + b"\x08\x02\x00\x00\x00" + b"\x00" * 16)
+    no_face = folder / "landscape.png"
+    cv2.imwrite(str(no_face), np.tile(np.linspace(0, 255, 320, dtype=np.uint8), (200, 1))[..., None].repeat(3, 2))
+    long_video = folder / "long.avi"
+    writer = cv2.VideoWriter(str(long_video), cv2.VideoWriter_fourcc(*"MJPG"), 1.0, (64, 64))
+    for _ in range(int(logic.MAX_VIDEO_SECONDS) + 5):
+        writer.write(np.zeros((64, 64, 3), np.uint8))
+    writer.release()
+    return {
+        "not an image": (text, "not a readable image"),
+        "corrupt": (corrupt, "not a readable image"),
+        "empty": (empty, "empty"),
+        "wrong kind": (script, "not a image or video file"),
+        "huge": (huge, "too large"),
+        "no face": (no_face, "no face found"),
+        "too long a video": (long_video, "up to 30 s"),
+        "nothing uploaded": (None, "no file yet"),
+    }
+
+
+def test_every_bad_upload_gets_one_line_that_says_what_to_do(demo_lab, tmp_path):
+    for name, (path, expected) in _bad_uploads(tmp_path).items():
+        with pytest.raises(LabError) as caught:
+            logic.catch_fake(demo_lab, path, next(iter(demo_lab.detectors())))
+        message = str(caught.value)
+        assert expected in message and "\n" not in message, name
+
+
+def test_check_provenance_says_an_absent_mark_proves_nothing(face_photo):
+    text = logic.check_provenance(face_photo)
+    assert "visible label: not found" in text and "invisible mark: not found" in text
+    assert "absent label, mark or manifest proves nothing" in text
+
+
+def test_quiz_answer_reveals_the_truth_and_counts_both_players(demo_lab):
+    demo_lab.tally.reset()
+    _, records = demo_lab.realfake()
+    image, number = logic.quiz_question(demo_lab)
+    assert image.shape == (256, 256, 3)
+    truth = records[number]["label"]
+    text, tally = logic.quiz_answer(demo_lab, number, truth)
+    assert f"This face is **{truth}**" in text and "You said" in text and "P(fake)" in text
+    assert tally["human"] == {"right": 1, "answered": 1} and tally["machine"]["answered"] == 1
+    assert json.loads(demo_lab.tally.path.read_text())["human"]["right"] == 1
+    with pytest.raises(LabError, match="next face"):
+        logic.quiz_answer(demo_lab, None, "real")
+    with pytest.raises(LabError, match="answer 'real' or 'fake'"):
+        logic.quiz_answer(demo_lab, number, "maybe")
