@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+import threading
 import time
 
 SHARE_WARNING = (
@@ -48,12 +50,16 @@ def run_demo(args: argparse.Namespace) -> int:
         raise LabError(f"--port must be 1-65535, not {args.port}")
     if args.share:
         print(SHARE_WARNING, file=sys.stderr)
+    # Gradio and torch take seconds each to import: import Gradio in a thread meanwhile.
+    importer = threading.Thread(target=importlib.import_module, args=("deepfake_edu.demo.app",), daemon=True)
+    importer.start()
     if args.no_prepare:
         from deepfake_edu.lab import load_lab
 
         assets = load_lab()
     else:
         assets = prepare_demo(args.minutes)
+    importer.join()
     from deepfake_edu.demo.app import launch_app
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):

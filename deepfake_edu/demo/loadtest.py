@@ -1,0 +1,188 @@
+"""A classroom's worth of visitors at once: does the demo answer everyone, or say it is busy?
+
+    python -m deepfake_edu.demo.loadtest [--clients 16] [--seconds 60] [--port 7870]
+
+Starts ``deepfake-edu demo --no-prepare`` on loopback (the lab must be prepared), times its first
+page, then lets ``--clients`` gradio_client visitors call the tabs' endpoints in a loop for
+``--seconds``. Each call ends as an answer, a clear "busy" (the queue is full), or an error.
+The server's memory (RSS) is sampled all along. Prints the figures; ``--json FILE`` writes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+RUN = "twins (the lab's classroom model)"
+DETECTOR = "Meso-4 trained on twins (the lab's)"
+
+
+def start_server(home: str | os.PathLike, port: int, timeout_s: float = 60.0) -> tuple[subprocess.Popen, float]:
+    """Run the demo in a child process over the lab at ``home``; (process, seconds until the first page answered)."""
+    env = {**os.environ, "DEEPFAKE_EDU_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
+    root = Path(__file__).resolve().parents[2]
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "deepfake_edu", "demo", "--no-prepare", "--port", str(port)],
+                               cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    while time.perf_counter() - started < timeout_s:
+        if process.poll() is not None:
+            raise RuntimeError(f"the demo exited with status {process.returncode}: {process.stderr.read()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200 and b"<html" in response.read(4096).lower():
+                    return process, time.perf_counter() - started
+        except OSError:
+            time.sleep(0.1)
+    stop_server(process)
+    raise RuntimeError(f"the demo did not answer on {url} within {timeout_s:.0f} s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _rss_mb(pid: int) -> float:
+    import psutil
+
+    process = psutil.Process(pid)
+    total = process.memory_info().rss
+    for child in process.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.Error:
+            pass
+    return total / 2**20
+
+
+def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.Lock, latencies: list, errors: list) -> None:
+    from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
+
+    client = Client(url, verbose=False)
+    calls = [
+        lambda: client.predict("twin-00", 1, "16", api_name="/rebuild"),
+        lambda: client.predict(RUN, "twin-00 -> twin-01", 2, api_name="/make_fake"),
+        lambda: client.predict(handle_file(str(photo)), DETECTOR, api_name="/catch"),
+        lambda: (client.predict(api_name="/quiz_next"), client.predict(api_name="/quiz_real")),
+        lambda: client.predict(handle_file(str(photo)), api_name="/check_file"),
+    ]
+    turn = 0
+    while time.monotonic() < until:
+        call = calls[turn % len(calls)]
+        turn += 1
+        started = time.perf_counter()
+        try:
+            call()
+            outcome = "answered"
+        except Exception as error:  # noqa: BLE001 - every failure is counted and reported
+            text = str(error)
+            if "queue is full" in text.lower():
+                outcome = "busy"
+            else:
+                outcome = "error"
+                with lock:
+                    errors.append(f"{type(error).__name__}: {text[:200]}" if not isinstance(error, AppError) else f"AppError: {text[:200]}")
+        with lock:
+            counts[outcome] += 1
+            if outcome == "answered":
+                latencies.append(time.perf_counter() - started)
+        if outcome == "busy":
+            time.sleep(0.5)  # a student who is told "busy" waits a moment
+
+
+def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, server_pid: int | None = None) -> dict:
+    """``clients`` visitors for ``seconds``; figures: answered / busy / error counts, latency, server RSS."""
+    import numpy as np
+
+    counts = {"answered": 0, "busy": 0, "error": 0}
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors: list[str] = []
+    samples: list[float] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            samples.append(_rss_mb(server_pid))
+            stop.wait(0.5)
+
+    rss_before = _rss_mb(server_pid) if server_pid else None
+    sampler = threading.Thread(target=sample, daemon=True) if server_pid else None
+    if sampler:
+        sampler.start()
+    until = time.monotonic() + seconds
+    threads = [threading.Thread(target=_visitor, args=(url, photo, until, counts, lock, latencies, errors)) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    stop.set()
+    if sampler:
+        sampler.join()
+    figures = {
+        "clients": clients,
+        "seconds": round(wall, 1),
+        **counts,
+        "answers_per_s": round(counts["answered"] / wall, 2),
+        "latency_median_s": round(float(np.median(latencies)), 2) if latencies else None,
+        "latency_p95_s": round(float(np.percentile(latencies, 95)), 2) if latencies else None,
+        "errors_seen": sorted(set(errors))[:5],
+    }
+    if server_pid:
+        figures.update(rss_before_mb=round(rss_before, 1), rss_peak_mb=round(max(samples), 1), rss_after_mb=round(_rss_mb(server_pid), 1))
+    return figures
+
+
+def _photo(folder: Path) -> Path:
+    from skimage import data
+
+    from deepfake_edu.data.images import write_image
+
+    return write_image(folder / "astronaut.png", data.astronaut())
+
+
+def main(argv: list[str] | None = None) -> int:
+    import tempfile
+
+    from deepfake_edu.paths import lab_home
+
+    parser = argparse.ArgumentParser(prog="python -m deepfake_edu.demo.loadtest", description=__doc__.splitlines()[0])
+    parser.add_argument("--home", default=str(lab_home()), help="prepared lab home (default: $DEEPFAKE_EDU_HOME or the current folder)")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--port", type=int, default=7870)
+    parser.add_argument("--json", metavar="FILE", help="also write the figures here")
+    args = parser.parse_args(argv)
+    process, first_page = start_server(args.home, args.port)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            time.sleep(3)  # let the warm-up load the models before the visitors arrive
+            figures = {"first_page_s": round(first_page, 2), **run_load(f"http://127.0.0.1:{args.port}/", _photo(Path(folder)), args.clients, args.seconds, process.pid)}
+    finally:
+        stop_server(process)
+    for key, value in figures.items():
+        print(f"{key:>18}: {value}")
+    if args.json:
+        from deepfake_edu.fileio import write_text_atomic
+
+        write_text_atomic(args.json, json.dumps(figures, indent=2))
+    return 0 if figures["error"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
