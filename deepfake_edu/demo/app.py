@@ -172,11 +172,11 @@ def _catch_tab(lab: logic.DemoLab) -> None:
         gr.Markdown(f"Upload a photo or a short video (up to {logic.MAX_VIDEO_SECONDS:.0f} s, {logic.MAX_UPLOAD_MB} MB). "
                     "Each face found gets MesoNet's P(fake) and a heatmap of what drove the score; a video gets its curve over time.")
         with gr.Row():
-            upload = gr.File(label="photo or video", file_types=kinds, type="filepath")
+            upload = gr.File(label="photo or video", file_types=kinds, type="filepath", elem_id="catch-upload")
             detector = gr.Dropdown(detectors, value=detectors[0], label="detector")
         go = gr.Button("catch it", variant="primary")
         summary = gr.Markdown()
-        faces = gr.Gallery(label="faces, P(fake) and heatmaps", columns=4, height=300)
+        faces = gr.Gallery(label="faces, P(fake) and heatmaps", columns=4, rows=1, height="auto", object_fit="contain", allow_preview=False)
         curve = gr.Image(label="P(fake) over the video", type="filepath", interactive=False)
 
         @guarded
@@ -234,7 +234,7 @@ def _check_tab() -> None:
     with gr.Tab("5. Check a file", id="check"):
         gr.Markdown("Does a picture or video say it was made by an AI tool? The lab looks for its visible label, "
                     "its invisible mark and a C2PA manifest.")
-        upload = gr.File(label="photo or video", file_types=kinds, type="filepath")
+        upload = gr.File(label="photo or video", file_types=kinds, type="filepath", elem_id="check-upload")
         go = gr.Button("check it", variant="primary")
         report = gr.Markdown()
         go.click(guarded(logic.check_provenance), upload, report, api_name="check_file")

@@ -448,7 +448,16 @@ def check_upload(path: str | os.PathLike | None, allow: tuple[str, ...] = ("imag
         raise LabError(f"{path.name} is not a {' or '.join(allow)} file the demo reads: use {', '.join(wanted)}")
     if kind == "video":
         _check_video_length(path)
+    else:
+        read_upload_image(path)  # a corrupt or huge picture is refused here, by its name only
     return path, kind
+
+
+def read_upload_image(path: Path) -> np.ndarray:
+    """uint8 RGB (H, W, 3) of an uploaded picture; errors name the file, not the server's folder."""
+    from deepfake_edu.data.images import decode_image
+
+    return decode_image(path.read_bytes(), name=path.name)
 
 
 def _check_video_length(path: Path) -> None:
@@ -508,7 +517,6 @@ def photo_faces(lab: DemoLab, rgb: np.ndarray) -> list[np.ndarray]:
 
 def catch_fake(lab: DemoLab, upload: str | os.PathLike | None, detector_label: str) -> CatchResult:
     """Score every face of an uploaded photo (with heatmaps), or ~30 frames of a short video."""
-    from deepfake_edu.data.images import read_image
     from deepfake_edu.detect.predict import FAKE_THRESHOLD, detect_path, face_finder, plot_verdict, predict_proba
 
     path, kind = check_upload(upload)
@@ -523,7 +531,7 @@ def catch_fake(lab: DemoLab, upload: str | os.PathLike | None, detector_label: s
                    f"score above {FAKE_THRESHOLD} (mean P(fake) {verdict.mean_p_fake:.2f}). "
                    f"The authors' rule: a video is called fake when most frames are.")
         return CatchResult([], summary, curve, False, scores)
-    crops = photo_faces(lab, read_image(path))
+    crops = photo_faces(lab, read_upload_image(path))
     scores = [float(p) for p in predict_proba(model, np.stack(crops))]
     tools = _heatmap_tools()
     pictures = []

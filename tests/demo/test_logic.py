@@ -107,6 +107,7 @@ def test_every_bad_upload_gets_one_line_that_says_what_to_do(demo_lab, tmp_path)
             logic.catch_fake(demo_lab, path, next(iter(demo_lab.detectors())))
         message = str(caught.value)
         assert expected in message and "\n" not in message, name
+        assert path is None or str(path.parent) not in message, name  # the server's folders stay private
 
 
 def test_check_provenance_says_an_absent_mark_proves_nothing(face_photo):

@@ -1,0 +1,81 @@
+"""The demo in a real browser: Debian's chromium, headless, driven by playwright; every tab used.
+
+Screenshots land in a temporary folder (printed); set DEMO_SCREENSHOTS=/some/folder to keep them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: install Debian's chromium (apt-get install chromium) to run the browser test")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with playwright_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_every_tab_works_in_a_browser(browser, running_app, face_photo, tmp_path):
+    shots = Path(os.environ.get("DEMO_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(90_000)
+    page.goto(running_app[1])
+    page.get_by_text("look inside a deepfake").wait_for()
+
+    # 1. inside the autoencoder
+    page.get_by_role("button", name="squeeze and rebuild").click()
+    page.get_by_text("numbers** in the bottleneck", exact=False).or_(page.get_by_text("in the bottleneck: error")).first.wait_for()
+    page.screenshot(path=shots / "1-funnel.png", full_page=True)
+
+    # 2. make a fake
+    page.get_by_role("tab", name="2. Make a fake").click()
+    page.get_by_role("button", name="make the fake").click()
+    page.get_by_text("SSIM against the true answer").wait_for()
+    page.screenshot(path=shots / "2-fake.png", full_page=True)
+
+    # 3. catch the fake: upload a photo
+    page.get_by_role("tab", name="3. Catch the fake").click()
+    page.locator("#catch-upload input[type=file]").set_input_files(str(face_photo))
+    page.get_by_role("button", name="catch it").click()
+    page.get_by_text("scored by").wait_for()
+    page.screenshot(path=shots / "3-catch.png", full_page=True)
+
+    # a bad upload is one line in the page, no traceback
+    bad = tmp_path / "notes.png"
+    bad.write_text("not a picture")
+    page.locator("#catch-upload").get_by_role("button", name="Clear").click()  # the upload area comes back
+    page.locator("#catch-upload input[type=file]").set_input_files(str(bad))
+    page.get_by_role("button", name="catch it").click()
+    page.get_by_text("not a readable image").first.wait_for()
+    assert page.get_by_text("Traceback").count() == 0
+    page.screenshot(path=shots / "3-catch-error.png", full_page=True)
+
+    # 4. spot the fake
+    page.get_by_role("tab", name="4. Spot the fake").click()
+    page.get_by_role("button", name="next face").click()
+    page.get_by_text("Your guess?").wait_for()
+    page.get_by_role("button", name="fake", exact=True).click()
+    page.get_by_text("This face is").wait_for()
+    page.screenshot(path=shots / "4-quiz.png", full_page=True)
+
+    # 5. check a file
+    page.get_by_role("tab", name="5. Check a file").click()
+    page.locator("#check-upload input[type=file]").set_input_files(str(face_photo))
+    page.get_by_role("button", name="check it").click()
+    page.get_by_text("proves nothing").wait_for()
+    page.screenshot(path=shots / "5-check.png", full_page=True)
+    print(f"screenshots in {shots}")
+    page.close()
