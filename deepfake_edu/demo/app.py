@@ -176,13 +176,15 @@ def _catch_tab(lab: logic.DemoLab) -> None:
             detector = gr.Dropdown(detectors, value=detectors[0], label="detector")
         go = gr.Button("catch it", variant="primary")
         summary = gr.Markdown()
-        faces = gr.Gallery(label="faces, P(fake) and heatmaps", columns=4, rows=1, height="auto", object_fit="contain", allow_preview=False)
+        faces = gr.Image(label="faces found, with their heatmaps (left to right)", type="numpy", interactive=False, height=280)
         curve = gr.Image(label="P(fake) over the video", type="filepath", interactive=False)
 
         @guarded
         def do_catch(path, label):
             result = logic.catch_fake(lab, path, label)
-            return result.summary, result.faces, str(result.curve) if result.curve else None
+            captions = "\n".join(f"- {caption}" for _, caption in result.faces)
+            strip = logic.side_by_side([picture for picture, _ in result.faces]) if result.faces else None
+            return f"{captions}\n\n{result.summary}" if captions else result.summary, strip, str(result.curve) if result.curve else None
 
         go.click(do_catch, [upload, detector], [summary, faces, curve], api_name="catch")
 

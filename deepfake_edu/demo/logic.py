@@ -203,6 +203,15 @@ def _shown(image: np.ndarray, side: int = SHOWN_SIDE, smooth: bool = False) -> n
     return cv2.resize(image, (side, side), interpolation=cv2.INTER_AREA if smooth else cv2.INTER_NEAREST)
 
 
+def side_by_side(pictures: list[np.ndarray], gap: int = 8) -> np.ndarray:
+    """uint8 pictures of one height in a row, with white gaps between: (H, sum W + gaps, 3)."""
+    white = np.full((pictures[0].shape[0], gap, 3), 255, np.uint8)
+    row = [pictures[0]]
+    for picture in pictures[1:]:
+        row += [white, picture]
+    return np.concatenate(row, axis=1)
+
+
 def _ssim_mse(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """SSIM and mean squared error (pixels in [0, 1]) of two uint8 pictures of one size."""
     from deepfake_edu.data.images import to_tensor
