@@ -16,6 +16,7 @@ import functools
 import logging
 import os
 import threading
+from pathlib import Path
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry, no version check
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -92,23 +93,23 @@ def _funnel_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
         gallery = gr.Gallery(label="faces (click one)", columns=12, height=130, allow_preview=False)
         rebuild = gr.Button("squeeze and rebuild", variant="primary")
         with gr.Row():
-            original = gr.Image(label="the face", type="numpy", interactive=False, height=200)
-            rebuilt = gr.Image(label="rebuilt through the funnel", type="numpy", interactive=False, height=200)
+            original = gr.Image(label="the face", type="filepath", interactive=False, height=200)
+            rebuilt = gr.Image(label="rebuilt through the funnel", type="filepath", interactive=False, height=200)
         summary = gr.Markdown()
-        funnel = gr.Image(label="the funnel", type="numpy", interactive=False)
+        funnel = gr.Image(label="the funnel", type="filepath", interactive=False)
         with gr.Accordion("layer sizes", open=False):
             layers = gr.Markdown()
 
         @guarded
         def show_gallery(person):
-            return logic.funnel_faces(lab, person)[:24]
+            return [lab.picture(face) for face in logic.funnel_faces(lab, person)[:24]]
 
         @guarded
         def do_rebuild(person, index, chosen_width):
             if not chosen_width:
                 raise LabError("no funnel model is trained yet: restart the demo without --no-prepare")
             view = logic.rebuild_face(lab, person, int(index), int(chosen_width))
-            return view.original, view.rebuilt, view.summary(), view.funnel, logic.describe_layers(view.layers)
+            return lab.picture(view.original), lab.picture(view.rebuilt), view.summary(), lab.picture(view.funnel), logic.describe_layers(view.layers)
 
         def pick(event: gr.SelectData):
             return event.index
@@ -136,9 +137,9 @@ def _fake_tab(lab: logic.DemoLab) -> None:
             make = gr.Button("make the fake", variant="primary")
             make_clip = gr.Button(f"make a {logic.CLIP_FRAMES}-frame clip (twins)")
         with gr.Row():
-            source = gr.Image(label="A", type="numpy", interactive=False, height=220)
-            fake = gr.Image(label="A as B (labelled and marked)", type="numpy", interactive=False, height=220)
-            truth = gr.Image(label="the true answer (twins only)", type="numpy", interactive=False, height=220)
+            source = gr.Image(label="A", type="filepath", interactive=False, height=220)
+            fake = gr.Image(label="A as B (labelled and marked)", type="filepath", interactive=False, height=220)
+            truth = gr.Image(label="the true answer (twins only)", type="filepath", interactive=False, height=220)
         summary = gr.Markdown()
         download = gr.File(label="the fake, with its marks", interactive=False)
         clip = gr.Image(label="the swapped clip", type="filepath", interactive=False, height=260)
@@ -151,7 +152,7 @@ def _fake_tab(lab: logic.DemoLab) -> None:
         @guarded
         def do_fake(run_label, chosen, index):
             result = logic.make_fake(lab, run_label, chosen, int(index))
-            return result.source, result.fake, result.truth, result.summary(), str(result.path)
+            return lab.picture(result.source), lab.picture(result.fake), lab.picture(result.truth), result.summary(), str(result.path)
 
         @guarded
         def do_clip(run_label, chosen):
@@ -176,14 +177,14 @@ def _catch_tab(lab: logic.DemoLab) -> None:
             detector = gr.Dropdown(detectors, value=detectors[0], label="detector")
         go = gr.Button("catch it", variant="primary")
         summary = gr.Markdown()
-        faces = gr.Image(label="faces found, with their heatmaps (left to right)", type="numpy", interactive=False, height=280)
+        faces = gr.Image(label="faces found, with their heatmaps (left to right)", type="filepath", interactive=False, height=280)
         curve = gr.Image(label="P(fake) over the video", type="filepath", interactive=False)
 
         @guarded
         def do_catch(path, label):
             result = logic.catch_fake(lab, path, label)
             captions = "\n".join(f"- {caption}" for _, caption in result.faces)
-            strip = logic.side_by_side([picture for picture, _ in result.faces]) if result.faces else None
+            strip = lab.picture(logic.side_by_side([picture for picture, _ in result.faces])) if result.faces else None
             return f"{captions}\n\n{result.summary}" if captions else result.summary, strip, str(result.curve) if result.curve else None
 
         go.click(do_catch, [upload, detector], [summary, faces, curve], api_name="catch")
@@ -194,7 +195,7 @@ def _quiz_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
         gr.Markdown("Real twin or swapped twin? Guess first, then see what the machine said. The class's tally compares you with it.")
         question = gr.State(None)
         with gr.Row():
-            face = gr.Image(label="real or fake?", type="numpy", interactive=False, height=280)
+            face = gr.Image(label="real or fake?", type="filepath", interactive=False, height=280)
             with gr.Column():
                 next_face = gr.Button("next face", variant="primary")
                 say_real = gr.Button("real")
@@ -205,8 +206,8 @@ def _quiz_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
 
         @guarded
         def ask(previous):
-            image, number = logic.quiz_question(lab, previous)
-            return image, number, "Your guess?"
+            _, number = logic.quiz_question(lab, previous)
+            return logic.quiz_picture(lab, number), number, "Your guess?"
 
         def answer(guess):
             @guarded
@@ -250,9 +251,15 @@ def _safe(make, default):
         return default
 
 
-def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = False, quiet: bool = False) -> dict:
-    """The keyword arguments of ``Blocks.launch`` the demo always uses."""
+def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = False, quiet: bool = False, assets=None) -> dict:
+    """The keyword arguments of ``Blocks.launch`` the demo always uses.
+
+    Gradio serves only files under the working or temporary folder unless allowed: the demo's
+    own outputs (``<home>/demo``) and the quiz's faces (the real/fake set's images) are.
+    """
+    allowed = [] if assets is None else [str((Path(assets.home) / "demo").resolve()), str((Path(assets.realfake) / "images").resolve())]
     return dict(
+        allowed_paths=allowed,
         server_name=host,
         server_port=port,
         share=share,
@@ -276,5 +283,5 @@ def launch_app(assets, host: str = "127.0.0.1", port: int = 7860, share: bool = 
     app = build_app(assets)
     app.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
     threading.Thread(target=app.demo_lab.warm_up, name="demo-warm-up", daemon=True).start()
-    _, url, _ = app.launch(prevent_thread_lock=not block, **launch_options(host, port, share, quiet))
+    _, url, _ = app.launch(prevent_thread_lock=not block, **launch_options(host, port, share, quiet, assets))
     return app, url

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -29,12 +30,16 @@ def start_server(home: str | os.PathLike, port: int, timeout_s: float = 60.0) ->
     env = {**os.environ, "DEEPFAKE_EDU_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
     root = Path(__file__).resolve().parents[2]
     started = time.perf_counter()
+    # The server's output goes to a file: an unread pipe would fill up and stall the server.
+    log_file = tempfile.TemporaryFile(mode="w+", prefix="demo-server-")
     process = subprocess.Popen([sys.executable, "-m", "deepfake_edu", "demo", "--no-prepare", "--port", str(port)],
-                               cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True)
+    process.log_file = log_file
     url = f"http://127.0.0.1:{port}/"
     while time.perf_counter() - started < timeout_s:
         if process.poll() is not None:
-            raise RuntimeError(f"the demo exited with status {process.returncode}: {process.stderr.read()[-2000:]}")
+            log_file.seek(0)
+            raise RuntimeError(f"the demo exited with status {process.returncode}: {log_file.read()[-2000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200 and b"<html" in response.read(4096).lower():
@@ -52,6 +57,9 @@ def stop_server(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    log_file = getattr(process, "log_file", None)
+    if log_file is not None:
+        log_file.close()
 
 
 def _rss_mb(pid: int) -> float:
@@ -157,8 +165,6 @@ def _photo(folder: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import tempfile
-
     from deepfake_edu.paths import lab_home
 
     parser = argparse.ArgumentParser(prog="python -m deepfake_edu.demo.loadtest", description=__doc__.splitlines()[0])

@@ -36,6 +36,7 @@ CLIP_FRAMES = 24  # frames in a twins clip the demo swaps (about 1 s)
 FACES_PER_PERSON = 48  # faces of each person a run's picker offers
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
+SHOWN_KEEP_S = 900  # pictures made for the page (uploaded faces included) are deleted after 15 minutes
 
 
 # --- the shared state: assets and models loaded once ------------------------------------------
@@ -54,8 +55,9 @@ class DemoLab:
         self.tally = QuizTally(self.home / "demo" / "quiz_tally.json")
         self._lock = threading.RLock()
         self._cache: dict[Any, Any] = {}
-        self._explain_lock = threading.Lock()  # Grad-CAM hooks a layer: one explanation at a time
         self._local = threading.local()
+        self.shown = self.home / "demo" / "shown"
+        self._last_sweep = 0.0
 
     def cached(self, key, make: Callable[[], Any]) -> Any:
         with self._lock:
@@ -158,6 +160,16 @@ class DemoLab:
             raise LabError(f"unknown detector {label!r}: choose one from the list")
         return self.cached(("detector", label), lambda: load_detector(detectors[label]))
 
+    def private_detector(self, label: str):
+        """A fresh copy of a detector, read from its file, for this call only: Grad-CAM hooks a
+        layer, and other visitors' scoring through the shared model must never meet that hook."""
+        from deepfake_edu.detect.keras_import import load_detector
+
+        detectors = self.detectors()
+        if label not in detectors:
+            raise LabError(f"unknown detector {label!r}: choose one from the list")
+        return load_detector(detectors[label])
+
     def face_backend(self):
         """An OpenCV face finder for this thread (cascade classifiers are not shared between threads)."""
         backend = getattr(self._local, "faces", None)
@@ -170,6 +182,45 @@ class DemoLab:
     def new_output(self, stem: str, suffix: str) -> Path:
         self.outputs.mkdir(parents=True, exist_ok=True)
         return self.outputs / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}{suffix}"
+
+    def picture(self, rgb: np.ndarray | None) -> str | None:
+        """A picture for the page as a PNG file (named by its content, written atomically).
+
+        Gradio would write a numpy picture into its cache in place, so two visitors getting the
+        same picture at once could be served a half-written file; a finished file it copies
+        atomically. Pictures older than SHOWN_KEEP_S are swept away as new ones are made.
+        """
+        import hashlib
+
+        import cv2
+
+        from deepfake_edu.fileio import write_bytes_atomic
+
+        if rgb is None:
+            return None
+        ok, encoded = cv2.imencode(".png", cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2BGR))
+        if not ok:
+            raise LabError("could not encode a picture for the page")
+        data = encoded.tobytes()
+        path = self.shown / f"{hashlib.sha256(data).hexdigest()[:24]}.png"
+        if not path.exists():
+            write_bytes_atomic(path, data)
+        else:
+            os.utime(path)
+        self._sweep_shown()
+        return str(path)
+
+    def _sweep_shown(self) -> None:
+        now = time.time()
+        if now - self._last_sweep < 60:
+            return
+        self._last_sweep = now
+        for old in self.shown.glob("*.png"):
+            try:
+                if now - old.stat().st_mtime > SHOWN_KEEP_S:
+                    old.unlink()
+            except OSError:
+                pass
 
     def warm_up(self) -> None:
         """Load what the first visitors will need (run in a background thread after launch)."""
@@ -548,8 +599,7 @@ def catch_fake(lab: DemoLab, upload: str | os.PathLike | None, detector_label: s
         picture = crop
         if tools is not None:
             grad_cam, overlay = tools
-            with lab._explain_lock:
-                picture = overlay(crop, grad_cam(model, crop))
+            picture = overlay(crop, grad_cam(lab.private_detector(detector_label), crop))
         pictures.append((picture, f"face {number}: P(fake) = {p:.2f} ({'fake' if p > FAKE_THRESHOLD else 'real'}?)"))
     lines = [f"{len(crops)} face{'s' if len(crops) > 1 else ''} scored by {detector_label}."]
     if tools is not None:
@@ -569,6 +619,12 @@ def quiz_question(lab: DemoLab, previous: int | None = None) -> tuple[np.ndarray
     choices = [i for i in range(len(records)) if i != previous] or [0]
     number = choices[secrets.randbelow(len(choices))]
     return dataset.image(records[number]), number
+
+
+def quiz_picture(lab: DemoLab, number: int) -> str:
+    """The file of question ``number``'s face, inside the real/fake dataset (served as it is)."""
+    dataset, records = lab.realfake()
+    return str(dataset.root / records[int(number)]["file"])
 
 
 def machine_p_fake(lab: DemoLab, number: int) -> float:
