@@ -7,14 +7,11 @@ detection every ``--detect-every`` frames on a ``--detect-width`` copy, faces fr
 between) and the aligner (one 128 px swap crop per face per frame). Reported: frames per second
 of detection + tracking + alignment, and of the whole loop including decoding.
 
-Alignment: on real photos (astronaut, grace_hopper, messi5.jpg when opencv-doc is installed, the
-same photos rotated by +-8 degrees, and the 100 LFW faces of scikit-image upscaled to 100 px), each
-face is aligned to a 128 px swap crop; then the eye cascade is run again *on the crop* and its eye
-centres are compared with the crop's eye targets. The error is the larger of the two eyes'
-distances, as a fraction of the crop width. This checks the whole chain (detection, eye choice or
-box estimate, similarity transform, warp) against a second, separate look at the crop; it is not
-ground truth (the eye cascade's box centre is not exactly the pupil), and crops where the cascade
-finds no eye pair are counted as unmeasured.
+Alignment: against eye centres labelled by hand (``faces.ground_truth``, labels in
+deepfake_edu/faces/eye_labels.json) on real photos shipped by installed packages and their rotations by
++-8 and +-15 degrees: where the *labelled* pupils land in each 128 px swap crop and 256 px MesoNet
+crop, compared with the crop's eye targets, as a fraction of the crop width. Run with and without
+the iris refinement of the eyes, so the gain can be seen.
 """
 
 from __future__ import annotations
@@ -122,94 +119,23 @@ def measure_speed(frames: int, detect_every: int, detect_width: int, scale_facto
     }
 
 
-def _upscaled_lfw() -> list[np.ndarray]:
-    import cv2
-    import skimage.data
-
-    faces = skimage.data.lfw_subset()[:100]  # the first 100 are faces, the last 100 are not
-    out = []
-    for face in faces:
-        grey = cv2.resize((face * 255).round().astype(np.uint8), (100, 100), interpolation=cv2.INTER_CUBIC)
-        grey = cv2.copyMakeBorder(grey, 30, 30, 30, 30, cv2.BORDER_REPLICATE)
-        out.append(cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB))
-    return out
-
-
-def _rotated(image: np.ndarray, degrees: float) -> np.ndarray:
-    import cv2
-
-    h, w = image.shape[:2]
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    return cv2.warpAffine(image, matrix, (w, h), borderMode=cv2.BORDER_REFLECT101)
-
-
-def crop_eye_error(backend, crop_image: np.ndarray, targets: np.ndarray) -> float | None:
-    """Largest eye-centre error / crop width, from the eye cascade run on the crop; None if unseen."""
-    import cv2
-
-    from deepfake_edu.faces.backends.opencv import _best_eye_pair
-
-    size = crop_image.shape[1]
-    grey = cv2.cvtColor(crop_image, cv2.COLOR_RGB2GRAY)[: int(size * 0.6)]
-    for attempt in (grey, cv2.equalizeHist(grey)):
-        eyes = backend.eye_cascade.detectMultiScale(attempt, scaleFactor=1.05, minNeighbors=3, minSize=(size // 12, size // 12), maxSize=(size // 3, size // 3))
-        pair = _best_eye_pair(np.asarray(eyes).reshape(-1, 4), size)
-        if pair is not None:
-            return float(np.linalg.norm(np.array(pair) - targets, axis=1).max() / size)
-    return None
-
-
-def measure_alignment() -> dict:
-    from deepfake_edu.faces.align import CROPS, align_face
+def measure_alignment(refine_eyes: bool = True) -> dict:
+    """Errors against hand-labelled eyes (``ground_truth``), per photo and summarised."""
     from deepfake_edu.faces.backends.opencv import OpenCVBackend
+    from deepfake_edu.faces.ground_truth import labelled_photos, measure_label_errors
 
-    backend = OpenCVBackend()
-    targets = CROPS["swap"].eye_targets(128)
-    images: list[tuple[str, np.ndarray]] = []
-    for name, photo in real_photos().items():
-        images.append((name, photo))
-        for degrees in (-8, 8):
-            images.append((f"{name} rotated {degrees:+d} deg", _rotated(photo, degrees)))
-    images += [(f"lfw {i}", face) for i, face in enumerate(_upscaled_lfw())]
-
-    errors: dict[str, list[float]] = {"cascade": [], "box-estimate": []}
-    found = unmeasured = 0
-    tilts = []
-    for _, image in images:
-        faces = backend.detect(image)
-        if not faces:
-            continue
-        found += 1
-        crop = align_face(image, faces[0], "swap", 128)
-        eyes_in_crop = crop.eye_positions()
-        tilts.append(abs(eyes_in_crop[1, 1] - eyes_in_crop[0, 1]) / 128)
-        error = crop_eye_error(backend, crop.image, targets)
-        if error is None:
-            unmeasured += 1
-        else:
-            errors[faces[0].eyes].append(error)
-    every = errors["cascade"] + errors["box-estimate"]
-
-    def summary(values: list[float]) -> dict:
-        if not values:
-            return {"measured": 0}
-        values = np.array(values)
-        return {
-            "measured": int(len(values)),
-            "median_error": round(float(np.median(values)), 4),
-            "p90_error": round(float(np.percentile(values, 90)), 4),
-            "within_3_percent": round(float((values <= 0.03).mean()), 3),
-        }
-
-    return {
-        "photos": len(images),
-        "faces_found": found,
-        "unmeasured": unmeasured,
-        "all": summary(every),
-        "eyes_from_cascade": summary(errors["cascade"]),
-        "eyes_from_box_estimate": summary(errors["box-estimate"]),
-        "max_eye_tilt_in_crop": round(float(max(tilts)), 6) if tilts else None,
-    }
+    photos, missing = labelled_photos()
+    rows = measure_label_errors(OpenCVBackend(refine_eyes=refine_eyes), photos)
+    summary = {"photos": len(rows), "faces_found": sum(row["eyes"] is not None for row in rows), "not_installed": missing}
+    for crop in ("swap_128", "mesonet_256"):
+        values = np.array([row[crop] for row in rows if row[crop] is not None])
+        if len(values):
+            summary[crop] = {
+                "median_error": round(float(np.median(values)), 4),
+                "max_error": round(float(values.max()), 4),
+                "within_3_percent": f"{int((values <= 0.03).sum())} of {len(values)}",
+            }
+    return {"summary": summary, "per_photo": rows}
 
 
 def run(args) -> int:
@@ -224,15 +150,26 @@ def run(args) -> int:
         f"{speed['fps_including_decode']} fps with decoding ({speed['faces_per_frame']} faces/frame, "
         f"detector every {speed['detect_every']} frames at {speed['detect_width']} px)"
     )
-    alignment = measure_alignment()
-    overall = alignment["all"]
-    print(
-        f"alignment: {alignment['faces_found']} faces found in {alignment['photos']} photos; the eye cascade re-found both eyes "
-        f"in {overall.get('measured', 0)} crops: median error {overall.get('median_error')} of the crop width, "
-        f"90th percentile {overall.get('p90_error')}, {overall.get('within_3_percent')} within 3% "
-        f"(frame eyes from cascade: {alignment['eyes_from_cascade']}, from box estimate: {alignment['eyes_from_box_estimate']})"
-    )
-    figures = {"cpu_cores_visible": cores, "opencv_threads": args.threads, "speed": speed, "alignment": alignment}
+    alignment = measure_alignment(refine_eyes=True)
+    unrefined = measure_alignment(refine_eyes=False)
+    print("alignment against hand-labelled eyes (error: labelled pupil in the crop vs its target, / crop width):")
+    for row in alignment["per_photo"]:
+        print(f"  {row['photo']:30s} eyes {str(row['eyes']):13s} swap 128 px {row['swap_128']}  mesonet 256 px {row['mesonet_256']}")
+    for label, result in (("with iris refinement", alignment), ("without (cascade box centres)", unrefined)):
+        summary = result["summary"]
+        print(
+            f"  {label}: faces found {summary['faces_found']} of {summary['photos']}; "
+            f"swap 128 px {summary.get('swap_128')}; mesonet 256 px {summary.get('mesonet_256')}"
+        )
+    if alignment["summary"]["not_installed"]:
+        print(f"  not installed (apt-get install opencv-doc): {', '.join(alignment['summary']['not_installed'])}")
+    figures = {
+        "cpu_cores_visible": cores,
+        "opencv_threads": args.threads,
+        "speed": speed,
+        "alignment_vs_labels": alignment,
+        "alignment_vs_labels_without_refinement": unrefined["summary"],
+    }
     if getattr(args, "json", None):
         from deepfake_edu.fileio import write_text_atomic
 

@@ -30,11 +30,12 @@ class OpenCVBackend:
 
     name = "opencv"
 
-    def __init__(self, detect_width: int = 640, min_face: int = 40, min_neighbors: int = 4, scale_factor: float = 1.1):
+    def __init__(self, detect_width: int = 640, min_face: int = 40, min_neighbors: int = 4, scale_factor: float = 1.1, refine_eyes: bool = True):
         self.detect_width = detect_width  # pixels: larger frames are shrunk to this width to find faces
         self.min_face = min_face  # frame pixels: smaller faces are not searched for
         self.min_neighbors = min_neighbors  # overlapping hits a face needs: higher means fewer false faces
         self.scale_factor = scale_factor  # step between searched face sizes: larger is faster, coarser
+        self.refine_eyes = refine_eyes  # move each eye to its iris centre (eye_centre.iris_centre)
         self.face_cascade = _cascade("haarcascade_frontalface_alt.xml")
         self.eye_cascade = _cascade("haarcascade_eye.xml")
 
@@ -86,7 +87,32 @@ class OpenCVBackend:
         else:
             left, right = pair
             method = "cascade"
+        if self.refine_eyes:
+            left, right = refine_eye_pair(grey, left, right, searched_wide=method == "box-estimate")
         return Face(box=box, left_eye=left, right_eye=right, eyes=method, backend=self.name, score=score)
+
+
+# Eye refinement windows, in eye gaps: a cascade eye is within about 0.1 gap of the pupil, a box
+# estimate within about 0.2, so the box estimate gets the wider window.
+REFINE_WINDOW = (0.2, 0.14)  # half width, half height round a cascade eye
+REFINE_WINDOW_WIDE = (0.3, 0.18)  # the same round a box estimate
+REFINE_MAX_MOVE = 0.15  # a refined eye further than this (in gaps) is a brow or lash line: keep the guess
+
+
+def refine_eye_pair(grey: np.ndarray, left, right, searched_wide: bool = False):
+    """Each eye moved to the iris centre found near it; an eye the search cannot place stays put."""
+    from deepfake_edu.faces.eye_centre import iris_centre
+
+    gap = float(np.hypot(right[0] - left[0], right[1] - left[1]))
+    half_width, half_height = REFINE_WINDOW_WIDE if searched_wide else REFINE_WINDOW
+    refined = []
+    for eye in (left, right):
+        found = iris_centre(grey, eye, half_width * gap, half_height * gap, dark_weight=0.5)
+        if found is not None and np.hypot(found[0][0] - eye[0], found[0][1] - eye[1]) <= REFINE_MAX_MOVE * gap * (1.5 if searched_wide else 1.0):
+            refined.append(found[0])
+        else:
+            refined.append(tuple(eye))
+    return refined[0], refined[1]
 
 
 def _cascade(file_name: str) -> cv2.CascadeClassifier:

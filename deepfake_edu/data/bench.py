@@ -1,0 +1,72 @@
+"""`deepfake-edu bench twins`: how many synthetic faces per second the renderer makes.
+
+For each size (64, 128, 256) it renders the same varied set of faces (8 twins, random factors,
+as in a dataset) in one process, then with ``--workers`` processes the way ``deepfake-edu twins``
+does (rendering only: no PNG encoding or disk). It prints faces per second, the machine's CPU
+count and its load average, since on a shared machine the figures move with the load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--count", type=int, default=240, help="faces rendered per size and setting (default 240)")
+    parser.add_argument("--workers", type=int, default=2, help="processes for the parallel figure (default 2)")
+    parser.add_argument("--sizes", default="64,128,256", help="comma-separated sizes (default 64,128,256)")
+
+
+def measure(size: int, count: int, workers: int, seed: int = 0) -> float:
+    """Faces per second rendering ``count`` dataset faces of 8 twins at ``size`` with ``workers`` processes."""
+    from deepfake_edu.data.twins import make_identities, twins_items
+
+    people = make_identities(8, seed)
+    per_identity = max(1, -(-count // len(people)))
+    list(twins_items(people[:1], 2, size, seed + 1, workers=1))  # warm the caches (textures, head models)
+    start = time.perf_counter()
+    rendered = sum(1 for _ in twins_items(people, per_identity, size, seed, workers=workers))
+    return rendered / (time.perf_counter() - start)
+
+
+def run(args) -> int:
+    from deepfake_edu.errors import LabError
+
+    if args.count < 1 or args.workers < 1:
+        raise LabError("--count and --workers must be 1 or more")
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        raise LabError(f"--sizes must be numbers separated by commas, like 64,128,256, not {args.sizes!r}") from None
+    from deepfake_edu.data.twins import check_size
+
+    for size in sizes:
+        check_size(size)
+    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
+    results = []
+    print(f"synthetic twins: faces rendered per second ({os.cpu_count()} CPUs, load average {load_before[0]:.2f} before)" if load_before else "synthetic twins: faces rendered per second")
+    for size in sizes:
+        one = measure(size, args.count, 1)
+        parallel = measure(size, args.count, args.workers) if args.workers > 1 else one
+        results.append({"size": size, "faces_per_s_1_process": round(one, 1), f"faces_per_s_{args.workers}_processes": round(parallel, 1)})
+        print(f"  {size:>3} px: {one:7.1f} faces/s in 1 process, {parallel:7.1f} faces/s with {args.workers} processes")
+    load_after = os.getloadavg() if hasattr(os, "getloadavg") else None
+    if load_after:
+        print(f"load average after: {load_after[0]:.2f} (others' work on a shared machine lowers these figures)")
+    if getattr(args, "json", None):
+        from deepfake_edu.fileio import write_text_atomic
+
+        report = {
+            "benchmark": "twins",
+            "count": args.count,
+            "workers": args.workers,
+            "cpu_count": os.cpu_count(),
+            "load_average_before": load_before[0] if load_before else None,
+            "load_average_after": load_after[0] if load_after else None,
+            "results": results,
+        }
+        write_text_atomic(args.json, json.dumps(report, indent=2))
+        print(f"wrote {args.json}")
+    return 0

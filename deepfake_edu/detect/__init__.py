@@ -1,0 +1,7 @@
+"""Detection: MesoNet (Meso-4, MesoInception-4), the importer of the authors' Keras weights, verdicts.
+
+Modules: ``mesonet`` (the two models and ``optimize_for_inference``), ``keras_import``
+(``import_keras_weights``, ``load_detector``), ``predict`` (``predict_proba``, ``detect_path``),
+``commands`` and ``bench`` (CLI). ``keras_reference`` is a standalone script for a TensorFlow
+Python, used only to check the port and to time the original.
+"""

@@ -1,0 +1,129 @@
+"""Alignment against hand-labelled eyes: where do the real pupils land in the aligned crop?
+
+``deepfake_edu/faces/eye_labels.json`` holds eye centres labelled by hand on photos that ship with
+installed packages (scikit-image's astronaut, matplotlib's grace_hopper, and with Debian's
+opencv-doc: messi5.jpg, face_swapped.jpg and four Megamind.avi frames). Each photo is also
+rotated by a known angle (``ROTATIONS``) and its labels moved by the same matrix, exactly.
+
+For each, the backend finds the face, ``align_face`` cuts a crop, the crop's ``transform`` maps
+the *labelled* eyes into the crop, and the error is how far they land from the crop's eye
+targets, as a fraction of the crop width (the larger of the two eyes). Unlike re-running a
+detector on the crop, this does not trust the detector to judge itself.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from deepfake_edu.errors import LabError
+
+LABELS = Path(__file__).with_name("eye_labels.json")
+ROTATIONS = (0.0, -15.0, -8.0, 8.0, 15.0)  # degrees, anticlockwise as OpenCV counts them
+
+
+@dataclass
+class LabelledPhoto:
+    """One photo with its hand-labelled eye centres."""
+
+    name: str  # e.g. "astronaut" or "megamind50 rotated +8 deg"
+    image: np.ndarray  # uint8 RGB (H, W, 3)
+    eyes: np.ndarray  # (2, 2) frame pixels: the image's left eye, then its right eye
+    degrees: float  # rotation applied to the original photo
+
+
+def _load_source(source: str, frame: int | None) -> np.ndarray | None:
+    """uint8 RGB image for a label's ``source``; None when that package file is not installed."""
+    import cv2
+
+    from deepfake_edu.data.images import read_image
+
+    if source == "skimage.data.astronaut()":
+        import skimage.data
+
+        return skimage.data.astronaut()
+    if source.startswith("matplotlib "):
+        import matplotlib.cbook
+
+        return read_image(matplotlib.cbook.get_sample_data(source.split("sample_data/")[1], asfileobj=False))
+    path = Path(source)
+    if not path.exists():
+        return None
+    if frame is None:
+        return read_image(path)
+    capture = cv2.VideoCapture(str(path))
+    capture.set(cv2.CAP_PROP_POS_FRAMES, frame)
+    ok, bgr = capture.read()
+    capture.release()
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB) if ok else None
+
+
+def rotate_photo(image: np.ndarray, eyes: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rotate ``image`` about its centre on a canvas that holds all of it; move ``eyes`` (N, 2) along."""
+    import cv2
+
+    from deepfake_edu.faces.align import apply_affine
+
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_width, new_height = int(np.ceil(width * cos + height * sin)), int(np.ceil(width * sin + height * cos))
+    matrix[:, 2] += ((new_width - width) / 2, (new_height - height) / 2)
+    rotated = cv2.warpAffine(image, matrix, (new_width, new_height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return rotated, apply_affine(matrix, eyes)
+
+
+def labelled_photos(labels: Path = LABELS, rotations=ROTATIONS) -> tuple[list[LabelledPhoto], list[str]]:
+    """Every labelled photo that is installed, in each rotation; and the names of those missing."""
+    if not labels.exists():
+        raise LabError(f"the eye labels {labels} are missing: reinstall deepfake-edu (the file ships inside the package)")
+    photos, missing = [], []
+    for entry in json.loads(labels.read_text())["faces"]:
+        image = _load_source(entry["source"], entry.get("frame"))
+        if image is None:
+            missing.append(entry["name"])
+            continue
+        eyes = np.array([entry["left_eye"], entry["right_eye"]], dtype=np.float64)
+        for degrees in rotations:
+            if degrees == 0:
+                photos.append(LabelledPhoto(entry["name"], image, eyes, 0.0))
+            else:
+                rotated, moved = rotate_photo(image, eyes, degrees)
+                photos.append(LabelledPhoto(f"{entry['name']} rotated {degrees:+.0f} deg", rotated, moved, float(degrees)))
+    return photos, missing
+
+
+def face_at(faces: list, eyes: np.ndarray):
+    """The found face whose box holds the middle of the labelled eyes, or None."""
+    middle = eyes.mean(axis=0)
+    for face in faces:
+        x, y, w, h = face.box
+        if x <= middle[0] <= x + w and y <= middle[1] <= y + h:
+            return face
+    return None
+
+
+def label_error(crop, eyes: np.ndarray) -> float:
+    """Largest distance from a labelled eye, mapped into ``crop``, to its target, / crop width."""
+    from deepfake_edu.faces.align import CROPS, apply_affine
+
+    landed = apply_affine(crop.transform, eyes)
+    targets = CROPS[crop.kind].eye_targets(crop.size)
+    return float(np.linalg.norm(landed - targets, axis=1).max() / crop.size)
+
+
+def measure_label_errors(backend, photos: list[LabelledPhoto], crops=(("swap", 128), ("mesonet", 256))) -> list[dict]:
+    """One row per photo: how the eyes were found and the error of each crop (None: face not found)."""
+    from deepfake_edu.faces.align import align_face
+
+    rows = []
+    for photo in photos:
+        face = face_at(backend.detect(photo.image), photo.eyes)
+        row = {"photo": photo.name, "degrees": photo.degrees, "eyes": None if face is None else face.eyes}
+        for kind, size in crops:
+            row[f"{kind}_{size}"] = None if face is None else round(label_error(align_face(photo.image, face, kind, size), photo.eyes), 4)
+        rows.append(row)
+    return rows
