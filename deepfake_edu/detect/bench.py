@@ -203,9 +203,13 @@ def bench_train_speed(args) -> dict:
     loop_rate = args.steps * batch / (marks["end"] - marks["start"])
 
     model = create_model("meso4").to(device).train()
+    if device.type == "cuda":
+        model = model.to(memory_format=torch.channels_last)
     step_model = torch.compile(model) if args.compile else model
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     images = torch.rand(batch, 3, 256, 256, device=device)
+    if device.type == "cuda":
+        images = images.contiguous(memory_format=torch.channels_last)
     labels = (torch.arange(batch, device=device) % 2).float()
     autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16")
     for index in range(warmup + args.steps):
