@@ -23,6 +23,8 @@ def spot_the_fake_set(dataset, count: int = 12, seed: int = 0) -> tuple[np.ndarr
 
 def guesses_to_labels(guesses, count: int) -> np.ndarray:
     """The numbers (1-based, as shown under the pictures) a student calls fake -> labels (count,)."""
+    if guesses is Ellipsis or guesses is None:
+        raise LabError("write your guesses first: the numbers of the faces you think are fake, e.g. [2, 5, 7]")
     labels = np.zeros(count, np.int64)
     for guess in guesses:
         if not isinstance(guess, (int, np.integer)) or not 1 <= guess <= count:

@@ -26,8 +26,9 @@ def lesson_twins(per_identity: int, identities: int = 2, size: int = 64, seed: i
     path = datasets_dir() / f"lesson-twins-{identities}x{per_identity}-{size}-s{seed}"
     if (path / "dataset.json").exists():
         return path
-    workers = max(1, min(2, os.cpu_count() or 1))
-    generate_twins_dataset(path, identities=identities, per_identity=per_identity, size=size, seed=seed, workers=workers, progress=progress)
+    # One process: a forked worker pool can hang when this process already ran OpenCV or torch
+    # threads (as a notebook kernel has); at 64 px a few hundred faces take seconds anyway.
+    generate_twins_dataset(path, identities=identities, per_identity=per_identity, size=size, seed=seed, workers=1, progress=progress)
     load_dataset(path)  # fails loudly now rather than in the next cell
     return path
 
