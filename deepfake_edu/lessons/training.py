@@ -68,8 +68,11 @@ def train_or_load(
 ) -> LessonRun:
     """Train a classroom face-swap model into ``run_dir``, or load the one already there.
 
-    Training stops at ``steps`` or after ``minutes``, whichever comes first.
+    Training stops at ``steps`` or after ``minutes``, whichever comes first. ``batch_size`` is
+    faces per person per step (None: the preset's 16; 4 in fast mode).
     """
+    from deepfake_edu.lessons.mode import pick
+
     from deepfake_edu.swap.train import SwapTrainOptions, load_swap_model, train_swap
     from deepfake_edu.training.checkpoint import latest_checkpoint
 
@@ -83,7 +86,7 @@ def train_or_load(
         raise LabError(f"{run_dir} holds a model with bottleneck {model.config.bottleneck}, not {bottleneck}: pass retrain=True")
     options = SwapTrainOptions(
         data=[str(d) for d in data], identities=identities, preset="classroom", bottleneck=bottleneck, steps=steps, minutes=minutes,
-        batch_size=batch_size, run=str(run_dir), resume=False, checkpoint_every=10**9, log_every=max(1, min(10, steps // 10 or 1)),
+        batch_size=batch_size or pick(4, None), run=str(run_dir), resume=False, checkpoint_every=10**9, log_every=max(1, min(10, steps // 10 or 1)),
         preview_every=0, timelapse_every=max(1, steps // 24) if metrics_every else 0, metrics_every=metrics_every,
         metrics_faces=metrics_faces, limit_per_identity=limit_per_identity, progress=progress, device="cpu",
     )
