@@ -17,6 +17,7 @@ from deepfake_edu import __version__
 from deepfake_edu.errors import LabError
 
 COMMAND_MODULES = (
+    "deepfake_edu.lab.commands",
     "deepfake_edu.data.commands",
     "deepfake_edu.faces.commands",
     "deepfake_edu.swap.commands",

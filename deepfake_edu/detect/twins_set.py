@@ -1,0 +1,107 @@
+"""The built-in real-versus-fake set: detection taught without anyone's face.
+
+For each synthetic twin and each of its frames, the set holds the REAL frame (the twin as
+rendered) and a FAKE of the same frame: the face swapped by a trained face-swap model (encode,
+decode with another person's decoder, match colours, blend back through a soft mask), exactly
+as a deepfake is made. Both then go through the same JPEG compression, at one of several
+qualities, so that compression cannot tell them apart, only the swap can.
+
+The fakes here carry no visible label or invisible mark: a detector would learn to read the
+label instead of the face. They are marked "fake" in the manifest, stay inside datasets/ and are
+never written anywhere else; everything the lab writes for people to see or share is marked
+(see ``deepfake_edu.provenance``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from deepfake_edu.data.images import jpeg_roundtrip
+
+DEFAULT_QUALITIES = (95, 75, 50)
+
+
+def realfake_pairs(
+    swap_run: str | os.PathLike,
+    identities: Sequence[int] = tuple(range(8)),
+    per_identity: int = 60,
+    size: int = 256,
+    qualities: Sequence[int] = DEFAULT_QUALITIES,
+    seed: int = 1,
+) -> Iterator[tuple[np.ndarray, dict]]:
+    """Yield (image, record) for a real frame then its fake, twin by twin.
+
+    Each twin is swapped to a decoder of the model that is not its own: the twins the model was
+    trained on go to the other one, the others (never seen by the model) to decoders in turn.
+    The frame's JPEG quality cycles through ``qualities``; real and fake share it.
+    """
+    from deepfake_edu.data import twins
+    from deepfake_edu.swap.convert import FaceSwapper, whole_frame_locator
+    from deepfake_edu.swap.train import load_swap_model
+
+    model, info = load_swap_model(swap_run)
+    trained = info.get("identities", [])
+    swappers = {target: FaceSwapper(model, target, whole_frame_locator(model.config.input_size)) for target in range(len(model.decoders))}
+    for identity_index in identities:
+        person = twins.make_identity(identity_index)
+        own = trained.index(person.name) if person.name in trained else None
+        for image_index in range(per_identity):
+            factor_seed = twins.image_seed(seed, identity_index, image_index)
+            # compression comes after the swap, for real and fake alike
+            factors = twins.with_factors(twins.sample_factors(factor_seed), jpeg_quality=0)
+            real = twins.render_face(person, factors, size)
+            choices = [t for t in range(len(model.decoders)) if t != own]
+            target = choices[image_index % len(choices)]
+            fake, _ = swappers[target].swap_frame(real.image)
+            quality = int(qualities[image_index % len(qualities)])
+            common = {
+                "identity": person.name,
+                "identity_index": identity_index,
+                "image_index": image_index,
+                "seed": factor_seed,
+                "jpeg_quality": quality,
+                "factors": asdict(factors),
+                "landmarks": real.landmarks_dict(),
+            }
+            yield jpeg_roundtrip(real.image, quality), {**common, "label": "real"}
+            yield jpeg_roundtrip(fake, quality), {**common, "label": "fake", "swapped_to": trained[target] if target < len(trained) else target}
+
+
+def build_twins_realfake(
+    out: str | os.PathLike,
+    swap_run: str | os.PathLike,
+    identities: Sequence[int] = tuple(range(8)),
+    per_identity: int = 60,
+    size: int = 256,
+    qualities: Sequence[int] = DEFAULT_QUALITIES,
+    seed: int = 1,
+    progress: bool = False,
+):
+    """Write the real-versus-fake twins set at ``out`` (a lab dataset); returns it."""
+    from deepfake_edu.data.dataset import write_dataset
+    from deepfake_edu.swap.train import load_swap_model
+
+    _, swap_info = load_swap_model(swap_run)
+    items = realfake_pairs(swap_run, identities, per_identity, size, qualities, seed)
+    if progress:
+        from tqdm import tqdm
+
+        items = tqdm(items, total=2 * len(identities) * per_identity, desc="real and fake twins", unit="face")
+    info = {
+        "name": Path(out).name,
+        "kind": "realfake",
+        "size": size,
+        "swap_run": str(swap_run),
+        "qualities": list(qualities),
+        "seed": seed,
+        "license": "CC0-1.0: generated images of invented people; no real person is depicted",
+        "consent": "not needed: no real person",
+        # a model trained on this set learned from the twins the swap model learned from too
+        "learned_from": list(swap_info.get("datasets", [])),
+    }
+    return write_dataset(out, info, items)

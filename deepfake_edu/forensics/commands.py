@@ -1,0 +1,136 @@
+"""CLI: `deepfake-edu forensics compression|occlusion` and the top-level `deepfake-edu explain IMAGE`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers) -> None:
+    forensics = subparsers.add_parser(
+        "forensics",
+        help="forensics studies: noise baseline and MesoNet under compression",
+        description="Forensics studies on a real-versus-fake set of face crops.",
+    )
+    studies = forensics.add_subparsers(dest="study", metavar="STUDY", required=True)
+
+    compression = studies.add_parser(
+        "compression",
+        help="accuracy of the detectors at JPEG qualities 100..20 and after a video encode",
+        description=(
+            "Train the noise-residual detector (and evaluate MesoNet if given) on clean or compressed crops, "
+            "test at JPEG qualities 100, 90, 75, 50, 30, 20, an OpenCV mp4v video encode and a stream-like "
+            "downscale+JPEG path; write results.json, results.csv and accuracy.png."
+        ),
+    )
+    compression.add_argument(
+        "--data",
+        required=True,
+        metavar="PATH",
+        help="a folder with real/ and fake/ subfolders of crops, a lab dataset with 'label' real/fake, "
+        "or 'toy' for the toy set whose fakes differ only by a fine noise signature",
+    )
+    compression.add_argument("--out", metavar="DIR", help="output folder (default: runs/forensics-compression)")
+    compression.add_argument("--training", choices=("clean", "matched"), default="clean", help="train the noise detector on clean crops, or on crops compressed like the test crops")
+    compression.add_argument("--meso", metavar="NAME_OR_PATH", help="also evaluate this MesoNet checkpoint (used as it is, not retrained)")
+    compression.add_argument("--size", type=int, help="resize crops to SIZE x SIZE (default: keep; 256 when --meso is given)")
+    compression.add_argument("--limit", type=int, help="use at most this many crops per label")
+    compression.add_argument("--no-video", action="store_true", help="skip the mp4v video round trip")
+    compression.add_argument("--seed", type=int, default=0, help="seed of the train/test split")
+    compression.set_defaults(handler=run_compression)
+
+    occlusion = studies.add_parser(
+        "occlusion",
+        help="hide eyes, mouth, nose, cheeks or background and measure how P(fake) moves",
+        description=(
+            "Occlusion by facial region over many faces: each region is hidden in turn (blurred, or filled with its "
+            "mean colour) and the mean change of the detector's P(fake) is ranked. Writes occlusion.json and occlusion.png."
+        ),
+    )
+    occlusion.add_argument("--data", required=True, metavar="PATH", help="a lab dataset (twins or extracted faces) or a folder of crops with real/ and fake/")
+    occlusion.add_argument("--model", default="meso4-df", metavar="NAME_OR_PATH", help="a detector checkpoint, a name in models/, or an authors' .h5 file (default: meso4-df)")
+    occlusion.add_argument("--label", choices=("fake", "real", "all"), default="fake", help="which faces to use (default: fake)")
+    occlusion.add_argument("--fill", choices=("blur", "mean"), default="blur", help="how a region is hidden (default: blur)")
+    occlusion.add_argument("--limit", type=int, default=200, help="at most this many faces (default 200)")
+    occlusion.add_argument("--size", type=int, default=256, help="the model's input size (default 256)")
+    occlusion.add_argument("--out", metavar="DIR", help="output folder (default: runs/forensics-occlusion)")
+    occlusion.set_defaults(handler=run_occlusion)
+
+    explain = subparsers.add_parser(
+        "explain",
+        help="show where a detector looks on a face crop (Grad-CAM heatmap)",
+        description="Grad-CAM heatmap of a detector on a square face crop (resized to the model's input size).",
+    )
+    explain.add_argument("image", metavar="IMAGE", help="a square face crop, or a photo (the largest face is found and cropped)")
+    explain.add_argument("--model", default="meso4-df", metavar="NAME_OR_PATH", help="a detector checkpoint, a name in models/, or an authors' .h5 file (default: meso4-df)")
+    explain.add_argument("--layer", metavar="NAME", help="the layer to explain (default: the last convolution); a wrong name lists them")
+    explain.add_argument("--size", type=int, default=256, help="the model's input size (default 256)")
+    explain.add_argument("--out", default="heatmap.png", metavar="FILE", help="where to write the overlay (default heatmap.png)")
+    explain.set_defaults(handler=run_explain)
+
+
+def run_compression(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.forensics import compression, toy
+    from deepfake_edu.forensics.noise import NoiseResidualDetector
+    from deepfake_edu.paths import runs_dir
+
+    if args.size is not None and args.size < 16:
+        raise LabError("--size must be at least 16 pixels")
+    size = args.size or (256 if args.meso else None)
+    if args.data == "toy":
+        count = args.limit or 60
+        images, labels = toy.make_real_fake(count, "checker", size or 64, seed=args.seed)
+        print(f"toy set: {count} photos and {count} fakes whose only difference is a fine checkerboard trace")
+    else:
+        images, labels = compression.load_real_fake(args.data, size=size, limit=args.limit)
+    detectors = {"noise-residual": NoiseResidualDetector()}
+    if args.meso:
+        from deepfake_edu.forensics.explain import load_detector
+
+        model, info = load_detector(args.meso)
+        detectors[f"mesonet:{info['model']}"] = compression.TorchDetector(model, input_size=size)
+    conditions = compression.standard_conditions(video=not args.no_video)
+    rows = compression.compression_study(images, labels, detectors, conditions, training=args.training, seed=args.seed, progress=True)
+    print(compression.format_table(rows))
+    out = Path(args.out) if args.out else runs_dir() / "forensics-compression"
+    paths = compression.write_study(rows, out)
+    print(f"wrote {paths['json']}, {paths['csv'].name} and {paths['plot'].name}")
+    return 0
+
+
+def run_occlusion(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from deepfake_edu.fileio import write_text_atomic
+    from deepfake_edu.forensics import explain
+    from deepfake_edu.paths import runs_dir
+
+    model, info = explain.load_detector(args.model)
+    images, landmarks, skipped = explain.load_faces_with_landmarks(
+        args.data, size=args.size, limit=args.limit, label=None if args.label == "all" else args.label
+    )
+    if skipped:
+        print(f"notice: {skipped} crops had no landmarks and no face could be found in them; they were left out")
+    rows = explain.occlusion_study(model, images, landmarks, fill=args.fill)
+    print(explain.format_occlusion(rows))
+    out = Path(args.out) if args.out else runs_dir() / "forensics-occlusion"
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out / "occlusion.json", json.dumps({"model": info["model"], "data": str(args.data), "fill": args.fill, "rows": rows}, indent=1))
+    explain.plot_occlusion(rows, out / "occlusion.png", title=f"{info['model']}, {args.label} faces, {args.fill} fill")
+    print(f"wrote {out / 'occlusion.json'} and occlusion.png")
+    return 0
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from deepfake_edu.data.images import read_image, write_image
+    from deepfake_edu.forensics.explain import explain_image, load_detector
+
+    image = read_image(args.image)
+    model, info = load_detector(args.model)
+    result = explain_image(model, image, layer=args.layer, input_size=args.size)
+    write_image(args.out, result["overlay"])
+    print(f"{info['model']}: P(fake) = {result['probability']:.3f}; Grad-CAM of layer {result['layer']!r} written to {args.out}")
+    return 0

@@ -1,0 +1,162 @@
+"""The lab's ready state: the data and models that the demo, the tour and the labs start from.
+
+``prepare_lab()`` makes whatever is missing, on the synthetic twins only, within a few minutes
+on a 2-core laptop, and reuses what exists:
+
+    datasets/twins-lab        64 px twins, 8 invented people (the face-swap model's data)
+    runs/swap-lab             a classroom face-swap model trained on twin-00 and twin-01
+    datasets/twins-realfake   256 px real twins and the same frames swapped, JPEG 95/75/50
+    models/meso4-twins        Meso-4 trained on twins 00-05 of that set; 06 and 07 held out
+
+Every step writes atomically or resumes (a run interrupted at any point continues next time).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deepfake_edu.errors import LabError
+from deepfake_edu.paths import datasets_dir, lab_home, models_dir, runs_dir
+
+TWINS_NAME = "twins-lab"
+SWAP_RUN = "swap-lab"
+REALFAKE_NAME = "twins-realfake"
+DETECTOR_NAME = "meso4-twins"
+SWAP_IDENTITIES = ("twin-00", "twin-01")
+HELD_OUT = ("twin-06", "twin-07")  # the detector never sees these people while it learns
+
+
+@dataclass
+class LabAssets:
+    home: Path  # the lab home ($DEEPFAKE_EDU_HOME or the current folder)
+    twins: Path  # dataset: 64 px twin crops, identities twin-00 .. twin-07
+    swap_run: Path  # run folder: classroom face-swap model, decoders for twin-00 and twin-01
+    realfake: Path  # dataset: 256 px real and swapped twins, records labelled "real" / "fake"
+    detector: Path  # checkpoint JSON: Meso-4 trained on realfake (twins 06 and 07 held out)
+    report: dict = field(default_factory=dict)  # measured figures of the preparation
+
+
+def default_assets() -> LabAssets:
+    return LabAssets(
+        home=lab_home(),
+        twins=datasets_dir() / TWINS_NAME,
+        swap_run=runs_dir() / SWAP_RUN,
+        realfake=datasets_dir() / REALFAKE_NAME,
+        detector=models_dir() / f"{DETECTOR_NAME}.json",
+    )
+
+
+def _report_path() -> Path:
+    return models_dir() / "lab-report.json"
+
+
+def lab_status(assets: LabAssets | None = None) -> dict[str, bool]:
+    """Which of the four assets exist and are complete."""
+    from deepfake_edu.training.checkpoint import latest_checkpoint
+
+    assets = assets or default_assets()
+    swap_done = False
+    found = latest_checkpoint(assets.swap_run)
+    if found is not None:
+        info = json.loads(found.read_text())
+        swap_done = info.get("lab_complete", False) or _swap_finished(info)
+    return {
+        "twins": (assets.twins / "dataset.json").exists(),
+        "swap": swap_done,
+        "realfake": (assets.realfake / "dataset.json").exists(),
+        "detector": assets.detector.exists(),
+    }
+
+
+def _swap_finished(info: dict) -> bool:
+    progress, config = info.get("progress", {}), info.get("train_config", {})
+    limit = config.get("time_limit_s")
+    return progress.get("step", 0) >= config.get("steps", 1) or (limit is not None and progress.get("elapsed_s", 0) >= limit)
+
+
+def load_lab() -> LabAssets:
+    """The prepared assets; a one-line LabError when something is missing."""
+    assets = default_assets()
+    missing = [name for name, ready in lab_status(assets).items() if not ready]
+    if missing:
+        raise LabError(f"the lab is not prepared ({', '.join(missing)} missing): run `deepfake-edu prepare` first")
+    if _report_path().exists():
+        assets.report = json.loads(_report_path().read_text())
+    return assets
+
+
+def prepare_lab(minutes: float = 5.0, force: bool = False, progress: bool = True, per_identity: int = 200, realfake_per_identity: int = 40) -> LabAssets:
+    """Make whatever is missing (everything with ``force``) within about ``minutes`` on 2 cores.
+
+    Of the budget, about half trains the face-swap model and a third trains the detector; the
+    rest renders. Returns the assets with a report of what was measured.
+    """
+    from deepfake_edu.data.twins import generate_twins_dataset
+    from deepfake_edu.detect.twins_set import build_twins_realfake
+
+    if minutes <= 0.2:
+        raise LabError("--minutes must be more than 0.2")
+    assets = default_assets()
+    status = {name: (ready and not force) for name, ready in lab_status(assets).items()}
+    report = json.loads(_report_path().read_text()) if _report_path().exists() and not force else {}
+    say = print if progress else (lambda *a, **k: None)
+
+    if not status["twins"]:
+        say("1/4 rendering the synthetic twins (invented people, no real face)")
+        started = time.perf_counter()
+        generate_twins_dataset(assets.twins, identities=8, per_identity=per_identity, size=64, workers=2, progress=progress)
+        report["twins_s"] = round(time.perf_counter() - started, 1)
+    if not status["swap"]:
+        say("2/4 training the face-swap model (one shared encoder, a decoder for twin-00 and one for twin-01)")
+        report.update(_train_swap(assets, minutes * 0.5, force, progress))
+    if not status["realfake"]:
+        say("3/4 making real and fake twins for the detector (the same frames, swapped)")
+        started = time.perf_counter()
+        build_twins_realfake(assets.realfake, assets.swap_run, per_identity=realfake_per_identity, progress=progress)
+        report["realfake_s"] = round(time.perf_counter() - started, 1)
+    if not status["detector"]:
+        say("4/4 training Meso-4 to catch the fakes (twins 06 and 07 held out to test it)")
+        report.update(_train_detector(assets, minutes * 0.3, progress))
+    from deepfake_edu.fileio import write_text_atomic
+
+    write_text_atomic(_report_path(), json.dumps(report, indent=2))
+    assets.report = report
+    return assets
+
+
+def _train_swap(assets: LabAssets, minutes: float, force: bool, progress: bool) -> dict:
+    from deepfake_edu.swap.train import SwapTrainOptions, train_swap
+
+    options = SwapTrainOptions(
+        data=[str(assets.twins)],
+        identities=list(SWAP_IDENTITIES),
+        preset="classroom",
+        steps=100_000,  # the time budget decides
+        minutes=minutes,
+        run=str(assets.swap_run),
+        resume=not force,
+        progress=progress,
+    )
+    result = train_swap(options)
+    last = [h for h in result.history if "swap_ssim" in h]
+    figures = {"swap_steps": result.steps, "swap_minutes": round(result.elapsed_s / 60, 2)}
+    if last:
+        figures["swap_ssim_vs_truth"] = round(last[-1]["swap_ssim"], 4)
+    return figures
+
+
+def _train_detector(assets: LabAssets, minutes: float, progress: bool) -> dict:
+    from deepfake_edu.detect.train import DetectRecipe, train_on_folder
+    from deepfake_edu.training import TrainConfig
+
+    config = TrainConfig(steps=100_000, batch_size=32, time_limit_s=minutes * 60, checkpoint_every=200, log_every=10, progress=progress)
+    run, _, _ = train_on_folder(assets.realfake, runs_dir() / DETECTOR_NAME, config, DetectRecipe(eval_every=50),
+                                held_out=list(HELD_OUT), out=assets.detector.with_suffix(""), resume=False)
+    return {
+        "detector_steps": run.history[-1]["step"] if run.history else 0,
+        "detector_balanced_accuracy_held_out": round(run.metrics.get("balanced_accuracy", float("nan")), 4),
+        "detector_auc_held_out": round(run.metrics.get("auc", float("nan")), 4),
+    }
