@@ -18,16 +18,17 @@ class LessonDetector:
     trained_now: bool
 
 
-def split_real_fake(dataset, held_out_count: int = 2):
-    """(train, test): the test set holds every face of the last ``held_out_count`` identities.
+def split_real_fake(dataset):
+    """(train, test, held-out names): the test set holds every face of the twins that the lab's
+    prepared detector never saw (``deepfake_edu.lab.HELD_OUT``).
 
     Testing on people the detector never saw is the honest test: otherwise it could recognise
     the person rather than the fake.
     """
-    identities = sorted({r.get("identity") for r in dataset.records})
-    held_out = identities[-held_out_count:] if len(identities) > held_out_count else identities[-1:]
-    train, test = dataset.split_by_identity(held_out)
-    return train, test, held_out
+    from deepfake_edu.lab import HELD_OUT
+
+    train, test = dataset.split_by_identity(list(HELD_OUT))
+    return train, test, list(HELD_OUT)
 
 
 def train_lesson_detector(dataset, run_dir, steps: int, minutes: float | None, batch_size: int = 32, retrain: bool = False, progress: bool = True) -> LessonDetector:

@@ -33,10 +33,13 @@ def as_uint8_images(images) -> np.ndarray:
 
 
 def show_images(images, titles: Sequence[str] | None = None, columns: int | None = None, size: float = 1.8, title: str | None = None):
-    """A grid of pictures with optional titles under each."""
+    """A grid of pictures (of any sizes) with optional titles above each."""
     import matplotlib.pyplot as plt
 
-    images = as_uint8_images(images)
+    if isinstance(images, (list, tuple)) and len({np.shape(i) for i in images}) > 1:
+        images = [as_uint8_images(image)[0] for image in images]  # pictures of different sizes
+    else:
+        images = as_uint8_images(images)
     count = len(images)
     columns = columns or min(count, 8)
     rows = (count + columns - 1) // columns
