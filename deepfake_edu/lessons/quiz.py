@@ -56,7 +56,11 @@ class Quiz:
 
 
 def _q(key: str, question: str, *options: tuple[str, bool, str]) -> Quiz:
-    return Quiz(key, question, tuple(Option(*o) for o in options))
+    """A quiz whose options are rotated by a fixed amount drawn from its key, so that the right
+    letter differs from quiz to quiz (written here with the right one second, it would always be b)."""
+    shift = sum(map(ord, key)) % len(options)
+    ordered = options[shift:] + options[:shift]
+    return Quiz(key, question, tuple(Option(*o) for o in ordered))
 
 
 QUIZZES: dict[str, Quiz] = {q.key: q for q in [
