@@ -416,7 +416,8 @@ def _compression_bigger_drop(answer, rows=None, harsh: str | None = None, **_) -
     if len(matches) != 1:
         return Outcome(False, f"Answer with one detector's name: {', '.join(detectors)}.")
     if matches[0] == right:
-        return Outcome(True, f"{right} loses {drops[right]:+.0%} of accuracy from clean to {harsh}; " + ", ".join(f"{n}: {d:+.0%}" for n, d in drops.items() if n != right) + ".")
+        others = ", ".join(f"{n} loses {100 * d:.0f}" for n, d in drops.items() if n != right)
+        return Outcome(True, f"From clean to {harsh}, {right} loses {100 * drops[right]:.0f} points of accuracy; {others}.")
     return Outcome(False, f"Compare each detector's accuracy on 'clean' with its accuracy on '{harsh}': which falls further?")
 
 
