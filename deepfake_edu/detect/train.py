@@ -122,6 +122,7 @@ def train_detector(
     validation: RealFakeSet | None = None,
     datasets: list[str] | None = None,
     resume: bool = True,
+    extra_hooks: list | None = None,
 ) -> DetectorRun:
     """Train a MesoNet on ``train`` (faces resized to 256 beforehand); returns the model and history."""
     recipe = recipe or DetectRecipe()
@@ -173,6 +174,7 @@ def train_detector(
             trainer.log(step, {f"val_{k}": v for k, v in found.items() if k != "confusion"})
 
         hooks.append((recipe.eval_every or config.steps, evaluate))
+    hooks += extra_hooks or []
 
     info = {"model": recipe.model, "config": config_dict(model),
             "recipe": asdict(recipe), "datasets": list(datasets or []), "label": "P(fake) = sigmoid(logit)"}
