@@ -1,4 +1,16 @@
-"""`deepfake-edu bench detect`: MesoNet inference speed on the CPU, PyTorch port vs the authors' Keras model.
+"""`deepfake-edu bench detect`: MesoNet's targets, measured.
+
+    inference    (default) CPU inference speed, the PyTorch port vs the authors' Keras model
+    train        Meso-4 trained on the built-in twins real-versus-swapped with a time budget:
+                 balanced accuracy on held-out twins over time, and when it first reaches 0.90
+    train-speed  images per second through the full training loop (Trainer, faces resident on
+                 the device, augmentation, step) beside a bare step on ready tensors
+
+    deepfake-edu bench detect --keras-python /tmp/tfenv/bin/python
+    deepfake-edu bench detect --only train --minutes 10
+    deepfake-edu bench detect --only train-speed --device cuda --batch-size 1024 --precision bf16
+
+Inference:
 
 Both sides run the same network on random 256x256 inputs with the same number of threads
 (default 2, a teacher's laptop). The Keras side runs in its own Python (one with TensorFlow,
@@ -29,6 +41,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per batch size (default 5)")
     parser.add_argument("--seconds", type=float, default=1.0, help="length of one timing window (default 1 s)")
     parser.add_argument("--eager", action="store_true", help="also time the plain (readable, unoptimised) PyTorch model")
+    parser.add_argument("--only", choices=("inference", "train", "train-speed"), default="inference",
+                        help="which measurement (default inference)")
+    parser.add_argument("--minutes", type=float, default=10.0, help="train: training budget (default 10)")
+    parser.add_argument("--per-identity", type=int, default=100, help="train: frames per twin in the bench's real/fake set")
+    parser.add_argument("--device", default="cpu", help="train-speed: cpu, cuda, mps or auto")
+    parser.add_argument("--batch-size", type=int, default=75, help="train and train-speed: faces per step (default 75)")
+    parser.add_argument("--steps", type=int, default=30, help="train-speed: measured steps per side (default 30)")
+    parser.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="train-speed: autocast precision")
+    parser.add_argument("--compile", action="store_true", help="train-speed: torch.compile both sides")
 
 
 class KerasTimer:
@@ -85,6 +106,134 @@ def torch_images_per_second(module, batch: int, seconds: float) -> float:
 
 
 def run(args) -> int:
+    if getattr(args, "only", "inference") == "train":
+        return _write(args, bench_train(args))
+    if getattr(args, "only", "inference") == "train-speed":
+        return _write(args, bench_train_speed(args))
+    return run_inference(args)
+
+
+def _write(args, figures: dict) -> int:
+    if getattr(args, "json", None):
+        from deepfake_edu.fileio import write_text_atomic
+
+        write_text_atomic(args.json, json.dumps(figures, indent=2))
+        print(f"figures written to {args.json}")
+    return 0
+
+
+def bench_train(args) -> dict:
+    """Meso-4 on twins real-versus-swapped within a time budget, held-out twins scored as it learns."""
+    import os
+
+    import torch
+
+    from deepfake_edu.data.realfake import load_real_fake
+    from deepfake_edu.detect.train import DetectRecipe, train_detector
+    from deepfake_edu.detect.twins_set import build_twins_realfake
+    from deepfake_edu.lab import HELD_OUT, prepare_lab
+    from deepfake_edu.paths import datasets_dir, runs_dir
+    from deepfake_edu.training import TrainConfig
+
+    torch.set_num_threads(args.threads)
+    assets = prepare_lab()  # the lab's swap model makes the fakes (a few minutes, once)
+    data_path = datasets_dir() / f"twins-realfake-bench-{args.per_identity}"
+    if not (data_path / "dataset.json").exists():
+        build_twins_realfake(data_path, assets.swap_run, per_identity=args.per_identity, progress=True)
+    data = load_real_fake(data_path)
+    train, held_out = data.split_by_identity(list(HELD_OUT))
+    config = TrainConfig(steps=1_000_000, batch_size=args.batch_size, time_limit_s=args.minutes * 60, checkpoint_every=10_000)
+    run = train_detector(train, runs_dir() / "bench-detect-train", config, DetectRecipe(eval_every=50), validation=held_out,
+                         datasets=[data_path.name], resume=False)
+    curve = [{"step": h["step"], "time_s": h["time_s"], "balanced_accuracy": h["val_balanced_accuracy"], "auc": h.get("val_auc")}
+             for h in run.history if "val_balanced_accuracy" in h]
+    reached = next((point for point in curve if point["balanced_accuracy"] >= 0.90), None)
+    print(f"Meso-4, batch {args.batch_size}, {args.threads} threads, {len(train.labels)} training faces, "
+          f"{len(held_out.labels)} held-out faces (twins {', '.join(HELD_OUT)})")
+    print(f"{'step':>6} {'minutes':>8} {'balanced acc':>13} {'AUC':>6}")
+    for point in curve:
+        print(f"{point['step']:>6} {point['time_s'] / 60:>8.2f} {point['balanced_accuracy']:>13.3f} {point['auc']:>6.3f}")
+    if reached:
+        print(f"balanced accuracy 0.90 first reached at {reached['time_s'] / 60:.2f} minutes (step {reached['step']})")
+    else:
+        print(f"balanced accuracy 0.90 not reached within {args.minutes:g} minutes")
+    return {"threads": args.threads, "batch_size": args.batch_size, "minutes": args.minutes, "curve": curve,
+            "final": run.metrics, "reached_0_90_at_s": reached["time_s"] if reached else None,
+            "load_average": os.getloadavg()}
+
+
+def bench_train_speed(args) -> dict:
+    """Full training loop vs a bare step, same model, batch and precision, in one run."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    from deepfake_edu.data.realfake import RealFakeSet
+    from deepfake_edu.detect.train import DetectRecipe, train_detector
+    from deepfake_edu.registry import create_model
+    from deepfake_edu.training import TrainConfig, pick_device
+
+    device = pick_device(args.device)
+    if device.type == "cpu":
+        torch.set_num_threads(args.threads)
+    torch.backends.cudnn.benchmark = True
+    batch = args.batch_size
+    # Random faces: the speed of the loop does not depend on what the pixels show.
+    rng = np.random.default_rng(0)
+    count = max(2 * batch, 512)
+    faces = RealFakeSet(rng.integers(0, 256, (count, 256, 256, 3), dtype=np.uint8), np.arange(count) % 2, [{}] * count)
+    warmup = 5
+    marks: dict[str, float] = {}
+
+    def stamp(name):
+        def hook(trainer, step):
+            if name not in marks:
+                if device.type == "cuda":
+                    torch.cuda.synchronize()
+                marks[name] = time.perf_counter()
+        return hook
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as run_dir:
+        config = TrainConfig(steps=warmup + args.steps, batch_size=batch, device=str(device), precision=args.precision,
+                             compile=args.compile, checkpoint_every=10**9, log_every=10**9, progress=False)
+        hooks = [(warmup, stamp("start")), (warmup + args.steps, stamp("end"))]  # run before the final checkpoint
+        train_detector(faces, run_dir, config, DetectRecipe(), resume=False, extra_hooks=hooks)
+    loop_rate = args.steps * batch / (marks["end"] - marks["start"])
+
+    model = create_model("meso4").to(device).train()
+    if device.type == "cuda":
+        model = model.to(memory_format=torch.channels_last)
+    step_model = torch.compile(model) if args.compile else model
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    images = torch.rand(batch, 3, 256, 256, device=device)
+    if device.type == "cuda":
+        images = images.contiguous(memory_format=torch.channels_last)
+    labels = (torch.arange(batch, device=device) % 2).float()
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16")
+    for index in range(warmup + args.steps):
+        if index == warmup:
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            started = time.perf_counter()
+        with autocast:
+            loss = F.binary_cross_entropy_with_logits(step_model(images).float(), labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    bare_rate = args.steps * batch / (time.perf_counter() - started)
+    print(f"Meso-4 training, {device}, batch {batch}, {args.precision}{', compiled' if args.compile else ''}: "
+          f"full loop {loop_rate:,.0f} images/s, bare step {bare_rate:,.0f} images/s (loop/bare {loop_rate / bare_rate:.2f})")
+    return {"device": str(device), "batch_size": batch, "precision": args.precision, "compile": args.compile,
+            "steps": args.steps, "loop_images_per_s": loop_rate, "bare_images_per_s": bare_rate,
+            "loop_over_bare": loop_rate / bare_rate,
+            "gpu": torch.cuda.get_device_name() if device.type == "cuda" else None}
+
+
+def run_inference(args) -> int:
     import torch
 
     from deepfake_edu.detect.mesonet import optimize_for_inference

@@ -28,6 +28,32 @@ def register(subparsers) -> None:
     run.add_argument("--plot", metavar="OUT.png", help="also draw the scores (over time for a video)")
     run.set_defaults(handler=_run)
 
+    train = sub.add_parser("train", help="train Meso-4 or MesoInception-4 on real and fake faces",
+                           description="Train MesoNet with the paper's recipe (Adam 1e-3 divided by 10 every 1000 steps, "
+                                       "batch 75, rotation/zoom/brightness/channel-shift/flip augmentation), balanced "
+                                       "classes, and a validation split; writes ROC and training plots.")
+    train.add_argument("--data", default=None, help="a real/fake set: a folder with real/ and fake/, or a lab dataset "
+                                                   "with labels (default: the lab's twins-realfake, see `deepfake-edu prepare`)")
+    train.add_argument("--model", default="meso4", choices=["meso4", "mesoinception4"])
+    train.add_argument("--steps", type=int, default=3000, help="optimizer steps (default 3000)")
+    train.add_argument("--minutes", type=float, help="stop after this many minutes of training")
+    train.add_argument("--batch-size", type=int, default=75, help="faces per step (default 75, as the paper)")
+    train.add_argument("--held-out", nargs="+", metavar="IDENTITY", help="identities kept for validation only")
+    train.add_argument("--run", help="run folder (default runs/<model>-<data name>)")
+    train.add_argument("--out", help="where to export the trained detector (default models/<run name>)")
+    train.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--no-resume", action="store_true", help="start again even if the run folder holds a run")
+    train.set_defaults(handler=_train)
+
+    evaluate = sub.add_parser("eval", help="measure a detector on a real/fake set",
+                              description="Accuracy, balanced accuracy, ROC AUC and the confusion matrix of a detector.")
+    evaluate.add_argument("--model", default="meso4-twins", metavar="NAME_OR_PATH", help="a checkpoint in models/ or a path")
+    evaluate.add_argument("--data", default=None, help="a real/fake set (default: the lab's twins-realfake)")
+    evaluate.add_argument("--roc", metavar="OUT.png", help="also draw the ROC curve")
+    evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    evaluate.set_defaults(handler=_eval)
+
 
 def _import_keras(args: argparse.Namespace) -> int:
     from deepfake_edu.detect.keras_import import import_keras_file
@@ -51,6 +77,58 @@ def _run(args: argparse.Namespace) -> int:
         print(format_table(verdict))
     if args.plot:
         print(f"plot: {plot_verdict(verdict, args.plot)}")
+    return 0
+
+
+def _default_data(given: str | None) -> str:
+    if given:
+        return given
+    from deepfake_edu.lab import default_assets
+    from deepfake_edu.errors import LabError
+
+    path = default_assets().realfake
+    if not (path / "dataset.json").exists():
+        raise LabError("no --data given and the lab's real/fake twins are not made yet: run `deepfake-edu prepare` first")
+    return str(path)
+
+
+def _train(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from deepfake_edu.detect.train import DetectRecipe, train_on_folder
+    from deepfake_edu.paths import runs_dir
+    from deepfake_edu.training import TrainConfig
+
+    data = _default_data(args.data)
+    run = Path(args.run) if args.run else runs_dir() / f"{args.model}-{Path(data).name}"
+    config = TrainConfig(steps=args.steps, batch_size=args.batch_size, seed=args.seed, device=args.device,
+                         time_limit_s=args.minutes * 60 if args.minutes else None)
+    result, how, exported = train_on_folder(data, run, config, DetectRecipe(model=args.model), args.held_out, args.out,
+                                            resume=not args.no_resume)
+    metrics = result.metrics
+    print(f"validation on {how}: accuracy {metrics['accuracy']:.3f}, balanced accuracy "
+          f"{metrics['balanced_accuracy']:.3f}, ROC AUC {metrics['auc']:.3f}, confusion [[TN, FP], [FN, TP]] {metrics['confusion']}")
+    print(f"plots: {run / 'roc.png'}, {run / 'training.png'}")
+    print(f"detector: {exported} (use it with: deepfake-edu detect run PATH --model {exported})")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from deepfake_edu.data.realfake import load_real_fake
+    from deepfake_edu.detect.keras_import import load_detector
+    from deepfake_edu.detect.train import classification_metrics, plot_roc, score
+
+    data = load_real_fake(_default_data(args.data))
+    model = load_detector(args.model)
+    p_fake = score(model, data.images)
+    metrics = classification_metrics(data.labels, p_fake)
+    if args.json:
+        print(json.dumps(metrics, indent=2))
+    else:
+        print(f"{metrics['count']} faces: accuracy {metrics['accuracy']:.3f}, balanced accuracy {metrics['balanced_accuracy']:.3f}, "
+              f"ROC AUC {metrics['auc']:.3f}, confusion [[TN, FP], [FN, TP]] {metrics['confusion']}")
+    if args.roc:
+        print(f"ROC: {plot_roc(data.labels, p_fake, args.roc)}")
     return 0
 
 

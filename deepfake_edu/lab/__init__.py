@@ -149,30 +149,12 @@ def _train_swap(assets: LabAssets, minutes: float, force: bool, progress: bool) 
 
 
 def _train_detector(assets: LabAssets, minutes: float, progress: bool) -> dict:
-    from deepfake_edu.data.realfake import load_real_fake
-    from deepfake_edu.detect.mesonet import config_dict
-    from deepfake_edu.detect.train import DetectRecipe, train_detector
+    from deepfake_edu.detect.train import DetectRecipe, train_on_folder
     from deepfake_edu.training import TrainConfig
-    from deepfake_edu.training.checkpoint import save_model_file
 
-    data = load_real_fake(assets.realfake)
-    train, held_out = data.split_by_identity(list(HELD_OUT))
-    recipe = DetectRecipe(eval_every=50)
     config = TrainConfig(steps=100_000, batch_size=32, time_limit_s=minutes * 60, checkpoint_every=200, log_every=10, progress=progress)
-    datasets = [assets.realfake.name, *json.loads((assets.realfake / "dataset.json").read_text()).get("learned_from", [])]
-    run = train_detector(train, runs_dir() / DETECTOR_NAME, config, recipe, validation=held_out, datasets=datasets, resume=False)
-    tensors = {f"model/{k}": v for k, v in run.model.state_dict().items()}
-    info = {
-        "model": recipe.model,
-        "config": config_dict(run.model),
-        "datasets": datasets,
-        "label": "P(fake) = sigmoid(logit)",
-        "origin": "trained by deepfake-edu prepare on the built-in real-versus-fake twins",
-        "license": "CC0-1.0",
-        "held_out": list(HELD_OUT),
-        "metrics_held_out": run.metrics,
-    }
-    save_model_file(assets.detector.with_suffix(""), tensors, info)
+    run, _, _ = train_on_folder(assets.realfake, runs_dir() / DETECTOR_NAME, config, DetectRecipe(eval_every=50),
+                                held_out=list(HELD_OUT), out=assets.detector.with_suffix(""), resume=False)
     return {
         "detector_steps": run.history[-1]["step"] if run.history else 0,
         "detector_balanced_accuracy_held_out": round(run.metrics.get("balanced_accuracy", float("nan")), 4),

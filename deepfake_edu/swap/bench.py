@@ -160,7 +160,8 @@ def bench_loop(args) -> dict:
     inputs = [x.contiguous(memory_format=memory_format) for x in ready[0]]
     targets = ready[1]
 
-    def bare_side() -> float:
+    def bare_side() -> list[float]:
+        """Seconds per step (CPU: each step; GPU: the window's mean, synchronised once)."""
         model = new_model()
         trained = torch.compile(model) if args.compile else model
         optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate, betas=(0.5, 0.999))
@@ -176,13 +177,21 @@ def bench_loop(args) -> dict:
         for _ in range(warmup):
             one_step()
         synchronize()
-        started = time.perf_counter()
+        if on_gpu:
+            started = time.perf_counter()
+            for _ in range(steps):
+                one_step()
+            synchronize()
+            return [(time.perf_counter() - started) / steps] * steps
+        times = []
         for _ in range(steps):
+            started = time.perf_counter()
             one_step()
-        synchronize()
-        return 2 * batch * steps / (time.perf_counter() - started)
+            times.append(time.perf_counter() - started)
+        return times
 
-    def loop_side() -> float:
+    def loop_side() -> list[float]:
+        """Seconds per step of the Trainer (from its history: every step on CPU, windows on GPU)."""
         folder = Path(tempfile.mkdtemp(prefix="bench-swap-loop-"))
         try:
             log_every = max(1, steps // 6) if on_gpu else 1
@@ -198,22 +207,30 @@ def bench_loop(args) -> dict:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         rows = [row for row in history if row["step"] >= warmup]
-        first, last = rows[0], rows[-1]
-        return 2 * batch * (last["step"] - first["step"]) / (last["time_s"] - first["time_s"])
+        times = []
+        for before, after in zip(rows, rows[1:]):
+            times += [(after["time_s"] - before["time_s"]) / (after["step"] - before["step"])] * (after["step"] - before["step"])
+        return times
+
+    def images_per_s(times: list[float]) -> float:
+        """Throughput from the median step (robust to a busy shared machine's spikes)."""
+        return 2 * batch / float(np.median(times))
 
     print(f"\n{args.preset} preset on {device} ({args.precision}{', compiled' if args.compile else ''}), {batch} faces per identity per step ({2 * batch} images)")
     bare_first = bare_side()
-    print(f"  bare step on ready tensors: {bare_first:,.1f} images/s")
-    loop = loop_side()
+    print(f"  bare step on ready tensors: {images_per_s(bare_first):,.1f} images/s")
+    loop_times = loop_side()
+    loop = images_per_s(loop_times)
     print(f"  full training loop:         {loop:,.1f} images/s")
     bare_again = bare_side()
-    print(f"  bare step again:            {bare_again:,.1f} images/s")
-    bare = float(np.mean([bare_first, bare_again]))
+    print(f"  bare step again:            {images_per_s(bare_again):,.1f} images/s")
+    bare = images_per_s(bare_first + bare_again)
     ratio = loop / bare
     print(f"  loop / bare = {ratio:.2f} (target >= 0.90)")
     return {
         "preset": args.preset, "device": str(device), "device_name": torch.cuda.get_device_name(device) if on_gpu else "cpu",
         "precision": args.precision, "compile": args.compile, "batch_per_identity": batch, "steps_measured": steps,
-        "bare_images_per_s": [round(bare_first, 1), round(bare_again, 1)], "loop_images_per_s": round(loop, 1), "loop_over_bare": round(ratio, 3),
+        "bare_images_per_s": round(bare, 1), "loop_images_per_s": round(loop, 1), "loop_over_bare": round(ratio, 3),
+        "bare_step_s": [round(t, 4) for t in bare_first + bare_again], "loop_step_s": [round(t, 4) for t in loop_times],
     }
 

@@ -8,13 +8,17 @@ import pytest
 
 def blob_faces(identity: int, n: int, size: int = 64, seed: int = 0) -> np.ndarray:
     """uint8 (n, size, size, 3): an ellipse 'head' whose colour says who it is, with two
-    'eyes' and a 'mouth' that move from face to face (the expression)."""
+    'eyes' and a 'mouth' that move from face to face (the expression).
+
+    Face i's position and mouth depend on (seed, i) only, so face i of identity B is the true
+    answer of swapping face i of identity A to B (like the twins' factors).
+    """
     import cv2
 
-    rng = np.random.default_rng([seed, identity])
     skin = np.array([(200, 150, 120), (90, 160, 210), (120, 200, 110)][identity % 3], np.uint8)
     faces = np.zeros((n, size, size, 3), np.uint8)
     for i in range(n):
+        rng = np.random.default_rng([seed, i])
         face = np.full((size, size, 3), 30, np.uint8)
         cx, cy = size // 2 + rng.integers(-3, 4), size // 2 + rng.integers(-3, 4)
         cv2.ellipse(face, (int(cx), int(cy)), (size // 3, int(size / 2.4)), 0, 0, 360, tuple(int(c) for c in skin), -1)

@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 import torch
 
+from deepfake_edu.swap.metrics import SwapMetricsHook, TrueAnswerSet, evaluate_swaps
+from deepfake_edu.swap.model import faceswap
 from deepfake_edu.swap.train import FaceSets, SwapTask, SwapTrainOptions, load_swap_model, train_swap
 from tests.swap.conftest import blob_faces
 
@@ -14,17 +16,29 @@ def _face_sets(n: int = 24) -> FaceSets:
 
 
 def _options(run, steps, **extra):
-    return SwapTrainOptions(
-        preset="classroom", bottleneck=64, steps=steps, batch_size=8, run=str(run), progress=False,
-        checkpoint_every=20, log_every=5, preview_every=20, timelapse_every=10, metrics_every=0, **extra,
-    )
+    values = dict(preset="classroom", bottleneck=64, steps=steps, batch_size=8, run=str(run), progress=False,
+                  checkpoint_every=10, log_every=5, preview_every=20, timelapse_every=10, metrics_every=0)
+    return SwapTrainOptions(**{**values, **extra})
 
 
-def test_short_training_lowers_the_loss_and_writes_previews(tmp_path):
-    result = train_swap(_options(tmp_path / "run", 60, learning_rate=1e-3), face_sets=_face_sets())
+def _float(images):
+    return torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255
+
+
+def test_short_training_lowers_the_loss_improves_the_swap_and_writes_previews(tmp_path):
+    sets = _face_sets(32)
+    a, b = sets.faces
+    # Face i of blob person b is the true answer of swapping face i of person a (see conftest).
+    answers = [TrueAnswerSet(0, 1, _float(a[:16]), _float(b[:16])), TrueAnswerSet(1, 0, _float(b[:16]), _float(a[:16]))]
+    torch.manual_seed(0)
+    before = evaluate_swaps(faceswap("classroom", bottleneck=64), answers)["swap_ssim"]
+    result = train_swap(_options(tmp_path / "run", 60), face_sets=sets, extra_hooks=[(30, SwapMetricsHook(answers))])
     losses = [row["loss"] for row in result.history if "loss" in row]
     assert np.mean(losses[-3:]) < 0.8 * np.mean(losses[:2])
+    curve = [row["swap_ssim"] for row in result.history if "swap_ssim" in row]
+    assert len(curve) == 2 and curve[-1] > before + 0.1
     assert (tmp_path / "run" / "previews" / "step-00000060.png").exists()
+    assert len(list((tmp_path / "run" / "timelapse").glob("step-*.png"))) == 6
     assert (tmp_path / "run" / "timelapse.gif").exists() and (tmp_path / "run" / "timelapse.png").exists()
     model, info = load_swap_model(tmp_path / "run")
     assert info["identities"] == ["alice", "bob"] and info["datasets"] == ["blobs"]
@@ -32,12 +46,12 @@ def test_short_training_lowers_the_loss_and_writes_previews(tmp_path):
 
 
 def test_resume_continues_where_it_stopped(tmp_path):
-    first = train_swap(_options(tmp_path / "run", 20), face_sets=_face_sets())
-    assert first.steps == 20
-    again = train_swap(_options(tmp_path / "run", 30), face_sets=_face_sets())
-    assert again.steps == 30 and again.history[0]["step"] == first.history[0]["step"]
+    first = train_swap(_options(tmp_path / "run", 10, batch_size=4), face_sets=_face_sets())
+    assert first.steps == 10
+    again = train_swap(_options(tmp_path / "run", 15, batch_size=4), face_sets=_face_sets())
+    assert again.steps == 15 and again.history[0]["step"] == first.history[0]["step"]
     saved = json.loads(sorted((tmp_path / "run" / "checkpoints").glob("step-*.json"))[-1].read_text())
-    assert saved["progress"]["step"] == 30
+    assert saved["progress"]["step"] == 15
 
 
 def test_batches_split_over_processes_like_one_process():

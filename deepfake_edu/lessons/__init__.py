@@ -1,0 +1,19 @@
+"""Helpers for the lab notebooks: exercise checks, quizzes, the fast-mode switch and plots.
+
+    from deepfake_edu.lessons import check, quiz, answer, fast_mode, pick, show_images
+
+Notebooks import, call, plot and ask; every computation they show lives in the library. The
+lesson-specific helpers sit beside this file: ``setup`` (lab 0), ``training`` and ``funnel``
+(lab 1), ``swaplab`` (lab 2), ``ownfaces`` (lab 3), ``detectlab`` (labs 4-6), ``critical`` (lab 7),
+and ``student`` makes the student versions of the notebooks.
+"""
+
+from deepfake_edu.lessons.checks import check, evaluate, list_exercises
+from deepfake_edu.lessons.mode import fast_mode, mode_line, pick
+from deepfake_edu.lessons.plots import bar_chart, line_chart, show_images, show_png, show_rows
+from deepfake_edu.lessons.quiz import answer, quiz
+
+__all__ = [
+    "answer", "bar_chart", "check", "evaluate", "fast_mode", "line_chart", "list_exercises", "mode_line",
+    "pick", "quiz", "show_images", "show_png", "show_rows",
+]

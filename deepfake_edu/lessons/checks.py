@@ -1,0 +1,461 @@
+"""Automatic checks for the labs' exercises: ``check("funnel.compression", answer)``.
+
+Each check computes the right answer from the library (the model's real layer sizes, the
+detector's real parameter count, the scores the student's own run produced) rather than from a
+number written here, then prints "✓ ..." or a hint aimed at the usual wrong answers. Some checks
+need the student's results, passed as keywords: ``check("explain.top_region", "eyes", rows=rows)``.
+
+``evaluate(name, answer, **context)`` returns the ``Outcome`` without printing (tests use it).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from deepfake_edu.errors import LabError
+
+
+@dataclass
+class Outcome:
+    ok: bool  # the answer is right
+    message: str  # the praise or the hint shown to the student
+
+
+CheckFn = Callable[..., Outcome]
+CHECKS: dict[str, CheckFn] = {}
+NOT_ANSWERED = "Fill in your answer first: replace the ... with it, then run the cell again."
+
+
+def exercise(name: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+def evaluate(name: str, answer, **context) -> Outcome:
+    """The Outcome of ``answer`` for exercise ``name`` (no printing)."""
+    if name not in CHECKS:
+        raise LabError(f"no exercise {name!r}; exercises: {', '.join(sorted(CHECKS))}")
+    if answer is Ellipsis or answer is None:
+        return Outcome(False, NOT_ANSWERED)
+    return CHECKS[name](answer, **context)
+
+
+def check(name: str, answer, **context) -> bool:
+    """Print ✓ with a word of explanation, or ✗ with a hint; return whether the answer is right."""
+    outcome = evaluate(name, answer, **context)
+    print(("✓ " if outcome.ok else "✗ ") + outcome.message)
+    return outcome.ok
+
+
+def list_exercises() -> list[str]:
+    return sorted(CHECKS)
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def _number(answer) -> float | None:
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _close(a: float, b: float, relative: float = 0.01, absolute: float = 0.0) -> bool:
+    return abs(a - b) <= max(relative * abs(b), absolute)
+
+
+def _word(answer) -> str:
+    return str(answer).strip().lower().replace("_", " ")
+
+
+def _classroom_model(model=None):
+    if model is not None:
+        return model
+    from deepfake_edu.swap.model import faceswap
+
+    return faceswap("classroom")
+
+
+def _funnel_numbers(model) -> tuple[int, int]:
+    """(numbers in the input picture, numbers in the code), from the model's own layer sizes."""
+    rows = model.layer_sizes()
+    code = next(row["values"] for row in rows if row["name"] == "encoder bottleneck")
+    return rows[0]["values"], code
+
+
+# ------------------------------------------------------------------------------------- lab 0
+
+
+@exercise("setup.cores")
+def _setup_cores(answer, **_) -> Outcome:
+    cores = os.cpu_count() or 1
+    value = _number(answer)
+    if value is None:
+        return Outcome(False, "Give a whole number, such as 4: read the 'CPU cores' line of the report above.")
+    if int(value) == cores:
+        return Outcome(True, f"This computer has {cores} cores: training runs on them, one step after another. That is why the lab keeps its models small.")
+    import torch
+
+    if int(value) == torch.get_num_threads():
+        return Outcome(False, "That is the number of threads PyTorch uses, which can differ from the cores: read the 'CPU cores' line.")
+    return Outcome(False, "Not this computer's count: read the 'CPU cores' line of the report above.")
+
+
+@exercise("setup.data_folder")
+def _setup_data_folder(answer, **_) -> Outcome:
+    from deepfake_edu import paths
+
+    given = Path(str(answer)).expanduser().resolve()
+    if given == paths.datasets_dir():
+        return Outcome(True, f"Faces and other data sets live in {paths.datasets_dir()}; delete a person's data with `deepfake-edu forget NAME`, never by hand.")
+    if given == paths.lab_home():
+        return Outcome(False, "That is the lab's home folder; the data sets are in a folder inside it.")
+    if given in (paths.runs_dir(), paths.models_dir()):
+        return Outcome(False, "That folder holds trained models or training runs, not the data sets.")
+    return Outcome(False, "Look at the 'data sets' line of the report and copy that folder.")
+
+
+# ------------------------------------------------------------------------------------- lab 1
+
+
+@exercise("funnel.input_numbers")
+def _funnel_input_numbers(answer, model=None, **_) -> Outcome:
+    model = _classroom_model(model)
+    numbers, _ = _funnel_numbers(model)
+    side = model.config.input_size
+    value = _number(answer)
+    if value is None:
+        return Outcome(False, "Give one number: how many numbers describe the input picture?")
+    if int(value) == numbers:
+        return Outcome(True, f"{side} x {side} pixels x 3 colours (red, green, blue) = {numbers:,} numbers.")
+    if int(value) == side * side:
+        return Outcome(False, f"{side} x {side} counts the pixels; each pixel holds how many numbers? (think of colours)")
+    if int(value) == side * 4:
+        return Outcome(False, "A square has side x side pixels, not 4 x side.")
+    return Outcome(False, f"Count side x side pixels, then numbers per pixel. The picture is {side} pixels wide.")
+
+
+@exercise("funnel.compression")
+def _funnel_compression(answer, model=None, **_) -> Outcome:
+    model = _classroom_model(model)
+    numbers, code = _funnel_numbers(model)
+    ratio = numbers / code
+    value = _number(answer)
+    if value is None:
+        return Outcome(False, "Give one number: how many times fewer numbers are in the code than in the picture?")
+    if _close(value, ratio, 0.02):
+        return Outcome(True, f"{numbers:,} / {code:,} = {ratio:.0f}: the code is {ratio:.0f} times smaller than the picture. It cannot copy it; it must summarise.")
+    if _close(value, code / numbers, 0.02):
+        return Outcome(False, "You divided the code by the picture; turn the fraction over (the answer is bigger than 1).")
+    if _close(value, numbers / 1024, 0.02):
+        return Outcome(False, "1024 is the 2017 model's bottleneck; this model's code is narrower. Read the 'encoder bottleneck' line of the table.")
+    if _close(value, numbers / 3 / code, 0.02):
+        return Outcome(False, "You counted pixels, not numbers: each pixel has 3 colour values.")
+    return Outcome(False, "Divide the numbers in the input picture by the numbers in the code (the 'encoder bottleneck' line).")
+
+
+def lost_first_from(errors: dict) -> str:
+    """The region whose error grows the most (as a ratio) from the widest to the narrowest funnel.
+
+    errors: {width: {region: mean absolute error}} as ``funnel.region_errors`` gives per width.
+    """
+    widths = sorted(errors)
+    narrow, wide = errors[widths[0]], errors[widths[-1]]
+    return max(narrow, key=lambda region: narrow[region] / max(wide[region], 1e-9))
+
+
+@exercise("funnel.lost_first")
+def _funnel_lost_first(answer, errors=None, **_) -> Outcome:
+    if errors is None:
+        raise LabError('pass your results: check("funnel.lost_first", answer, errors=errors)')
+    right = lost_first_from(errors)
+    given = _word(answer)
+    if given == right.replace("_", " "):
+        widths = sorted(errors)
+        growth = errors[widths[0]][right] / max(errors[widths[-1]][right], 1e-9)
+        return Outcome(True, f"In your run the error of the {right} grows {growth:.1f} times from width {widths[-1]} to width {widths[0]}, more than any other region.")
+    known = [r.replace("_", " ") for r in errors[sorted(errors)[0]]]
+    if given not in known:
+        return Outcome(False, f"Answer with one of the regions in the table: {', '.join(known)}.")
+    widest = errors[sorted(errors)[-1]]
+    if given == max(widest, key=widest.get).replace("_", " "):
+        return Outcome(False, "That region is the hardest at EVERY width. The question is which one gets worse the fastest: compare each region's narrow error with its wide error (a ratio).")
+    return Outcome(False, "Compare, region by region, the error at the narrowest width with the error at the widest: which grows by the biggest factor?")
+
+
+# ------------------------------------------------------------------------------------- lab 2
+
+
+@exercise("swap.decoder_for")
+def _swap_decoder_for(answer, names=("twin-00", "twin-01"), target=1, **_) -> Outcome:
+    names = list(names)
+    given = _word(answer)
+    aliases = {str(target), names[target].lower(), "abcdefgh"[target], f"decoder {target}"}
+    if given in aliases:
+        return Outcome(True, f"Decoder {target} ({names[target]}) paints {names[target]}; fed the code of the other person's face, it paints {names[target]} with that face's pose and expression.")
+    other = 1 - target
+    if given in {str(other), names[other].lower(), "abcdefgh"[other], f"decoder {other}"}:
+        return Outcome(False, f"That decoder paints {names[other]}: you would just rebuild the face you started from.")
+    if "encoder" in given:
+        return Outcome(False, "There is only one encoder, shared by everyone; the question is which DECODER.")
+    return Outcome(False, f"Answer with the decoder's number (0 or 1) or its person's name ({names[0]} or {names[1]}).")
+
+
+def shared_fraction(model) -> float:
+    """Share of the face-swap model's parameters that sit in the shared encoder."""
+    encoder = sum(p.numel() for p in model.encoder.parameters())
+    return encoder / sum(p.numel() for p in model.parameters())
+
+
+@exercise("swap.shared_fraction")
+def _swap_shared_fraction(answer, model=None, **_) -> Outcome:
+    model = _classroom_model(model)
+    right = shared_fraction(model)
+    value = _number(answer)
+    if value is None:
+        return Outcome(False, "Give a fraction between 0 and 1, such as 0.25.")
+    if _close(value, right, 0.03, 0.01):
+        return Outcome(True, f"{right:.0%} of the parameters are shared: every training picture of EITHER person trains them.")
+    if _close(value / 100, right, 0.03, 0.01):
+        return Outcome(False, f"That is a percentage; give it as a fraction ({value:.0f}% = {value / 100:.2f}).")
+    decoder = sum(p.numel() for p in model.decoders[0].parameters()) / sum(p.numel() for p in model.parameters())
+    if _close(value, decoder, 0.03, 0.01):
+        return Outcome(False, "That is the share of ONE decoder. Count the encoder's parameters instead.")
+    if _close(value, 1 - right, 0.03, 0.01):
+        return Outcome(False, "That is the share of the decoders together; the question asks about the shared encoder.")
+    return Outcome(False, "Divide the encoder's parameter count by the whole model's (both printed above).")
+
+
+@exercise("swap.closer")
+def _swap_closer(answer, scores=None, **_) -> Outcome:
+    """scores: {"swap": SSIM of the swap vs the true answer, "source": SSIM of A's own face vs it}."""
+    if scores is None:
+        raise LabError('pass the scores: check("swap.closer", answer, scores=scores)')
+    right = "swap" if scores["swap"] > scores["source"] else "source"
+    given = _word(answer)
+    if given not in ("swap", "source"):
+        return Outcome(False, 'Answer "swap" or "source".')
+    if given == right:
+        if right == "swap":
+            return Outcome(True, f"SSIM {scores['swap']:.3f} against {scores['source']:.3f}: the swap really painted the other person, not just copied the face it was given.")
+        return Outcome(True, f"SSIM {scores['source']:.3f} against {scores['swap']:.3f}: this model has not learned enough yet; the untouched face is closer. Train longer (or use the prepared model) and measure again.")
+    return Outcome(False, "Look at the two SSIM numbers printed above: the bigger one is closer to the true answer (1 would be identical).")
+
+
+@exercise("swap.code_closer")
+def _swap_code_closer(answer, similarity=None, **_) -> Outcome:
+    """similarity: ``swaplab.code_similarity`` output."""
+    if similarity is None:
+        raise LabError('pass the result: check("swap.code_closer", answer, similarity=similarity)')
+    right = similarity["same_expression"] > similarity["random_pairs"]
+    if not isinstance(answer, bool):
+        return Outcome(False, "Answer True or False (without quotes).")
+    if answer == right:
+        if right:
+            return Outcome(True, f"Codes of two different people with the same pose and expression are closer ({similarity['same_expression']:.2f}) than codes of random pairs ({similarity['random_pairs']:.2f}): the shared code describes the expression more than the person.")
+        return Outcome(True, "In this run they are not closer: the code still mixes in who the person is. A longer-trained model usually separates them better.")
+    return Outcome(False, "Compare the two similarity numbers printed above: is 'same expression' bigger than 'random pairs'?")
+
+
+# ------------------------------------------------------------------------------------- lab 3
+
+
+@exercise("ownfaces.consent_note")
+def _ownfaces_consent_note(answer, **_) -> Outcome:
+    from deepfake_edu.faces.extract import MIN_CONSENT_CHARS
+
+    note = str(answer).strip()
+    if len(note) < MIN_CONSENT_CHARS:
+        return Outcome(False, "Too short: 'yes' or 'ok' is not a record. Say who agreed, when, and to what.")
+    if not any(ch.isdigit() for ch in note):
+        return Outcome(False, "Say WHEN they agreed (a date), so that anyone can tell later.")
+    if not any(word in note.lower() for word in ("lab", "class", "lesson", "only", "school", "course")):
+        return Outcome(False, "Say to WHAT use they agreed, e.g. 'class face-swap lab only'.")
+    return Outcome(True, "A good note: who, when, and for what. The lab stores it in consent.json beside the faces.")
+
+
+@exercise("ownfaces.faces_kept")
+def _ownfaces_faces_kept(answer, extraction=None, **_) -> Outcome:
+    if extraction is None:
+        raise LabError('pass the extraction: check("ownfaces.faces_kept", answer, extraction=extraction)')
+    kept = len(extraction.crops)
+    counts = extraction.counts
+    value = _number(answer)
+    if value is None:
+        return Outcome(False, "Give a whole number.")
+    if int(value) == kept:
+        dropped = {k: v for k, v in counts.items() if k.startswith("dropped") and v}
+        dropped_text = ", ".join(f"{v} {k.removeprefix('dropped_').replace('_', ' ')}" for k, v in dropped.items()) or "none"
+        return Outcome(True, f"{kept} faces kept. Dropped: {dropped_text}.")
+    if int(value) == counts.get("frames_read"):
+        return Outcome(False, "That is the number of frames read; not every frame gives a usable face. Look at the 'dropped' counts.")
+    if int(value) == counts.get("faces_seen"):
+        return Outcome(False, "That is every face SEEN; some were dropped (blurred, duplicates, other people). How many were kept?")
+    return Outcome(False, "Count the crops the extraction kept (the pictures shown above, or len(extraction.crops)).")
+
+
+# ------------------------------------------------------------------------------------- lab 4
+
+
+@exercise("meso.parameters")
+def _meso_parameters(answer, **_) -> Outcome:
+    from deepfake_edu.detect.mesonet import count_trainable_parameters
+    from deepfake_edu.registry import create_model
+
+    right = count_trainable_parameters(create_model("meso4"))
+    value = _number(answer)
+    if value is None:
+        return Outcome(False, "Give one whole number.")
+    if int(value) == right:
+        return Outcome(True, f"{right:,} trainable numbers: about 3,000 times fewer than the 82 million of the 2017 face-swap model. Small enough for a phone.")
+    if int(value) == count_trainable_parameters(create_model("mesoinception4")):
+        return Outcome(False, "That is MesoInception-4, the other MesoNet. The question is about Meso-4.")
+    everything = sum(p.numel() for p in create_model("meso4").parameters()) + sum(b.numel() for b in create_model("meso4").buffers())
+    if int(value) in (everything, sum(p.numel() for p in create_model("meso4").parameters())):
+        return Outcome(False, "Count only TRAINABLE parameters (requires_grad), not the BatchNorm running statistics.")
+    return Outcome(False, "Use count_trainable_parameters(model) on a new Meso-4, or add up p.numel() for parameters that require a gradient.")
+
+
+def meso_feature_side() -> int:
+    """Side of Meso-4's last feature map for a 256 px input, measured by a forward pass."""
+    import torch
+
+    from deepfake_edu.registry import create_model
+
+    model = create_model("meso4").eval()
+    with torch.no_grad():
+        features = model.blocks(torch.zeros(1, 3, 256, 256))
+    return int(features.shape[-1])
+
+
+@exercise("meso.feature_side")
+def _meso_feature_side(answer, **_) -> Outcome:
+    right = meso_feature_side()
+    value = _number(answer)
+    if value is None:
+        return Outcome(False, "Give one whole number (pixels).")
+    if int(value) == right:
+        return Outcome(True, f"256 -> 128 -> 64 -> 32 -> {right}: each of the {right * right} positions of the last map sees a patch of the face, the mesoscopic scale.")
+    if int(value) == 16:
+        return Outcome(False, "Three blocks halve the picture, but the fourth pools by 4, not 2.")
+    if int(value) == 32:
+        return Outcome(False, "That is after three blocks; the fourth shrinks it once more (by 4).")
+    return Outcome(False, "Follow the sizes: 256, then each block divides the side by its pooling (2, 2, 2, then 4).")
+
+
+def balanced_accuracy(confusion) -> float:
+    """From [[TN, FP], [FN, TP]] (rows: true real, true fake)."""
+    (tn, fp), (fn, tp) = confusion
+    return 0.5 * (tn / max(tn + fp, 1) + tp / max(tp + fn, 1))
+
+
+@exercise("meso.balanced_accuracy")
+def _meso_balanced_accuracy(answer, confusion=None, **_) -> Outcome:
+    if confusion is None:
+        raise LabError('pass the confusion matrix: check("meso.balanced_accuracy", answer, confusion=confusion)')
+    right = balanced_accuracy(confusion)
+    (tn, fp), (fn, tp) = confusion
+    value = _number(answer)
+    if value is None:
+        return Outcome(False, "Give a number between 0 and 1.")
+    if _close(value, right, 0.0, 0.005):
+        return Outcome(True, f"({tn}/{tn + fp} reals right + {tp}/{tp + fn} fakes right) / 2 = {right:.3f}. Unlike plain accuracy, it cannot be fooled by a set with more of one kind.")
+    if _close(value * 0.01, right, 0.0, 0.005):
+        return Outcome(False, "Give it as a fraction, not a percentage.")
+    if _close(value, (tn + tp) / max(tn + fp + fn + tp, 1), 0.0, 0.005):
+        return Outcome(False, "That is plain accuracy. Balanced accuracy averages the share of reals right and the share of fakes right.")
+    return Outcome(False, "Share of real faces called real (TN / (TN + FP)), share of fakes called fake (TP / (TP + FN)), then their mean.")
+
+
+@exercise("meso.video_verdict")
+def _meso_video_verdict(answer, p_fake=None, **_) -> Outcome:
+    if p_fake is None:
+        raise LabError('pass the frame scores: check("meso.video_verdict", answer, p_fake=scores)')
+    from deepfake_edu.detect.predict import FAKE_THRESHOLD, Score, summarize
+
+    verdict = summarize("clip", "video", [Score(f"frame {i}", float(p)) for i, p in enumerate(p_fake)])
+    given = _word(answer)
+    if given not in ("likely fake", "likely real", "fake", "real"):
+        return Outcome(False, 'Answer "likely fake" or "likely real".')
+    if verdict.label.endswith(given.removeprefix("likely ")):
+        return Outcome(True, f"{verdict.share_fake:.0%} of the frames score above {FAKE_THRESHOLD}, so the rule says {verdict.label}.")
+    mean_label = "likely fake" if verdict.mean_p_fake > FAKE_THRESHOLD else "likely real"
+    if mean_label != verdict.label and given.endswith(mean_label.split()[-1]):
+        return Outcome(False, "You went by the average score; the rule counts the SHARE of frames above 0.5.")
+    return Outcome(False, "Count the frames above 0.5 and compare with half of all frames.")
+
+
+# ------------------------------------------------------------------------------------- lab 5
+
+
+def accuracy_drop(rows: list[dict], detector: str, harsh: str) -> float:
+    by_condition = {row["condition"]: row["accuracy"] for row in rows if row["detector"] == detector}
+    return by_condition["clean"] - by_condition[harsh]
+
+
+@exercise("compression.bigger_drop")
+def _compression_bigger_drop(answer, rows=None, harsh: str | None = None, **_) -> Outcome:
+    if rows is None:
+        raise LabError('pass the study rows: check("compression.bigger_drop", answer, rows=rows)')
+    detectors = list(dict.fromkeys(row["detector"] for row in rows))
+    jpeg = [row["condition"] for row in rows if row["condition"].startswith("jpeg")]
+    harsh = harsh or min(jpeg, key=lambda c: int(c.removeprefix("jpeg")))
+    drops = {name: accuracy_drop(rows, name, harsh) for name in detectors}
+    right = max(drops, key=drops.get)
+    given = _word(answer)
+    matches = [name for name in detectors if given and (given in name.lower() or name.lower() in given)]
+    if len(matches) != 1:
+        return Outcome(False, f"Answer with one detector's name: {', '.join(detectors)}.")
+    if matches[0] == right:
+        others = ", ".join(f"{n} loses {100 * d:.0f}" for n, d in drops.items() if n != right)
+        return Outcome(True, f"From clean to {harsh}, {right} loses {100 * drops[right]:.0f} points of accuracy; {others}.")
+    return Outcome(False, f"Compare each detector's accuracy on 'clean' with its accuracy on '{harsh}': which falls further?")
+
+
+# ------------------------------------------------------------------------------------- lab 6
+
+
+@exercise("explain.top_region")
+def _explain_top_region(answer, rows=None, **_) -> Outcome:
+    if rows is None:
+        raise LabError('pass the occlusion rows: check("explain.top_region", answer, rows=rows)')
+    ranked = sorted(rows, key=lambda row: row["mean_abs_delta"], reverse=True)
+    given = _word(answer)
+    names = [row["region"] for row in ranked]
+    if given not in names:
+        return Outcome(False, f"Answer with one region: {', '.join(names)}.")
+    if given == names[0]:
+        extra = " As the MesoNet authors found, the eyes matter." if given == "eyes" else " The authors found the eyes mattered most for their detector; yours learned from other faces: why could it differ?"
+        return Outcome(True, f"Hiding the {given} moves P(fake) by {ranked[0]['mean_abs_delta']:.3f} on average, the most of all regions.{extra}")
+    if given == "eyes":
+        return Outcome(False, "That is what the MesoNet authors found; but what does YOUR table say? Read the first row.")
+    return Outcome(False, "The table is sorted: the region at the top moves P(fake) the most.")
+
+
+# ------------------------------------------------------------------------------------- lab 7
+
+
+@exercise("critical.who_won")
+def _critical_who_won(answer, human=None, machine=None, **_) -> Outcome:
+    if human is None or machine is None:
+        raise LabError('pass both accuracies: check("critical.who_won", answer, human=..., machine=...)')
+    right = "tie" if abs(human - machine) < 1e-9 else ("human" if human > machine else "machine")
+    given = _word(answer)
+    if given in ("me", "you", "student", "person"):
+        given = "human"
+    if given in ("detector", "mesonet", "computer", "model"):
+        given = "machine"
+    if given not in ("human", "machine", "tie"):
+        return Outcome(False, 'Answer "human", "machine" or "tie".')
+    if given == right:
+        return Outcome(True, f"You: {human:.0%}, the detector: {machine:.0%}. On a handful of faces, luck plays a big part: pool the class's answers to know more.")
+    return Outcome(False, "Compare the two accuracies printed above.")
