@@ -43,7 +43,7 @@ class SwapTrainOptions:
     steps: int = 2000  # optimizer steps (a time limit may stop earlier)
     minutes: float | None = None  # stop after this many minutes of training (None: no limit)
     batch_size: int | None = None  # faces PER IDENTITY in one global step (None: 16 classroom, 64 original)
-    learning_rate: float | None = None  # Adam's lr (None: the preset's: 5e-5 original, 1e-3 classroom)
+    learning_rate: float | None = None  # Adam's lr (None: the preset's: 5e-5 original, 5e-4 classroom)
     pixel_loss: str = "l1"  # "l1" or "mse"
     ssim_weight: float = 1.0  # weight of (1 - SSIM) beside the pixel loss
     region_weight: float = 2.0  # extra loss weight on eyes and mouth (needs landmarks; 0: off)
