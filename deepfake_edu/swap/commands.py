@@ -25,7 +25,7 @@ def register(subparsers) -> None:
     length.add_argument("--steps", type=int, help="training steps (default 2000)")
     length.add_argument("--minutes", type=float, help="train for this many minutes instead")
     train.add_argument("--batch-size", type=int, help="faces per person per step (default: 16 classroom, 64 original)")
-    train.add_argument("--lr", type=float, help="learning rate (default: 1e-3 classroom, 5e-5 original)")
+    train.add_argument("--lr", type=float, help="learning rate (default: 5e-4 classroom, 5e-5 original)")
     train.add_argument("--bottleneck", type=int, help="width of the funnel: how many numbers describe a face")
     train.add_argument("--size", type=int, choices=[64, 128], help="face side in pixels (default: the preset's, 64)")
     train.add_argument("--run", help="run folder (default runs/swap-<preset>)")

@@ -46,8 +46,10 @@ def ssim_map(x: torch.Tensor, y: torch.Tensor, window: int = 11, sigma: float = 
     y = y.float()
     c1 = (SSIM_K1 * data_range) ** 2
     c2 = (SSIM_K2 * data_range) ** 2
-    # One blur over all five moments at once.
-    moments = _blur(torch.cat([x, y, x * x, y * y, x * y], dim=1), window, sigma)
+    # One blur over all five moments at once, in float32 even under bf16 autocast: the variances
+    # are differences of nearly equal numbers, which bf16's 8-bit mantissa would wipe out.
+    with torch.autocast(x.device.type, enabled=False):
+        moments = _blur(torch.cat([x, y, x * x, y * y, x * y], dim=1), window, sigma)
     mu_x, mu_y, xx, yy, xy = moments.chunk(5, dim=1)
     var_x = xx - mu_x * mu_x
     var_y = yy - mu_y * mu_y

@@ -4,7 +4,8 @@ With real people nobody knows what B would look like wearing A's expression. Wit
 synthetic twins we do: the twins generator renders identity B with A's factors (pose,
 expression, light), the exact picture a perfect swap would produce. ``true_answer_sets``
 builds those pairs; ``SwapMetricsHook`` scores the model on them during training and logs
-``swap_ssim`` / ``swap_psnr`` (mean over directions) and per direction ``swap_ssim_0to1`` etc.
+``swap_ssim`` / ``swap_psnr`` (mean over directions) and per direction ``swap_ssim_0to1`` etc.,
+plus ``swap_face_ssim``: SSIM over the true answer's face only (the part a conversion keeps).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from deepfake_edu.swap.losses import psnr, ssim
+from deepfake_edu.swap.losses import psnr, ssim, ssim_map
 
 
 @dataclass
@@ -27,38 +28,55 @@ class TrueAnswerSet:
     target: int  # decoder index to swap to
     faces: torch.Tensor  # float (N, 3, S, S): faces of ``source``
     truth: torch.Tensor  # float (N, 3, S, S): ``target`` rendered with the same factors
+    face_masks: torch.Tensor | None = None  # float (N, 1, S, S): the skin of the true answer's face (twins), or None
 
     @property
     def label(self) -> str:
         return f"{self.source}to{self.target}"
 
 
-def swap_scores(model, faces: torch.Tensor, truth: torch.Tensor, to_identity: int, batch: int = 128) -> dict[str, float]:
-    """Mean SSIM and PSNR (dB) of ``model.swap(faces, to_identity)`` against ``truth`` (both (N, 3, S, S))."""
+def swap_scores(model, faces: torch.Tensor, truth: torch.Tensor, to_identity: int, batch: int = 128, face_masks: torch.Tensor | None = None) -> dict[str, float]:
+    """Mean SSIM and PSNR (dB) of ``model.swap(faces, to_identity)`` against ``truth`` (both (N, 3, S, S)).
+
+    With ``face_masks`` (N, 1, S, S) also "face_ssim": SSIM over the face only, the part a
+    conversion pastes into the picture (the crop's background is thrown away by the blend).
+    """
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
-    ssims, psnrs = [], []
+    ssims, psnrs, face_ssims = [], [], []
     with torch.no_grad():
         for start in range(0, len(faces), batch):
             swapped = model.swap(faces[start : start + batch].to(device), to_identity).float()
             answer = truth[start : start + batch].to(device).float()
             ssims.append(ssim(swapped, answer, reduction="none"))
             psnrs.append(psnr(swapped, answer, reduction="none"))
+            if face_masks is not None:
+                similarity = ssim_map(swapped, answer).mean(dim=1, keepdim=True)
+                crop = (answer.shape[-1] - similarity.shape[-1]) // 2
+                weights = face_masks[start : start + batch].to(device)[..., crop : crop + similarity.shape[-2], crop : crop + similarity.shape[-1]]
+                face_ssims.append((similarity * weights).sum(dim=(1, 2, 3)) / weights.sum(dim=(1, 2, 3)).clamp_min(1e-6))
     model.train(was_training)
-    return {"ssim": float(torch.cat(ssims).mean()), "psnr": float(torch.cat(psnrs).mean())}
+    scores = {"ssim": float(torch.cat(ssims).mean()), "psnr": float(torch.cat(psnrs).mean())}
+    if face_ssims:
+        scores["face_ssim"] = float(torch.cat(face_ssims).mean())
+    return scores
 
 
 def evaluate_swaps(model, answer_sets: list[TrueAnswerSet]) -> dict[str, float]:
     """Scores per direction (``swap_ssim_0to1``...) and their means (``swap_ssim``, ``swap_psnr``)."""
     results: dict[str, float] = {}
     for answers in answer_sets:
-        scores = swap_scores(model, answers.faces, answers.truth, answers.target)
+        scores = swap_scores(model, answers.faces, answers.truth, answers.target, face_masks=answers.face_masks)
         results[f"swap_ssim_{answers.label}"] = scores["ssim"]
         results[f"swap_psnr_{answers.label}"] = scores["psnr"]
+        if "face_ssim" in scores:
+            results[f"swap_face_ssim_{answers.label}"] = scores["face_ssim"]
     if answer_sets:
-        results["swap_ssim"] = float(np.mean([results[f"swap_ssim_{a.label}"] for a in answer_sets]))
-        results["swap_psnr"] = float(np.mean([results[f"swap_psnr_{a.label}"] for a in answer_sets]))
+        for name in ("swap_ssim", "swap_psnr", "swap_face_ssim"):
+            values = [results[f"{name}_{a.label}"] for a in answer_sets if f"{name}_{a.label}" in results]
+            if values:
+                results[name] = float(np.mean(values))
     return results
 
 
@@ -91,13 +109,17 @@ def true_answer_sets(face_sets, size: int, n_faces: int = 64, clean: bool = True
     sets = []
     for source, target in ((0, 1), (1, 0)):
         records = face_sets.records[source][:n_faces]
-        truth = np.stack([render_true_answer(twins, people[target], record["factors"], render_size, clean) for record in records])
+        renders = [render_true_answer(twins, people[target], record["factors"], render_size, clean) for record in records]
+        truth = np.stack([render.image for render in renders])
+        masks = np.stack([render.mask for render in renders]).astype(np.float32)
         if render_size != size:
             from deepfake_edu.swap.train import _resize_faces
 
             truth = _resize_faces(truth, size)
+            masks = np.stack([_resize_faces(m[None, ..., None].repeat(3, -1), size)[0, ..., 0] for m in (masks * 255).astype(np.uint8)]) / 255.0
         faces = face_sets.faces[source][: len(records)]
-        sets.append(TrueAnswerSet(source, target, _to_float(faces), _to_float(truth)))
+        face_masks = torch.from_numpy(np.ascontiguousarray(masks, dtype=np.float32))[:, None]
+        sets.append(TrueAnswerSet(source, target, _to_float(faces), _to_float(truth), face_masks))
     return sets
 
 
@@ -110,12 +132,13 @@ def twin_identity(twins_module, record: dict, dataset_info: dict):
     return twins_module.make_identity(int(index), int(generator.get("seed", 0)))
 
 
-def render_true_answer(twins_module, identity, factors: dict, size: int, clean: bool = True) -> np.ndarray:
-    """uint8 (size, size, 3): ``identity`` rendered with another image's ``factors`` (a dict)."""
+def render_true_answer(twins_module, identity, factors: dict, size: int, clean: bool = True):
+    """The twins' FaceRender of ``identity`` with another image's ``factors`` (a dict): .image
+    uint8 (size, size, 3) and .mask float32 (size, size), the face's skin."""
     values = dict(factors)
     if clean:
         values.update(noise=0.0, jpeg_quality=0)
-    return twins_module.true_swap(identity, twins_module.Factors(**values), size).image
+    return twins_module.true_swap(identity, twins_module.Factors(**values), size, with_mask=True)
 
 
 def _to_float(images: np.ndarray) -> torch.Tensor:

@@ -74,7 +74,7 @@ PRESETS: dict[str, dict] = {
         seed_channels=128,
         encoder_upscale=64,
         decoder_filters=(64, 32, 16),
-        learning_rate=1e-3,
+        learning_rate=5e-4,
     ),
 }
 

@@ -58,3 +58,12 @@ def test_region_mask_covers_eyes_and_mouth():
     assert mask[5, 5] == 0 and mask[60, 60] == 0
     sixty_eight = np.zeros((68, 2)) + 32
     assert region_mask(sixty_eight.tolist(), 64)[32, 32] > 0.5
+
+
+def test_ssim_keeps_float32_precision_under_bf16_autocast():
+    faces = _as_tensor(blob_faces(0, 2))
+    noisy = (faces + 0.02 * torch.randn(faces.shape, generator=torch.Generator().manual_seed(1))).clamp(0, 1)
+    plain = float(ssim(faces, noisy))
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        mixed = float(ssim(faces, noisy))
+    assert mixed == pytest.approx(plain, abs=1e-4)

@@ -64,3 +64,9 @@ def test_batches_split_over_processes_like_one_process():
             assert torch.equal(joined, whole[identity][part])
     inputs, targets, _ = task.inputs_and_targets(whole, torch.device("cpu"))
     assert inputs[0].shape == (8, 3, 64, 64) and targets[1].shape == (8, 3, 64, 64)
+
+
+def test_bf16_training_runs_and_keeps_float32_weights(tmp_path):
+    result = train_swap(_options(tmp_path / "run", 3, batch_size=2, precision="bf16", timelapse_every=0, preview_every=0), face_sets=_face_sets(8))
+    assert result.steps == 3 and all(np.isfinite(row["loss"]) for row in result.history)
+    assert result.model.encoder.bottleneck.weight.dtype == torch.float32

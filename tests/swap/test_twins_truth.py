@@ -28,6 +28,8 @@ def test_true_answers_are_the_other_twin_with_the_same_factors(twins_set):
     got = (answers[0].truth[2].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
     assert np.array_equal(got, expected)
     assert not np.array_equal(got, sets.faces[0][2])
+    mask = answers[0].face_masks[2, 0]
+    assert mask.shape == (64, 64) and float(mask.max()) > 0.9 and float(mask[0, 0]) < 0.1
 
 
 def test_training_on_twins_improves_the_swap_against_the_true_answer(twins_set, tmp_path):
@@ -40,4 +42,4 @@ def test_training_on_twins_improves_the_swap_against_the_true_answer(twins_set, 
     result = train_swap(options)
     after = [row for row in result.history if "swap_ssim" in row][-1]
     assert after["swap_ssim"] > before + 0.05
-    assert after["swap_psnr"] > 10 and set(after) >= {"swap_ssim_0to1", "swap_ssim_1to0", "swap_psnr_0to1"}
+    assert after["swap_psnr"] > 10 and set(after) >= {"swap_ssim_0to1", "swap_ssim_1to0", "swap_psnr_0to1", "swap_face_ssim"}
