@@ -105,3 +105,49 @@ def build_twins_realfake(
         "learned_from": list(swap_info.get("datasets", [])),
     }
     return write_dataset(out, info, items)
+
+
+# Ways of making a fake from the same swap model: how the swapped face goes back into the frame.
+FAKE_METHODS = {
+    "feather+colour": {"blend": "feather", "colour": "reinhard"},  # the lab's default
+    "feather": {"blend": "feather", "colour": "none"},  # no colour matching: the decoder's own tones
+    "poisson": {"blend": "seamless", "colour": "none"},  # OpenCV's Poisson (seamless) cloning
+}
+
+
+def fake_variants(
+    swap_run: str | os.PathLike,
+    methods: dict[str, dict] | None = None,
+    identities: Sequence[int] = tuple(range(8)),
+    per_identity: int = 30,
+    size: int = 256,
+    quality: int = 75,
+    seed: int = 2,
+) -> tuple[np.ndarray, dict[str, np.ndarray], list[str]]:
+    """Real twins and the same frames faked several ways (``FAKE_METHODS``), all at one JPEG quality.
+
+    Returns (real uint8 (N, S, S, 3), {method: fakes uint8 (N, S, S, 3)}, identity names (N,)).
+    """
+    from deepfake_edu.data import twins
+    from deepfake_edu.swap.convert import FaceSwapper, whole_frame_locator
+    from deepfake_edu.swap.train import load_swap_model
+
+    methods = methods or FAKE_METHODS
+    model, info = load_swap_model(swap_run)
+    trained = info.get("identities", [])
+    locate = whole_frame_locator(model.config.input_size)
+    swappers = {name: {t: FaceSwapper(model, t, locate, **options) for t in range(len(model.decoders))} for name, options in methods.items()}
+    reals, fakes, names = [], {name: [] for name in methods}, []
+    for identity_index in identities:
+        person = twins.make_identity(identity_index)
+        own = trained.index(person.name) if person.name in trained else None
+        choices = [t for t in range(len(model.decoders)) if t != own]
+        for image_index in range(per_identity):
+            factors = twins.with_factors(twins.sample_factors(twins.image_seed(seed, identity_index, image_index)), jpeg_quality=0)
+            frame = twins.render_face(person, factors, size).image
+            target = choices[image_index % len(choices)]
+            reals.append(jpeg_roundtrip(frame, quality))
+            names.append(person.name)
+            for name in methods:
+                fakes[name].append(jpeg_roundtrip(swappers[name][target].swap_frame(frame)[0], quality))
+    return np.stack(reals), {name: np.stack(images) for name, images in fakes.items()}, names
