@@ -460,8 +460,10 @@ def twins_items(identities: Sequence[Identity], per_identity: int, size: int, se
         return
     import multiprocessing
 
-    # fork is cheap and inherits the imported modules; Pool.imap keeps the input order
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # "spawn", not "fork": a process that already runs threads (torch, a web server, Jupyter's
+    # kernel) can deadlock its forked children on a lock held at the moment of the fork.
+    # Pool.imap keeps the input order.
+    context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_single_threaded) as pool:
         yield from pool.imap(_render_item, jobs, chunksize=16)
 
