@@ -422,7 +422,7 @@ def make_fake(lab: DemoLab, run_label: str, direction: str, face_index: int) -> 
     truth = ssim_value = None
     if "factors" in record:
         person = twin_identity(twins, sets.records[target_index][0], sets.dataset_infos[target_index])
-        truth = render_true_answer(twins, person, record["factors"], face.shape[0] if face.shape[0] in twins.SIZES else max(twins.SIZES))
+        truth = render_true_answer(twins, person, record["factors"], face.shape[0] if face.shape[0] in twins.SIZES else max(twins.SIZES)).image
         truth = _shown(truth, face.shape[0], smooth=True)
         ssim_value, _ = _ssim_mse(swapped, truth)
     big = cv2.resize(swapped, (FAKE_SIDE, FAKE_SIDE), interpolation=cv2.INTER_CUBIC)
