@@ -345,7 +345,14 @@ def apply_swap(
     if source.suffix.lower() in IMAGE_SUFFIXES:
         if out.suffix.lower() not in IMAGE_SUFFIXES:
             raise LabError(f"the input is a photo: name the output .png or .jpg, not {out.name}")
-        return swap_image(swapper, read_image(source), out)
-    if source.suffix.lower() in VIDEO_SUFFIXES:
-        return swap_video(swapper, source, out, progress)
+        result = swap_image(swapper, read_image(source), out)
+    elif source.suffix.lower() in VIDEO_SUFFIXES:
+        result = swap_video(swapper, source, out, progress)
+    else:
+        result = None
+    if result is not None:
+        from deepfake_edu.data.forget import record_output
+
+        record_output(result.path, info.get("datasets", []))  # so `deepfake-edu forget` finds it
+        return result
     raise LabError(f"{source.name} is neither a photo ({', '.join(IMAGE_SUFFIXES)}) nor a video ({', '.join(VIDEO_SUFFIXES)})")
