@@ -75,13 +75,13 @@ def _rss_mb(pid: int) -> float:
     return total / 2**20
 
 
-def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.Lock, latencies: list, errors: list) -> None:
+def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.Lock, latencies: list, errors: list, width: str) -> None:
     from gradio_client import Client, handle_file
     from gradio_client.exceptions import AppError
 
     client = Client(url, verbose=False)
     calls = [
-        lambda: client.predict("twin-00", 1, "16", api_name="/rebuild"),
+        lambda: client.predict("twin-00", 1, width, api_name="/rebuild"),
         lambda: client.predict(RUN, "twin-00 -> twin-01", 2, api_name="/make_fake"),
         lambda: client.predict(handle_file(str(photo)), DETECTOR, api_name="/catch"),
         lambda: (client.predict(api_name="/quiz_next"), client.predict(api_name="/quiz_real")),
@@ -111,8 +111,10 @@ def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.
             time.sleep(0.5)  # a student who is told "busy" waits a moment
 
 
-def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, server_pid: int | None = None) -> dict:
-    """``clients`` visitors for ``seconds``; figures: answered / busy / error counts, latency, server RSS."""
+def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, server_pid: int | None = None, width: int | str = 16) -> dict:
+    """``clients`` visitors for ``seconds``; figures: answered / busy / error counts, latency, server RSS.
+
+    ``width``: a bottleneck width the lab has a funnel model for (the funnel tab's choices)."""
     import numpy as np
 
     counts = {"answered": 0, "busy": 0, "error": 0}
@@ -132,7 +134,7 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
     if sampler:
         sampler.start()
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=_visitor, args=(url, photo, until, counts, lock, latencies, errors)) for _ in range(clients)]
+    threads = [threading.Thread(target=_visitor, args=(url, photo, until, counts, lock, latencies, errors, str(width))) for _ in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -174,11 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=7870)
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)
+    from deepfake_edu.demo.funnel import trained_widths
+
+    widths = sorted(trained_widths(args.home))
+    width = widths[len(widths) // 2] if widths else 16
     process, first_page = start_server(args.home, args.port)
     try:
         with tempfile.TemporaryDirectory() as folder:
             time.sleep(3)  # let the warm-up load the models before the visitors arrive
-            figures = {"first_page_s": round(first_page, 2), **run_load(f"http://127.0.0.1:{args.port}/", _photo(Path(folder)), args.clients, args.seconds, process.pid)}
+            figures = {"first_page_s": round(first_page, 2), **run_load(f"http://127.0.0.1:{args.port}/", _photo(Path(folder)), args.clients, args.seconds, process.pid, width)}
     finally:
         stop_server(process)
     for key, value in figures.items():
