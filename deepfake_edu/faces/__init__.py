@@ -11,7 +11,7 @@ Names are imported on first use so that `deepfake-edu --help` does not load Open
 
 from __future__ import annotations
 
-import importlib
+from deepfake_edu.lazy import lazy_exports
 
 _EXPORTS = {
     "Face": "deepfake_edu.faces.backends.base",
@@ -35,7 +35,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'deepfake_edu.faces' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

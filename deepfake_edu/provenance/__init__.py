@@ -6,7 +6,7 @@ Names are loaded on first use so that importing the CLI stays fast (no OpenCV at
 
 from __future__ import annotations
 
-import importlib
+from deepfake_edu.lazy import lazy_exports
 
 _EXPORTS = {
     "add_label": "label",
@@ -27,7 +27,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"deepfake_edu.provenance.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module 'deepfake_edu.provenance' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, {name: "deepfake_edu.provenance." + module for name, module in _EXPORTS.items()})
