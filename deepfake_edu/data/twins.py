@@ -451,20 +451,31 @@ def _single_threaded() -> None:
     cv2.setNumThreads(1)
 
 
-def twins_items(identities: Sequence[Identity], per_identity: int, size: int, seed: int, workers: int = 1) -> Iterator[tuple[np.ndarray, dict]]:
-    """(image, record) pairs, identity by identity, in a fixed order whatever ``workers`` is."""
+def render_pool(workers: int):
+    """A pool of ``workers`` rendering processes (a context manager), for ``twins_items(pool=...)``.
+
+    "spawn", not "fork": a process that already runs threads (torch, a web server, Jupyter's
+    kernel) can deadlock its forked children on a lock held at the moment of the fork. Starting
+    the pool costs about half a second (each process imports numpy and OpenCV)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn").Pool(workers, initializer=_single_threaded)
+
+
+def twins_items(identities: Sequence[Identity], per_identity: int, size: int, seed: int, workers: int = 1, pool=None) -> Iterator[tuple[np.ndarray, dict]]:
+    """(image, record) pairs, identity by identity, in a fixed order whatever ``workers`` is.
+
+    pool: a running ``render_pool`` to use (then ``workers`` is ignored); otherwise one is started
+    and closed here when workers > 1."""
     jobs = [(identity, image_index, seed, size) for identity in identities for image_index in range(per_identity)]
+    if pool is not None:
+        yield from pool.imap(_render_item, jobs, chunksize=16)  # imap keeps the input order
+        return
     if workers <= 1:
         for job in jobs:
             yield _render_item(job)
         return
-    import multiprocessing
-
-    # "spawn", not "fork": a process that already runs threads (torch, a web server, Jupyter's
-    # kernel) can deadlock its forked children on a lock held at the moment of the fork.
-    # Pool.imap keeps the input order.
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_single_threaded) as pool:
+    with render_pool(workers) as pool:
         yield from pool.imap(_render_item, jobs, chunksize=16)
 
 

@@ -21,6 +21,7 @@ Pixel coordinates follow OpenCV: the centre of the pixel in row r, column c is (
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 from dataclasses import dataclass
@@ -103,7 +104,10 @@ def landmarks_from_dict(points: dict[str, list[float]]) -> np.ndarray:
 
 def _clip(x: np.ndarray, low: float, high: float) -> np.ndarray:
     """np.clip without its Python-level overhead (a render makes hundreds of these calls)."""
-    return np.minimum(np.maximum(x, _F32(low)), _F32(high))
+    y = np.maximum(x, _F32(low))
+    if isinstance(y, np.ndarray):
+        return np.minimum(y, _F32(high), out=y)
+    return np.minimum(y, _F32(high))
 
 
 def _smoothstep(edge0: float, edge1: float, x: np.ndarray) -> np.ndarray:
@@ -112,7 +116,11 @@ def _smoothstep(edge0: float, edge1: float, x: np.ndarray) -> np.ndarray:
     t *= _F32(1.0 / (edge1 - edge0))
     np.maximum(t, _F32(0), out=t)
     np.minimum(t, _F32(1), out=t)
-    return t * t * (_F32(3) - _F32(2) * t)
+    square = t * t
+    t *= _F32(2)
+    np.subtract(_F32(3), t, out=t)
+    square *= t  # t^2 (3 - 2 t), without the temporaries of the plain expression
+    return square
 
 
 def _rot_x(deg: float) -> np.ndarray:
@@ -214,12 +222,16 @@ def _cast(xs: np.ndarray, ys: np.ndarray, rot: np.ndarray, center, axes, px_per_
     return result
 
 
+def _unit_normals(normal: tuple) -> tuple:
+    inv = _F32(1) / np.sqrt(normal[0] ** 2 + normal[1] ** 2 + normal[2] ** 2 + _F32(1e-12))
+    return tuple(v * inv for v in normal)
+
+
 def _blend_union(a: _Hit, b: _Hit, softness: float) -> _Hit:
     """Smooth union of two surfaces: the nearer one wins, normals blend where they meet."""
     t = _smoothstep(-softness, softness, b.front - a.front)
     normal = tuple(na + (nb - na) * t for na, nb in zip(a.normal, b.normal))
-    inv = _F32(1) / np.sqrt(normal[0] ** 2 + normal[1] ** 2 + normal[2] ** 2 + _F32(1e-12))
-    return _Hit(np.maximum(a.front, b.front), None, np.maximum(a.cover, b.cover), tuple(v * inv for v in normal))
+    return _Hit(np.maximum(a.front, b.front), None, np.maximum(a.cover, b.cover), _unit_normals(normal))
 
 
 def _paste(full: _Hit, part: _Hit, rows: slice, cols: slice, softness: float) -> None:
@@ -472,19 +484,50 @@ class _Frame:
         self.to_pixels[1, :3] = -scale * self.rot[1]
         self.to_pixels[0, 3] = self.mid_x * size - 0.5 - scale * anchor[0]
         self.to_pixels[1, 3] = self.mid_y * size - 0.5 + scale * anchor[1]
+        # The pixels this frame computes: the whole crop, or a window of it (see window()).
+        self.top, self.left, self.height, self.width = 0, 0, size, size
+
+    def window(self, rows: slice, cols: slice) -> "_Frame":
+        """The same camera restricted to a block of the crop. Arrays made with it are
+        (rows, cols)-sized, and box() answers in the window's own pixel coordinates."""
+        sub = copy.copy(self)
+        sub.top, sub.left = self.top + rows.start, self.left + cols.start
+        sub.height, sub.width = rows.stop - rows.start, cols.stop - cols.start
+        sub.xs, sub.ys = self.xs[:, cols], self.ys[rows, :]
+        return sub
+
+    def crop_block(self) -> tuple[slice, slice]:
+        """Where this frame's window lies in the whole crop."""
+        return slice(self.top, self.top + self.height), slice(self.left, self.left + self.width)
+
+    def ellipsoid_box(self, parts, margin_px: float) -> tuple[slice, slice] | None:
+        """Block of this frame's window that holds the silhouettes of (center, axes, rot) head-space
+        ellipsoids, plus a margin (antialiased edges reach half a pixel outside)."""
+        low, high = np.full(2, np.inf), np.full(2, -np.inf)
+        for center, axes, rot in parts:
+            p = self.to_pixels[:, :3] @ np.asarray(center, dtype=np.float64) + self.to_pixels[:, 3] - np.array([self.left, self.top])
+            # a point center + rot @ diag(axes) @ s with |s| = 1 projects at most this far from p
+            reach = np.linalg.norm(self.to_pixels[:, :3] @ np.asarray(rot, dtype=np.float64) * np.asarray(axes, dtype=np.float64)[None, :], axis=1)
+            low, high = np.minimum(low, p - reach), np.maximum(high, p + reach)
+        x0, y0 = (max(math.floor(v - margin_px), 0) for v in low)
+        x1, y1 = min(math.ceil(high[0] + margin_px) + 1, self.width), min(math.ceil(high[1] + margin_px) + 1, self.height)
+        if x1 <= x0 or y1 <= y0:
+            return None
+        return slice(y0, y1), slice(x0, x1)
 
     def project(self, points_head: np.ndarray) -> np.ndarray:
         """Head-space points (N, 3) -> pixel coordinates (N, 2)."""
         return np.asarray(points_head, dtype=np.float64) @ self.to_pixels[:, :3].T + self.to_pixels[:, 3]
 
     def box(self, points_head: np.ndarray, margin_px: float) -> tuple[slice, slice] | None:
-        """Pixel block (rows, cols) covering the projected points plus a margin; None if off-crop."""
-        p = self.project(points_head)
+        """Pixel block (rows, cols) of this frame's window covering the projected points plus a
+        margin; None if outside it."""
+        p = self.project(points_head) - np.array([self.left, self.top])
         (x_low, y_low), (x_high, y_high) = p.min(axis=0), p.max(axis=0)
         x0 = max(math.floor(x_low - margin_px), 0)
-        x1 = min(math.ceil(x_high + margin_px) + 1, self.size)
+        x1 = min(math.ceil(x_high + margin_px) + 1, self.width)
         y0 = max(math.floor(y_low - margin_px), 0)
-        y1 = min(math.ceil(y_high + margin_px) + 1, self.size)
+        y1 = min(math.ceil(y_high + margin_px) + 1, self.height)
         if x1 <= x0 or y1 <= y0:
             return None
         return slice(y0, y1), slice(x0, x1)
@@ -580,8 +623,17 @@ def render_face(identity: "Identity", factors: "Factors", size: int = 128, with_
     """
     size = check_size(size)
     head = _head(identity)
-    frame = _Frame(head, factors, size)
+    crop = _Frame(head, factors, size)
     tex = _textures(identity.texture_seed)
+    # The face and the hair are computed only inside the blocks their silhouettes can reach
+    # (about two thirds of the crop each); the background fills the rest.
+    eye = np.eye(3)
+    face_parts = [(head.cranium_center, head.cranium_axes, eye), (head.jaw_center, head.jaw_axes, eye), (head.nose_center, head.nose_axes, np.array(head.nose_rot))]
+    for sign in (-1, 1):
+        face_parts.append(((sign * head.wing_center[0],) + head.wing_center[1:], head.wing_axes, eye))
+        face_parts.append(((sign * head.ear_center[0],) + head.ear_center[1:], head.ear_axes, eye))
+    face_block = crop.ellipsoid_box(face_parts, 2) or crop.crop_block()
+    frame = crop.window(*face_block)
 
     # ---- geometry: the face (cranium + jaw + nose + ears)
     face = _blend_union(frame.cast(head.cranium_center, head.cranium_axes, unit=False), frame.cast(head.jaw_center, head.jaw_axes, unit=False), 0.12)
@@ -621,10 +673,10 @@ def render_face(identity: "Identity", factors: "Factors", size: int = 128, with_
     texture = _lookup(tex["skin"], hx * _F32(110) + _F32(128), hy * _F32(110) + _F32(128))
     texture += _F32(1)
     skin = np.asarray(identity.skin_rgb, dtype=_F32)
-    albedo = np.empty((3, size, size), dtype=_F32)
+    albedo = np.empty((3, frame.height, frame.width), dtype=_F32)
     for k in range(3):
         np.multiply(texture, skin[k], out=albedo[k])
-    gloss = np.full((size, size), _F32(0.10))  # specular weight per pixel
+    gloss = np.full((frame.height, frame.width), _F32(0.10))  # specular weight per pixel
     _paint_skin_tones(identity, frame, head, albedo, hx, hy)
     if identity.beard != "none":
         _paint_beard(identity, factors, frame, head, albedo, gloss, hx, hy, front, tex)
@@ -640,32 +692,42 @@ def render_face(identity: "Identity", factors: "Factors", size: int = 128, with_
     face_rgb = albedo
 
     # ---- hair shell: hair seen from outside (in front of the face) and from inside (behind it)
-    shell = frame.cast(head.shell_center, head.shell_axes, want_back=True)
+    shell_block = crop.ellipsoid_box([(head.shell_center, head.shell_axes, eye)], 2) or crop.crop_block()
+    hair_frame = crop.window(*shell_block)
+    shell = hair_frame.cast(head.shell_center, head.shell_axes, want_back=True)
     inv_axes = [_F32(1 / a) for a in head.shell_axes]
     center = [_F32(v) for v in head.shell_center]
-    su = [(v - c) * a for v, c, a in zip(frame.head_points(shell.front), center, inv_axes)]
+    su = [(v - c) * a for v, c, a in zip(hair_frame.head_points(shell.front), center, inv_axes)]
     strands = _lookup(tex["strands"], np.arctan2(su[0], su[2]) * _F32(48), su[1] * _F32(40))  # strands run down from the crown
     hair_front = _hair_mask(identity, su[0], su[1], su[2], strands)
     hair_front *= shell.cover
-    hair_front *= _smoothstep(-0.03, 0.0, shell.front - face.front)
+    face_front = np.full((size, size), _F32(-1e9))
+    face_front[face_block] = face.front
+    hair_front *= _smoothstep(-0.03, 0.0, shell.front - face_front[shell_block])
     hair_colour = np.asarray(identity.hair_rgb, dtype=_F32)
     hair_rgb = _shade_hair(hair_colour, shell.normal, light, half, strength, strands)
 
-    bu = [(v - c) * a for v, c, a in zip(frame.head_points(shell.back), center, inv_axes)]
+    bu = [(v - c) * a for v, c, a in zip(hair_frame.head_points(shell.back), center, inv_axes)]
     hair_back = _hair_mask(identity, bu[0], bu[1], bu[2], strands)
     hair_back *= shell.cover
     hair_back_shade = _F32(0.38) + _F32(0.08) * strands
 
     image = _background(factors, size)
+    planes = slice(None)
+    mass_block = None
     if head.mass_center is not None:
-        mass = frame.cast(head.mass_center, head.mass_axes)
-        mass_strands = _lookup(tex["strands"], np.broadcast_to(frame.xs * _F32(40), (size, size)), np.broadcast_to(frame.ys * _F32(10), (size, size)))
+        mass_block = crop.ellipsoid_box([(head.mass_center, head.mass_axes, eye)], 2)
+    if mass_block is not None:
+        mass_frame = crop.window(*mass_block)
+        mass = mass_frame.cast(head.mass_center, head.mass_axes)
+        shape = (mass_frame.height, mass_frame.width)
+        mass_strands = _lookup(tex["strands"], np.broadcast_to(mass_frame.xs * _F32(40), shape), np.broadcast_to(mass_frame.ys * _F32(10), shape))
         mass_rgb = _shade_hair(hair_colour * _F32(0.8), mass.normal, light, half, strength, mass_strands)
-        _lerp3(image, mass_rgb, mass.cover)
-    _lerp3(image, [hair_back_shade * c for c in hair_colour], hair_back)
-    neck_alpha = _composite_neck(identity, head, frame, image, light, strength)
-    _lerp3(image, face_rgb, face.cover)
-    _lerp3(image, hair_rgb, hair_front)
+        _lerp3(image[(planes,) + mass_block], mass_rgb, mass.cover)
+    _lerp3(image[(planes,) + shell_block], [hair_back_shade * c for c in hair_colour], hair_back)
+    neck_alpha = _composite_neck(identity, head, crop, image, light, strength)
+    _lerp3(image[(planes,) + face_block], face_rgb, face.cover)
+    _lerp3(image[(planes,) + shell_block], hair_rgb, hair_front)
 
     # ---- camera: noise, 8-bit, JPEG
     rgb = cv2.merge([image[0], image[1], image[2]])
@@ -681,13 +743,19 @@ def render_face(identity: "Identity", factors: "Factors", size: int = 128, with_
         ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(factors.jpeg_quality)])
         out = cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
-    landmarks = frame.project(_landmarks_head(identity, factors, head)).astype(_F32)
+    landmarks = crop.project(_landmarks_head(identity, factors, head)).astype(_F32)
     result = FaceRender(image=out, landmarks=landmarks)
     if with_mask:
-        result.mask = face.cover * _smoothstep(0.0, 0.15, frontness) * (_F32(1) - hair_front)
-        alpha = np.maximum(np.maximum(face.cover, neck_alpha), np.maximum(hair_front, hair_back))
-        if head.mass_center is not None:
-            alpha = np.maximum(alpha, mass.cover)
+        def whole(block, values):  # a window's array placed in a zero crop
+            full = np.zeros((size, size), dtype=_F32)
+            full[block] = values
+            return full
+
+        hair_front, hair_back = whole(shell_block, hair_front), whole(shell_block, hair_back)
+        result.mask = whole(face_block, face.cover * _smoothstep(0.0, 0.15, frontness)) * (_F32(1) - hair_front)
+        alpha = np.maximum(np.maximum(whole(face_block, face.cover), neck_alpha), np.maximum(hair_front, hair_back))
+        if mass_block is not None:
+            alpha = np.maximum(alpha, whole(mass_block, mass.cover))
         result.alpha = alpha
     return result
 

@@ -257,3 +257,41 @@ def test_cli_video(tmp_path):
     out = tmp_path / "clip.avi"
     assert main(["twins", "video", "--identity", "1", "--frames", "4", "--size", "64", "--out", str(out)]) == 0
     assert out.stat().st_size > 0
+
+
+@pytest.mark.parametrize("pose", [(0, 0, 0), (40, 22, 18), (-40, -22, -18), (35, -20, 10)])
+def test_the_blocks_a_render_computes_hold_every_part_of_the_head(people, pose):
+    """The renderer computes the face, the hair and the hair mass only inside the blocks their
+    silhouettes can reach; a part reaching outside its block would show as a straight cut."""
+    from deepfake_edu.data import twins_render as render
+
+    yaw, pitch, roll = pose
+    for person in people:
+        head = render._head(person)
+        crop = render._Frame(head, replace(CLEAN, yaw=yaw, pitch=pitch, roll=roll), 128)
+        eye = np.eye(3)
+        parts = [(head.cranium_center, head.cranium_axes, eye), (head.jaw_center, head.jaw_axes, eye),
+                 (head.nose_center, head.nose_axes, np.array(head.nose_rot)), (head.shell_center, head.shell_axes, eye)]
+        if head.mass_center is not None:
+            parts.append((head.mass_center, head.mass_axes, eye))
+        for center, axes, rot in parts:
+            cover = crop.cast(center, axes, rot).cover  # over the whole crop
+            block = crop.ellipsoid_box([(center, axes, rot)], 0)
+            outside = cover.copy()
+            if block is not None:
+                outside[block] = 0
+            assert outside.max() <= 0.5  # only the antialiased half pixel may lie outside without margin
+            block = crop.ellipsoid_box([(center, axes, rot)], 2)  # the margin the renderer uses
+            outside = cover.copy()
+            if block is not None:
+                outside[block] = 0
+            assert outside.max() == 0
+
+
+def test_cli_bench_twins_reports_faces_per_second(tmp_path, capsys):
+    out = tmp_path / "twins.json"
+    assert main(["bench", "twins", "--count", "16", "--sizes", "64", "--workers", "2", "--json", str(out)]) == 0
+    assert "faces/s" in capsys.readouterr().out
+    (row,) = json.loads(out.read_text())["results"]
+    assert row["size"] == 64
+    assert row["faces_per_s_1_process"] > 0 and row["faces_per_s_2_processes"] > 0 and row["faces_per_s_2_processes_with_start"] > 0
