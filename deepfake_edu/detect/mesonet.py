@@ -348,7 +348,10 @@ class FastMesoNet(nn.Module):
     - a batch is cut into micro-batches of ``micro_batch`` images (their activations stay in
       the CPU caches, which matters more than batch size for these thin layers);
     - a single image (fewer images than workers) is cut into horizontal strips, each computed
-      with a margin (``halo``) wide enough that its strip of the final 8x8 map is exact.
+      with a margin (``halo``) wide enough that its strip of the final 8x8 map is exact, or
+      given to one worker whole, whichever measures quicker when the model is built;
+    - a block's conv and 2x2 max-pool run as one stride-2 conv over four phases where that
+      measures quicker (``_phase_conv``). Every choice gives the same numbers.
 
     ``forward``: float (B, 3, 256, 256) in [0, 1] -> logit (B,), oriented like the source model.
     """
@@ -375,30 +378,34 @@ class FastMesoNet(nn.Module):
         self.eval().to(memory_format=torch.channels_last)
         for parameter in self.parameters():
             parameter.requires_grad_(False)
+        self.split_single_images = self._pool is not None
         if self._pool is None:
             self._choose_phase_convs()
         else:
             self._pool.submit(self._choose_phase_convs).result()  # timed as the workers run: one thread
+            self._choose_single_image_split()
 
     def _choose_phase_convs(self, repeats: int = 5) -> None:
         """Per block, keep the stride-2 phase conv only if it is quicker here (both are exact)."""
-
-        def seconds(block, x) -> float:
-            block(x)  # warm-up
-            start = time.perf_counter()
-            for _ in range(repeats):
-                block(x)
-            return time.perf_counter() - start
-
         with torch.inference_mode():
             x = torch.rand(1, 3, IMAGE_SIZE, IMAGE_SIZE).contiguous(memory_format=torch.channels_last)
             for block in self.blocks:
                 if block.phase_weight is not None:
                     block.use_phases = False
-                    plain = seconds(block, x)
+                    plain = _seconds(block, x, repeats)
                     block.use_phases = True
-                    block.use_phases = seconds(block, x) < plain
+                    block.use_phases = _seconds(block, x, repeats) < plain
                 x = block(x)
+
+    def _choose_single_image_split(self, repeats: int = 5) -> None:
+        """Strips over the workers, or one worker for a whole image: whichever is quicker here
+        (the strips' margins and the hand-over cost about as much as they save on some machines)."""
+        x = torch.rand(1, 3, IMAGE_SIZE, IMAGE_SIZE).contiguous(memory_format=torch.channels_last)
+        timings = {}
+        for split in (True, False, True, False):  # alternate, so a passing load hits both alike
+            self.split_single_images = split
+            timings[split] = min(timings.get(split, math.inf), _seconds(self, x, repeats))
+        self.split_single_images = timings[True] < timings[False]
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """(B, 3, H, W) -> (B, 16, H/32, W/32), the last block's output."""
@@ -426,9 +433,21 @@ class FastMesoNet(nn.Module):
         with torch.inference_mode():
             if self._pool is None:
                 return self.head(torch.cat([self.features(c) for c in images.split(self.micro_batch)]))
-            if images.shape[0] < self.workers and images.shape[2] % self.stride == 0:
-                return self.head(self._strips(images))
+            if images.shape[0] < self.workers:
+                if self.split_single_images and images.shape[2] % self.stride == 0:
+                    return self.head(self._strips(images))
+                return self.head(self._pool.submit(self.features, images).result())
             return self.head(torch.cat(list(self._pool.map(self.features, images.split(self.micro_batch)))))
+
+
+def _seconds(module: nn.Module, x: torch.Tensor, repeats: int) -> float:
+    """Wall time of ``repeats`` calls of ``module(x)`` after one warm-up call."""
+    with torch.inference_mode():
+        module(x)
+        start = time.perf_counter()
+        for _ in range(repeats):
+            module(x)
+        return time.perf_counter() - start
 
 
 _POOLS: dict[int, ThreadPoolExecutor] = {}

@@ -67,6 +67,23 @@ def test_optimize_for_inference_gives_the_same_logits(name, workers):
     torch.testing.assert_close(fast(channels_last), expected, atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.parametrize("phases", [False, True])
+@pytest.mark.parametrize("split", [False, True])
+def test_every_choice_the_fast_model_can_make_gives_the_same_logits(phases, split):
+    """The fast model picks its strategies by timing them on the machine; each must be exact."""
+    model = randomized("meso4")
+    fast = optimize_for_inference(model, workers=2)
+    for block in fast.blocks:
+        block.use_phases = phases and block.phase_weight is not None
+    fast.split_single_images = split
+    assert any(block.phase_weight is not None for block in fast.blocks)  # Meso-4's pooled 2x2 blocks can
+    images = torch.rand(3, 3, 256, 256)
+    with torch.no_grad():
+        expected = model(images)
+    torch.testing.assert_close(fast(images), expected, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(fast(images[:1]), expected[:1], atol=1e-5, rtol=1e-5)
+
+
 def test_optimize_for_inference_handles_a_negative_batchnorm_scale():
     model = randomized("meso4")
     model.blocks[1].norm.weight.data[0] = -0.7
