@@ -277,10 +277,8 @@ class _FoldedBlock(nn.Module):
         if self.use_phases and x.shape[2] % 2 == 0 and x.shape[3] % 2 == 0:
             phases = F.conv2d(x, self.phase_weight, self.phase_bias, stride=2, padding=self.phase_padding)
             c = phases.shape[1] // 4
-            x = torch.maximum(phases[:, :c], phases[:, c : 2 * c])
-            torch.maximum(x, phases[:, 2 * c : 3 * c], out=x)
-            torch.maximum(x, phases[:, 3 * c :], out=x)
-            return x.clamp_min_(0).add_(self.shift)
+            half = torch.maximum(phases[:, : 2 * c], phases[:, 2 * c :])  # two maxima of wide, contiguous runs
+            return torch.maximum(half[:, :c], half[:, c:]).clamp_min_(0).add_(self.shift)
         x = self.features(x)
         if self.fold_scale:
             return self.max_pool(x).clamp_min_(0).add_(self.shift)
