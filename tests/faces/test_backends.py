@@ -87,3 +87,23 @@ def test_auto_falls_back_to_opencv_with_a_notice(tmp_path, monkeypatch, capsys):
 def test_unknown_backend_is_a_one_line_error():
     with pytest.raises(LabError, match="unknown face backend"):
         get_backend("dlib")
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.3])
+def test_refined_eyes_find_a_light_grey_iris(scale):
+    """A pale iris is barely darker than skin; the refined eye still lands on its centre."""
+    import cv2
+
+    from deepfake_edu.data.twins import LANDMARK_INDEX, make_identities, render_face, sample_factors, with_factors
+    from deepfake_edu.faces.backends.opencv import refine_eye_pair
+
+    identity = make_identities(5, seed=0)[4]
+    assert min(identity.iris_rgb) > 0.45  # grey: light in every channel
+    factors = with_factors(sample_factors(0), yaw=0.0, pitch=0.0, roll=0.0, gaze_x=0.0, gaze_y=0.0, blink=0.0)
+    render = render_face(identity, factors, 256)
+    grey = cv2.resize(cv2.cvtColor(render.image, cv2.COLOR_RGB2GRAY), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    eyes = (render.landmarks[[LANDMARK_INDEX["eye_left"], LANDMARK_INDEX["eye_right"]]].astype(np.float64) + 0.5) * scale - 0.5
+    gap = float(np.linalg.norm(eyes[1] - eyes[0]))  # 77 px at full size, 23 px at 0.3
+    guess = eyes + np.array([[0.06, 0.04], [-0.06, 0.04]]) * gap  # as far off as a cascade eye box often is
+    refined = np.array(refine_eye_pair(grey, tuple(guess[0]), tuple(guess[1])))
+    assert np.linalg.norm(refined - eyes, axis=1).max() < 0.05 * gap  # ~2% of a swap crop's width (the target is 3%)
