@@ -81,6 +81,13 @@ def test_funnel_lost_first():
     ok("funnel.lost_first", "eyes", errors=errors)
     hint("funnel.lost_first", "background", "every width", errors=errors)
     hint("funnel.lost_first", "ears", "one of the regions", errors=errors)
+    assert "not learned" not in evaluate("funnel.lost_first", "eyes", errors=errors).message
+
+
+def test_funnel_lost_first_warns_when_the_wide_funnel_is_undertrained():
+    errors = {4: {"eyes": 21.3, "background": 24.1}, 256: {"eyes": 26.5, "background": 25.8}}  # a run cut short
+    outcome = evaluate("funnel.lost_first", "background", errors=errors)
+    assert outcome.ok and "not learned enough" in outcome.message and "more steps" in outcome.message
 
 
 def test_swap_decoder_and_shared_fraction(classroom):
