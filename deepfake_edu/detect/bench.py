@@ -264,7 +264,9 @@ def run_inference(args) -> int:
                "torch_version": torch.__version__, "results": []}
     if keras is not None:
         figures["tensorflow_version"] = keras.version
+    figures["torch_choices"] = contenders["torch"].choices()
     print(f"MesoNet inference, {args.arch}, 256x256, {args.threads} threads, {args.rounds} alternating rounds of {args.seconds:g} s")
+    print(f"fast model's timed choices: {figures['torch_choices']}")
     print(f"{'side':<12} {'batch':>5} {'median img/s':>13} {'min':>8} {'max':>8} {'vs keras (median of ratios)':>28}")
     for batch in args.batches:
         for name in (["keras"] if keras is not None else []) + list(contenders):

@@ -30,6 +30,7 @@ in ``optimize_for_inference``; the modules above it stay the readable reference.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import threading
@@ -346,8 +347,9 @@ class FastMesoNet(nn.Module):
     - a batch is cut into micro-batches of ``micro_batch`` images (their activations stay in
       the CPU caches, which matters more than batch size for these thin layers);
     - a single image (fewer images than workers) is cut into horizontal strips, each computed
-      with a margin (``halo``) wide enough that its strip of the final 8x8 map is exact, or
-      given to one worker whole, whichever measures quicker when the model is built;
+      with a margin (``halo``) wide enough that its strip of the final 8x8 map is exact, the
+      calling thread taking one of them; or the calling thread computes it whole, single-threaded;
+      whichever measures quicker when the model is built;
     - a block's conv and 2x2 max-pool run as one stride-2 conv over four phases where that
       measures quicker (``_phase_conv``). Every choice gives the same numbers.
 
@@ -396,14 +398,21 @@ class FastMesoNet(nn.Module):
                 x = block(x)
 
     def _choose_single_image_split(self, repeats: int = 5) -> None:
-        """Strips over the workers, or one worker for a whole image: whichever is quicker here
-        (the strips' margins and the hand-over cost about as much as they save on some machines)."""
+        """Strips shared by the calling thread and the workers, or the whole image in the calling
+        thread alone: whichever is quicker here. Waking another core costs a fraction of a
+        millisecond on some machines (virtual ones especially), as much as the strips save."""
         x = torch.rand(1, 3, IMAGE_SIZE, IMAGE_SIZE).contiguous(memory_format=torch.channels_last)
         timings = {}
         for split in (True, False, True, False):  # alternate, so a passing load hits both alike
             self.split_single_images = split
             timings[split] = min(timings.get(split, math.inf), _seconds(self, x, repeats))
         self.split_single_images = timings[True] < timings[False]
+
+    def choices(self) -> dict:
+        """What the timing at construction chose, for benchmarks' reports."""
+        return {"workers": self.workers,
+                "phase_conv_per_block": [block.use_phases for block in self.blocks],
+                "single_image": ("strips" if self.split_single_images else "calling thread") if self._pool is not None else "calling thread"}
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """(B, 3, H, W) -> (B, 16, H/32, W/32), the last block's output."""
@@ -416,16 +425,20 @@ class FastMesoNet(nn.Module):
         return self.dense2(x).squeeze(1)
 
     def _strips(self, images: torch.Tensor) -> torch.Tensor:
-        """Features of few images computed as ``workers`` horizontal strips, then joined."""
+        """Features of few images computed as ``workers`` horizontal strips, then joined: the
+        calling thread computes the first strip itself, the pool's workers the others."""
         rows = images.shape[2] // self.stride  # final rows (8)
         bounds = [round(i * rows / self.workers) for i in range(self.workers + 1)]
-        jobs = []
+        strips = []
         for top, bottom in zip(bounds[:-1], bounds[1:]):
             start = max(0, top * self.stride - self.halo)
             stop = min(images.shape[2], bottom * self.stride + self.halo)
-            keep = slice(top - start // self.stride, bottom - start // self.stride)
-            jobs.append((self._pool.submit(self.features, images[:, :, start:stop]), keep))
-        return torch.cat([job.result()[:, :, keep] for job, keep in jobs], dim=2)
+            strips.append((images[:, :, start:stop], slice(top - start // self.stride, bottom - start // self.stride)))
+        jobs = [self._pool.submit(self.features, strip) for strip, _ in strips[1:]]
+        with _one_thread():
+            parts = [self.features(strips[0][0])]
+        parts += [job.result() for job in jobs]
+        return torch.cat([part[:, :, keep] for part, (_, keep) in zip(parts, strips)], dim=2)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         with torch.inference_mode():
@@ -434,8 +447,24 @@ class FastMesoNet(nn.Module):
             if images.shape[0] < self.workers:
                 if self.split_single_images and images.shape[2] % self.stride == 0:
                     return self.head(self._strips(images))
-                return self.head(self._pool.submit(self.features, images).result())
+                with _one_thread():
+                    return self.head(self.features(images))
             return self.head(torch.cat(list(self._pool.map(self.features, images.split(self.micro_batch)))))
+
+
+@contextlib.contextmanager
+def _one_thread():
+    """Run torch single-threaded in the calling thread for a while (see FastMesoNet: no OpenMP
+    barriers), then give it back its own thread count."""
+    previous = torch.get_num_threads()
+    if previous == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _seconds(module: nn.Module, x: torch.Tensor, repeats: int) -> float:

@@ -12,3 +12,4 @@ def test_bench_reports_torch_figures_and_says_how_to_add_keras(tmp_path, capsys)
     rows = {(r["side"], r["batch"]): r for r in figures["results"]}
     assert set(rows) == {("torch", 1), ("torch", 4)}
     assert all(r["median_images_per_s"] > 0 for r in rows.values())
+    assert figures["torch_choices"]["single_image"] in ("strips", "calling thread")
