@@ -262,10 +262,12 @@ class _FoldedBlock(nn.Module):
         # The pooled conv as one stride-2 conv with four times the outputs (see _phase_conv);
         # FastMesoNet keeps it only for the blocks where it measures faster on this machine.
         self.use_phases = False
-        self.phase_weight = self.phase_bias = None
+        weight = bias = None
         conv = _single_conv(self.features)
         if self.fold_scale and self.pool_size == 2 and conv is not None:
-            self.phase_weight, self.phase_bias, self.phase_padding = _phase_conv(conv)
+            weight, bias, self.phase_padding = _phase_conv(conv)
+        self.register_buffer("phase_weight", weight)  # buffers (None when unused), so .to() moves them
+        self.register_buffer("phase_bias", bias)
 
     def max_pool(self, x: torch.Tensor) -> torch.Tensor:
         if self.pool_size == 2 and x.shape[2] % 2 == 0 and x.shape[3] % 2 == 0:
@@ -412,7 +414,7 @@ class FastMesoNet(nn.Module):
         """What the timing at construction chose, for benchmarks' reports."""
         return {"workers": self.workers,
                 "phase_conv_per_block": [block.use_phases for block in self.blocks],
-                "single_image": ("strips" if self.split_single_images else "calling thread") if self._pool is not None else "calling thread"}
+                "single_image": "strips" if self._pool is not None and self.split_single_images else "calling thread"}
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """(B, 3, H, W) -> (B, 16, H/32, W/32), the last block's output."""
