@@ -3,13 +3,13 @@
 Twins (256 px, gaze 0, eyes open, |yaw| <= 12) are pasted into a 640x480 photo at random scale
 and rotation. End to end: detect, align, error of the true eyes in the crop (as ground_truth.py).
 Refiner only: the true eyes plus noise as the guess, error of the refined eyes in eye gaps
-(0.071 gaps ~ 3% of a swap crop).
+(0.071 gaps ~ 3% of a swap crop), reading the grey frame or its iris_contrast.
 """
 import sys, json, cv2, numpy as np, skimage.data
 from deepfake_edu.data.twins import make_identities, sample_factors, image_seed, render_face, with_factors, LANDMARK_INDEX
 from deepfake_edu.faces.align import apply_affine, align_face
 from deepfake_edu.faces.ground_truth import face_at, label_error
-from deepfake_edu.faces.backends.opencv import OpenCVBackend, refine_eye_pair
+from deepfake_edu.faces.backends.opencv import OpenCVBackend, iris_contrast, refine_eye_pair
 
 def cases(n=80, seed=7):
     ids = make_identities(12, seed=seed)
@@ -53,11 +53,11 @@ def summary(rows):
     return out
 
 
-def run(n=80, noise=0.08, wide=False):
+def run(n=80, noise=0.08, wide=False, contrast=True):
     rng = np.random.default_rng(3)
     errs = []
     for canvas, eyes, scale, deg, ident in cases(n):
-        grey = cv2.cvtColor(canvas, cv2.COLOR_RGB2GRAY)
+        grey = iris_contrast(canvas) if contrast else cv2.cvtColor(canvas, cv2.COLOR_RGB2GRAY)
         gap = np.linalg.norm(eyes[1] - eyes[0])
         guess = eyes + rng.normal(0, noise * gap, (2, 2))
         if wide:  # a box estimate: level guesses, both eyes at the mean height
@@ -78,6 +78,8 @@ if __name__ == "__main__":
     # Run from the repository root: PYTHONPATH=. python scripts/eye_refine_twins.py
     for refine in (False, True):
         print("end to end, refine", refine, json.dumps(summary(evaluate(OpenCVBackend(refine_eyes=refine)))))
-    report(run(noise=0.0), "refiner only, guess = truth      ")
-    report(run(noise=0.04), "refiner only, cascade-like guess ")
-    report(run(noise=0.08, wide=True), "refiner only, box-estimate guess ")
+    for contrast in (False, True):
+        image = "iris_contrast" if contrast else "grey"
+        report(run(noise=0.0, contrast=contrast), f"refiner only on {image}, guess = truth      ")
+        report(run(noise=0.04, contrast=contrast), f"refiner only on {image}, cascade-like guess ")
+        report(run(noise=0.08, wide=True, contrast=contrast), f"refiner only on {image}, box-estimate guess ")

@@ -107,3 +107,20 @@ def test_refined_eyes_find_a_light_grey_iris(scale):
     guess = eyes + np.array([[0.06, 0.04], [-0.06, 0.04]]) * gap  # as far off as a cascade eye box often is
     refined = np.array(refine_eye_pair(grey, tuple(guess[0]), tuple(guess[1])))
     assert np.linalg.norm(refined - eyes, axis=1).max() < 0.05 * gap  # ~2% of a swap crop's width (the target is 3%)
+
+
+def test_iris_contrast_darkens_a_pale_iris_below_a_shadowed_lid_crease():
+    """In grey a blue-grey iris can be brighter than the skin's crease above it; the iris search
+    reads iris_contrast, where skin (however shadowed) is lifted and the iris stays dark."""
+    import cv2
+
+    from deepfake_edu.faces.backends.opencv import iris_contrast
+
+    crease, iris = (110, 75, 65), (95, 110, 125)  # RGB: shadowed skin, pale blue-grey iris
+    strip = np.array([[crease, iris]], dtype=np.uint8)
+    grey = cv2.cvtColor(strip, cv2.COLOR_RGB2GRAY)[0]
+    lifted = iris_contrast(strip)[0]
+    assert grey[1] > grey[0]  # the trap: in grey the iris is the brighter one
+    assert lifted[1] < lifted[0] - 30
+    grey_photo = np.repeat(np.arange(0, 256, 16, dtype=np.uint8)[None, :, None], 3, axis=2)
+    assert np.abs(iris_contrast(grey_photo).astype(int) - grey_photo[..., 0]).max() <= 1  # no colour: unchanged

@@ -3,9 +3,16 @@
 Faces come from the frontal-face cascade ("alt": on messi5.jpg the "default" cascade also fires
 on the shirt; on 100 LFW faces and 100 LFW non-faces both find 97-99 and 0), run on a grey copy of the frame shrunk to at most
 ``detect_width`` pixels wide (detection cost grows with the pixel count, and a classroom video's
-faces are large). Eyes come from the eye cascade run inside the upper part of each face box. When
-the eye cascade does not find one plausible pair (closed eyes, glasses, a turned head), the eyes
-are estimated from the box and the face says so (``eyes="box-estimate"``).
+faces are large).
+
+Eyes come from the eye cascade, run on the upper part of each face box resampled to a fixed
+width (so a small face's eyes are big enough for the cascade's 20 px window). The eye cascade
+was trained on upright eyes: on a head tilted 15 degrees it often pairs one eye with the other
+eyebrow. So the face is also searched turned by +-10 and +-20 degrees, and the pair that comes
+out most level wins (a tilted head looks upright when turned back by its tilt). When no angle
+gives one plausible pair (closed eyes, glasses, a turned head), the eyes are estimated from the
+box and the face says so (``eyes="box-estimate"``). Each eye is then moved to its iris centre
+(``eye_centre``).
 """
 
 from __future__ import annotations
@@ -22,7 +29,14 @@ BOX_EYE_X = (0.30, 0.665)
 BOX_EYE_Y = 0.38
 
 EYE_SEARCH_HEIGHT = 0.62  # the eye cascade searches the top 62% of the face box
-EYE_SEARCH_WIDTH = 160  # pixels: face boxes are shrunk to this width before looking for eyes
+EYE_SEARCH_WIDTH = 160  # pixels: face boxes are resampled to this width before looking for eyes
+# Turns (degrees, anticlockwise) under which the eye cascade looks, in order. The search stops at
+# the first pair flatter than LEVEL_ENOUGH (a slope of 0.09 is about 5 degrees): an upright face
+# costs one turn. On the labelled photos (faces.ground_truth) the swap crops within 3% went from 26
+# of 30 (no turns) to 28 (+-10) to 29 (+-10 and +-20), and no eye is left on an eyebrow.
+EYE_SEARCH_TURNS = (0.0, -10.0, 10.0, -20.0, 20.0)
+LEVEL_ENOUGH = 0.09
+EYE_SCALE_STEP = 1.1  # step between the eye sizes the cascade tries
 
 
 class OpenCVBackend:
@@ -42,7 +56,10 @@ class OpenCVBackend:
     def detect(self, frame: np.ndarray) -> list[Face]:
         grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
         boxes = self.detect_boxes(grey)
-        return [self.locate_eyes(grey, box) for box in boxes]
+        if not boxes:
+            return []
+        irises = iris_contrast(frame) if self.refine_eyes else None
+        return [self.locate_eyes(grey, box, irises) for box in boxes]
 
     def detect_boxes(self, grey: np.ndarray) -> list[tuple[tuple[float, float, float, float], float]]:
         """Face boxes (x, y, w, h) in full-frame pixels with their neighbour counts, largest first."""
@@ -60,26 +77,12 @@ class OpenCVBackend:
         found.sort(key=lambda item: -item[0][2] * item[0][3])
         return _drop_nested(found)
 
-    def locate_eyes(self, grey: np.ndarray, found: tuple[tuple[float, float, float, float], float]) -> Face:
+    def locate_eyes(self, grey: np.ndarray, found: tuple[tuple[float, float, float, float], float], irises: np.ndarray | None = None) -> Face:
+        """The face in ``found`` (box, neighbours) with its eyes; ``irises`` is what refinement reads
+        (``iris_contrast`` of the frame; ``grey`` when None)."""
         box, score = found
         x, y, w, h = box
-        x0, y0 = max(0, int(x)), max(0, int(y))
-        x1, y1 = min(grey.shape[1], int(x + w)), min(grey.shape[0], int(y + h * EYE_SEARCH_HEIGHT))
-        pair = None
-        if x1 - x0 >= 20 and y1 - y0 >= 12:
-            roi = grey[y0:y1, x0:x1]
-            shrink = min(1.0, EYE_SEARCH_WIDTH / roi.shape[1])
-            if shrink < 1.0:
-                roi = cv2.resize(roi, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
-            side = roi.shape[1]
-            # Try the ROI as it is, then with its contrast stretched: each finds eyes the other misses.
-            for attempt in (roi, cv2.equalizeHist(roi)):
-                eyes = self.eye_cascade.detectMultiScale(attempt, scaleFactor=1.1, minNeighbors=3, minSize=(side // 14, side // 14), maxSize=(side // 2, side // 2))
-                pair = _best_eye_pair(np.asarray(eyes).reshape(-1, 4), side)
-                if pair is not None:
-                    break
-            if pair is not None:
-                pair = [(x0 + ex / shrink, y0 + ey / shrink) for ex, ey in pair]
+        pair = self.cascade_eye_pair(grey, box)
         if pair is None:
             left = (x + BOX_EYE_X[0] * w, y + BOX_EYE_Y * w)
             right = (x + BOX_EYE_X[1] * w, y + BOX_EYE_Y * w)
@@ -88,8 +91,53 @@ class OpenCVBackend:
             left, right = pair
             method = "cascade"
         if self.refine_eyes:
-            left, right = refine_eye_pair(grey, left, right, searched_wide=method == "box-estimate")
+            left, right = refine_eye_pair(grey if irises is None else irises, left, right, searched_wide=method == "box-estimate")
         return Face(box=box, left_eye=left, right_eye=right, eyes=method, backend=self.name, score=score)
+
+    def cascade_eye_pair(self, grey: np.ndarray, box) -> list[tuple[float, float]] | None:
+        """The eye cascade's most level (left, right) eye pair in frame pixels over the turns
+        ``EYE_SEARCH_TURNS``, or None when no turn gives a plausible pair."""
+        x, y, w, h = box
+        if w < 20:
+            return None
+        side, rows = EYE_SEARCH_WIDTH, int(EYE_SEARCH_WIDTH * EYE_SEARCH_HEIGHT)
+        centre = (x + w / 2, y + h / 2)
+        best_slope, best_pair = None, None
+        for degrees in EYE_SEARCH_TURNS:
+            # Frame -> search window: turn about the box centre, scale the box to ``side`` pixels,
+            # and put the box's top at the window's top. Outside the frame the edge is repeated.
+            matrix = cv2.getRotationMatrix2D(centre, degrees, side / w)
+            matrix[:, 2] += (side / 2 - centre[0], side / 2 - centre[1])
+            window = cv2.warpAffine(grey, matrix, (side, rows), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            # The window as it is, then with its contrast stretched: each finds eyes the other misses.
+            for attempt in (window, cv2.equalizeHist(window)):
+                hits = self.eye_cascade.detectMultiScale(attempt, scaleFactor=EYE_SCALE_STEP, minNeighbors=3, minSize=(side // 14, side // 14), maxSize=(side // 2, side // 2))
+                pair = _best_eye_pair(np.asarray(hits).reshape(-1, 4), side)
+                if pair is not None:
+                    break
+            if pair is None:
+                continue
+            slope = abs(pair[1][1] - pair[0][1]) / (pair[1][0] - pair[0][0])
+            if best_slope is None or slope < best_slope:
+                back = cv2.invertAffineTransform(matrix)
+                best_slope, best_pair = slope, [tuple(back @ (px, py, 1.0)) for px, py in pair]
+            if best_slope < LEVEL_ENOUGH:
+                break
+        return best_pair
+
+
+def iris_contrast(frame: np.ndarray) -> np.ndarray:
+    """uint8 (H, W): brightness plus 3x redness (YCrCb's Cr above neutral), what the iris search reads.
+
+    A light grey-blue iris can be no darker than the lid crease above it, and then the search
+    climbs to the crease. But an iris of any colour is less red than skin, while a crease or a lash
+    shadow is skin: adding redness lifts them and leaves the iris dark. A grey photo is unchanged.
+    Weight 3: on the labelled photos 3-7 all put 29 of 30 swap crops within 3% (0: 25), and 3
+    gave the lowest median error.
+    """
+    luma_red_blue = cv2.cvtColor(frame, cv2.COLOR_RGB2YCrCb).astype(np.float32)
+    lifted = luma_red_blue[..., 0] + 3.0 * (luma_red_blue[..., 1] - 128.0)
+    return np.clip(lifted, 0, 255).astype(np.uint8)
 
 
 # Eye refinement windows, in eye gaps: a cascade eye is within about 0.1 gap of the pupil, a box
@@ -100,7 +148,10 @@ REFINE_MAX_MOVE = 0.15  # a refined eye further than this (in gaps) is a brow or
 
 
 def refine_eye_pair(grey: np.ndarray, left, right, searched_wide: bool = False):
-    """Each eye moved to the iris centre found near it; an eye the search cannot place stays put."""
+    """Each eye moved to the iris centre found near it; an eye the search cannot place stays put.
+
+    ``grey`` is uint8 (H, W): the grey frame or, better, its ``iris_contrast``.
+    """
     from deepfake_edu.faces.eye_centre import iris_centre
 
     gap = float(np.hypot(right[0] - left[0], right[1] - left[1]))
