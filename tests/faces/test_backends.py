@@ -30,8 +30,23 @@ def test_messi_face_is_found_without_the_shirt(backend, messi):
 
 def test_no_face_in_photos_without_faces(backend):
     skimage_data = pytest.importorskip("skimage.data")
-    for image in (skimage_data.coffee(), skimage_data.chelsea(), np.full((300, 400, 3), 128, np.uint8)):
+    # cell: the frontal cascade on the frame turned 15 degrees finds a "face" here, without eyes
+    cells = np.repeat(skimage_data.cell()[..., None], 3, axis=2)
+    for image in (skimage_data.coffee(), skimage_data.chelsea(), cells, np.full((300, 400, 3), 128, np.uint8)):
         assert backend.detect(image) == []
+
+
+def test_a_head_tilted_15_degrees_is_found_by_turning_the_frame(astronaut):
+    from deepfake_edu.faces.backends.opencv import OpenCVBackend
+    from deepfake_edu.faces.ground_truth import face_at, rotate_photo
+
+    eyes = np.array([[202.0, 100.5], [247.5, 101.5]])  # hand-labelled (faces/eye_labels.json)
+    tilted, moved = rotate_photo(astronaut, eyes, -15.0)
+    assert face_at(OpenCVBackend(turned_faces=False).detect(tilted), moved) is None  # upright search misses it
+    face = face_at(OpenCVBackend().detect(tilted), moved)
+    assert face is not None and face.eyes == "cascade"
+    gap = np.linalg.norm(moved[1] - moved[0])
+    assert np.linalg.norm(np.array([face.left_eye, face.right_eye]) - moved, axis=1).max() < 0.1 * gap
 
 
 def test_lfw_faces_are_found_and_lfw_non_faces_are_not(backend):

@@ -27,7 +27,7 @@ def test_rotating_a_photo_moves_its_labels_with_it(astronaut):
 
 def test_labelled_pupils_land_within_3_percent_of_their_targets(label_errors):
     measured = [row for row in label_errors if row["eyes"] is not None]
-    assert len(measured) >= 0.7 * len(label_errors)  # the frontal Haar cascade misses some 15-degree turns
+    assert len(measured) >= 0.9 * len(label_errors)  # messi5 turned 15 degrees is too small to find
     for row in measured:
         bound = HARD.get(row["photo"].split(" rotated")[0], 0.03)
         assert row["swap_128"] <= bound, row
