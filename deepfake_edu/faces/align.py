@@ -134,6 +134,17 @@ def apply_affine(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     return points @ np.asarray(matrix)[:, :2].T + np.asarray(matrix)[:, 2]
 
 
+def turn_whole(image: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
+    """``image`` turned ``degrees`` anticlockwise about its centre, on a canvas just big enough to
+    hold all of it (edges repeated into the corners), and the 2x3 matrix from image to canvas pixels."""
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    canvas = (int(np.ceil(width * cos + height * sin)), int(np.ceil(width * sin + height * cos)))
+    matrix[:, 2] += ((canvas[0] - width) / 2, (canvas[1] - height) / 2)
+    return cv2.warpAffine(image, matrix, canvas, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE), matrix
+
+
 def face_transform(face: Face, spec: CropSpec, size: int) -> np.ndarray:
     """The 2x3 frame -> crop matrix for ``face`` framed as ``spec`` at ``size`` pixels."""
     targets = spec.eye_targets(size)

@@ -63,16 +63,9 @@ def _load_source(source: str, frame: int | None) -> np.ndarray | None:
 
 def rotate_photo(image: np.ndarray, eyes: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:
     """Rotate ``image`` about its centre on a canvas that holds all of it; move ``eyes`` (N, 2) along."""
-    import cv2
+    from deepfake_edu.faces.align import apply_affine, turn_whole
 
-    from deepfake_edu.faces.align import apply_affine
-
-    height, width = image.shape[:2]
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    new_width, new_height = int(np.ceil(width * cos + height * sin)), int(np.ceil(width * sin + height * cos))
-    matrix[:, 2] += ((new_width - width) / 2, (new_height - height) / 2)
-    rotated = cv2.warpAffine(image, matrix, (new_width, new_height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    rotated, matrix = turn_whole(image, degrees)
     return rotated, apply_affine(matrix, eyes)
 
 

@@ -83,12 +83,9 @@ class OpenCVBackend:
     def detect_turned_boxes(self, grey: np.ndarray, degrees: float) -> list[tuple[tuple[float, float, float, float], float]]:
         """``detect_boxes`` on the frame turned by ``degrees`` (anticlockwise, on a canvas that holds
         all of it); each box comes back as the same-sized upright box round its centre in the frame."""
-        height, width = grey.shape
-        matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
-        cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-        canvas = (int(np.ceil(width * cos + height * sin)), int(np.ceil(width * sin + height * cos)))
-        matrix[:, 2] += ((canvas[0] - width) / 2, (canvas[1] - height) / 2)
-        turned = cv2.warpAffine(grey, matrix, canvas, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        from deepfake_edu.faces.align import turn_whole
+
+        turned, matrix = turn_whole(grey, degrees)
         back = cv2.invertAffineTransform(matrix)
         boxes = []
         for (x, y, w, h), score in self.detect_boxes(turned):
