@@ -38,12 +38,12 @@ EYE_SEARCH_WIDTH = 160  # pixels: face boxes are resampled to this width before 
 # costs one turn. On the labelled photos (faces.ground_truth) the swap crops within 3% went from 26
 # of 30 (no turns) to 28 (+-10) to 29 (+-10 and +-20), and no eye is left on an eyebrow.
 EYE_SEARCH_TURNS = (0.0, -10.0, 10.0, -20.0, 20.0)
+LEVEL_ENOUGH = 0.09
+EYE_SCALE_STEP = 1.1  # step between the eye sizes the cascade tries
 # Turns (degrees) of the whole frame under which faces are looked for when none is found upright.
 # On the labelled photos and their +-8/+-15 degree rotations: 30 of 40 faces found upright, 38
 # of 40 with these turns.
 FACE_TURNS = (15.0, -15.0)
-LEVEL_ENOUGH = 0.09
-EYE_SCALE_STEP = 1.1  # step between the eye sizes the cascade tries
 
 
 class OpenCVBackend:
