@@ -11,6 +11,23 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def lab_home_outside_the_clone(tmp_path_factory):
+    """A temporary lab home for tests that do not choose one.
+
+    The lab writes its ledger (outputs.jsonl), models/ and datasets/ into the home, and without
+    $DEEPFAKE_EDU_HOME the home is the current folder: the clone itself.
+    """
+    previous = os.environ.get("DEEPFAKE_EDU_HOME")
+    home = tmp_path_factory.mktemp("lab-home")
+    os.environ["DEEPFAKE_EDU_HOME"] = str(home)
+    yield home
+    if previous is None:
+        os.environ.pop("DEEPFAKE_EDU_HOME", None)
+    else:
+        os.environ["DEEPFAKE_EDU_HOME"] = previous
+
+
 @pytest.fixture(scope="session")
 def tiny_swap_run(tmp_path_factory) -> Path:
     """A classroom face-swap run on twin-00 and twin-01 (64 px), trained for a few steps."""
