@@ -23,6 +23,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from deepfake_edu.faces.align import turn_whole
 from deepfake_edu.faces.backends.base import Face
 
 # Where the eyes sit inside a frontal-face Haar box ("alt" cascade), as fractions of its width (x from
@@ -83,8 +84,6 @@ class OpenCVBackend:
     def detect_turned_boxes(self, grey: np.ndarray, degrees: float) -> list[tuple[tuple[float, float, float, float], float]]:
         """``detect_boxes`` on the frame turned by ``degrees`` (anticlockwise, on a canvas that holds
         all of it); each box comes back as the same-sized upright box round its centre in the frame."""
-        from deepfake_edu.faces.align import turn_whole
-
         turned, matrix = turn_whole(grey, degrees)
         back = cv2.invertAffineTransform(matrix)
         boxes = []
