@@ -125,8 +125,13 @@ def save_checkpoint(folder: str | os.PathLike, step: int, tensors: dict[str, tor
     json_path = save_model_file(folder / f"step-{step:08d}", tensors, {**info, "step": step})
     complete = sorted(p for p in folder.iterdir() if _STEP_NAME.match(p.name))
     for old in complete[:-keep] if keep > 0 else []:
-        old.with_suffix(".safetensors").unlink(missing_ok=True)
+        # The JSON goes first: a kill between the two deletions then leaves a stray tensor
+        # file (swept below next time), never a JSON that points at missing tensors.
         old.unlink(missing_ok=True)
+        old.with_suffix(".safetensors").unlink(missing_ok=True)
+    for tensor_file in folder.glob("step-*.safetensors"):
+        if not tensor_file.with_suffix(".json").exists():
+            tensor_file.unlink(missing_ok=True)
     return json_path
 
 
