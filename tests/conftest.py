@@ -30,12 +30,12 @@ def lab_home_outside_the_clone(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_swap_run(tmp_path_factory) -> Path:
-    """A classroom face-swap run on twin-00 and twin-01 (64 px), trained for a few steps."""
+    """A classroom face-swap run on twin-00 and twin-01 (128 px pictures, 64 px crops), trained for a few steps."""
     from deepfake_edu.data.twins import generate_twins_dataset
     from deepfake_edu.swap.train import SwapTrainOptions, train_swap
 
     root = tmp_path_factory.mktemp("tiny-lab")
-    generate_twins_dataset(root / "twins", identities=2, per_identity=24, size=64)
+    generate_twins_dataset(root / "twins", identities=2, per_identity=24, size=128)
     options = SwapTrainOptions(data=[str(root / "twins")], preset="classroom", steps=6, batch_size=8,
                                run=str(root / "swap"), progress=False, preview_every=0, timelapse_every=0,
                                metrics_every=0, checkpoint_every=6)

@@ -281,7 +281,13 @@ def funnel_faces(lab: DemoLab, identity: str) -> list[np.ndarray]:
 
     if identity not in TRAIN_IDENTITIES:
         raise LabError(f"the funnel models know {', '.join(TRAIN_IDENTITIES)}, not {identity!r}")
-    return list(lab.cached(("funnel-faces", identity), lambda: lab.twins().images(identity, limit=FACES_PER_PERSON)))
+    from deepfake_edu.swap.train import load_face_sets
+
+    def load():  # the swap crops the funnel models learned (64 px, the classroom preset's size)
+        sets = load_face_sets([str(lab.assets.twins)], list(TRAIN_IDENTITIES), 64, FACES_PER_PERSON)
+        return list(sets.faces[sets.names.index(identity)])
+
+    return lab.cached(("funnel-faces", identity), load)
 
 
 @dataclass
@@ -406,7 +412,7 @@ def make_fake(lab: DemoLab, run_label: str, direction: str, face_index: int) -> 
     from deepfake_edu import provenance
     from deepfake_edu.data import forget, twins
     from deepfake_edu.data.images import read_image, to_tensor, to_uint8
-    from deepfake_edu.swap.metrics import render_true_answer, twin_identity
+    from deepfake_edu.swap.metrics import true_answer_crop, twin_identity
 
     model, info = lab.swap_model(run_label)
     source_index, target_index = _direction(info, direction)
@@ -422,8 +428,7 @@ def make_fake(lab: DemoLab, run_label: str, direction: str, face_index: int) -> 
     truth = ssim_value = None
     if "factors" in record:
         person = twin_identity(twins, sets.records[target_index][0], sets.dataset_infos[target_index])
-        truth = render_true_answer(twins, person, record["factors"], face.shape[0] if face.shape[0] in twins.SIZES else max(twins.SIZES)).image
-        truth = _shown(truth, face.shape[0], smooth=True)
+        truth, _ = true_answer_crop(twins, person, record["factors"], face.shape[0])
         ssim_value, _ = _ssim_mse(swapped, truth)
     big = cv2.resize(swapped, (FAKE_SIDE, FAKE_SIDE), interpolation=cv2.INTER_CUBIC)
     out = lab.new_output("fake", ".png")
@@ -447,7 +452,7 @@ def make_fake_clip(lab: DemoLab, run_label: str, direction: str, frames: int = C
 
     from deepfake_edu.data import forget, twins
     from deepfake_edu.data.images import read_image
-    from deepfake_edu.swap.convert import FaceSwapper, swap_video, whole_frame_locator
+    from deepfake_edu.swap.convert import FaceSwapper, locator_for, swap_video
     from deepfake_edu.swap.metrics import twin_identity
 
     model, info = lab.swap_model(run_label)
@@ -462,7 +467,7 @@ def make_fake_clip(lab: DemoLab, run_label: str, direction: str, frames: int = C
     twins.write_video(source, clip)
     out = lab.new_output("fake-clip", ".mp4")
     try:
-        swapper = FaceSwapper(model, target_index, whole_frame_locator(model.config.input_size))
+        swapper = FaceSwapper(model, target_index, locator_for(info, model.config.input_size))
         result = swap_video(swapper, source, out, progress=False)
     finally:
         source.unlink(missing_ok=True)

@@ -41,12 +41,12 @@ def realfake_pairs(
     The frame's JPEG quality cycles through ``qualities``; real and fake share it.
     """
     from deepfake_edu.data import twins
-    from deepfake_edu.swap.convert import FaceSwapper, whole_frame_locator
+    from deepfake_edu.swap.convert import FaceSwapper, locator_for
     from deepfake_edu.swap.train import load_swap_model
 
     model, info = load_swap_model(swap_run)
     trained = info.get("identities", [])
-    swappers = {target: FaceSwapper(model, target, whole_frame_locator(model.config.input_size)) for target in range(len(model.decoders))}
+    swappers = {target: FaceSwapper(model, target, locator_for(info, model.config.input_size)) for target in range(len(model.decoders))}
     for identity_index in identities:
         person = twins.make_identity(identity_index)
         own = trained.index(person.name) if person.name in trained else None
@@ -129,13 +129,13 @@ def fake_variants(
     Returns (real uint8 (N, S, S, 3), {method: fakes uint8 (N, S, S, 3)}, identity names (N,)).
     """
     from deepfake_edu.data import twins
-    from deepfake_edu.swap.convert import FaceSwapper, whole_frame_locator
+    from deepfake_edu.swap.convert import FaceSwapper, locator_for
     from deepfake_edu.swap.train import load_swap_model
 
     methods = methods or FAKE_METHODS
     model, info = load_swap_model(swap_run)
     trained = info.get("identities", [])
-    locate = whole_frame_locator(model.config.input_size)
+    locate = locator_for(info, model.config.input_size)
     swappers = {name: {t: FaceSwapper(model, t, locate, **options) for t in range(len(model.decoders))} for name, options in methods.items()}
     reals, fakes, names = [], {name: [] for name in methods}, []
     for identity_index in identities:

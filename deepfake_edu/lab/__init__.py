@@ -3,7 +3,7 @@
 ``prepare_lab()`` makes whatever is missing, on the synthetic twins only, within a few minutes
 on a 2-core laptop, and reuses what exists:
 
-    datasets/twins-lab        64 px twins, 8 invented people (the face-swap model's data)
+    datasets/twins-lab        128 px twins, 8 invented people (the face-swap model's data)
     runs/swap-lab             a classroom face-swap model trained on twin-00 and twin-01
     datasets/twins-realfake   256 px real twins and the same frames swapped, JPEG 95/75/50
     models/meso4-twins        Meso-4 trained on twins 00-05 of that set; 06 and 07 held out
@@ -32,7 +32,7 @@ HELD_OUT = ("twin-06", "twin-07")  # the detector never sees these people while 
 @dataclass
 class LabAssets:
     home: Path  # the lab home ($DEEPFAKE_EDU_HOME or the current folder)
-    twins: Path  # dataset: 64 px twin crops, identities twin-00 .. twin-07
+    twins: Path  # dataset: 128 px twins pictures, identities twin-00 .. twin-07
     swap_run: Path  # run folder: classroom face-swap model, decoders for twin-00 and twin-01
     realfake: Path  # dataset: 256 px real and swapped twins, records labelled "real" / "fake"
     detector: Path  # checkpoint JSON: Meso-4 trained on realfake (twins 06 and 07 held out)
@@ -107,7 +107,7 @@ def prepare_lab(minutes: float = 5.0, force: bool = False, progress: bool = True
     if not status["twins"]:
         say("1/4 rendering the synthetic twins (invented people, no real face)")
         started = time.perf_counter()
-        generate_twins_dataset(assets.twins, identities=8, per_identity=per_identity, size=64, workers=2, progress=progress)
+        generate_twins_dataset(assets.twins, identities=8, per_identity=per_identity, size=128, workers=2, progress=progress)
         report["twins_s"] = round(time.perf_counter() - started, 1)
     if not status["swap"]:
         say("2/4 training the face-swap model (one shared encoder, a decoder for twin-00 and one for twin-01)")

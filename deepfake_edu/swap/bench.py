@@ -26,7 +26,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--only", choices=["classroom", "loop"], help="run one part (default: both)")
     parser.add_argument("--minutes", type=float, default=10.0, help="classroom: training budget (default 10)")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch (default 2, a classroom laptop)")
-    parser.add_argument("--data", help="twins dataset at 64 px with 2+ identities (default: render one into runs/bench-swap/)")
+    parser.add_argument("--data", help="twins dataset with 2+ identities, 128 px best (default: render one into runs/bench-swap/)")
     parser.add_argument("--per-identity", type=int, default=1000, help="faces per twin when the bench renders its data")
     parser.add_argument("--eval-every", type=int, default=100, help="classroom: steps between SSIM measurements")
     parser.add_argument("--preset", choices=["original", "classroom"], default="original", help="loop: which model")
@@ -72,10 +72,11 @@ def bench_data(args) -> Path:
     from deepfake_edu.data.twins import generate_twins_dataset
     from deepfake_edu.paths import runs_dir
 
-    path = runs_dir() / "bench-swap" / f"twins-64-2x{args.per_identity}"
+    # 128 px pictures, so that the model's 64 px swap crops are cut from them by shrinking.
+    path = runs_dir() / "bench-swap" / f"twins-128-2x{args.per_identity}"
     if not (path / "dataset.json").exists():
         print(f"rendering {2 * args.per_identity} twins faces into {path} (once)")
-        generate_twins_dataset(path, identities=2, per_identity=args.per_identity, size=64, seed=0, workers=max(1, min(4, os.cpu_count() or 1)), progress=True)
+        generate_twins_dataset(path, identities=2, per_identity=args.per_identity, size=128, seed=0, workers=max(1, min(4, os.cpu_count() or 1)), progress=True)
     return path
 
 

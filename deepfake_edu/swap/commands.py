@@ -42,7 +42,8 @@ def register(subparsers) -> None:
     apply.add_argument("--run", required=True, help="training run folder or checkpoint")
     apply.add_argument("--to", required=True, help="who the face becomes: identity name, or A / B")
     apply.add_argument("--out", required=True, help="output file (.png/.jpg for a photo, .mp4/.avi for a video)")
-    apply.add_argument("--locate", choices=["whole", "faces"], help="whole: the frame is the face (twins); faces: detect faces (default: from the training data)")
+    apply.add_argument("--locate", choices=["twins", "faces", "whole"],
+                       help="twins: the frame is a twins picture; faces: detect faces; whole: the whole frame is the crop (default: as the model trained)")
     apply.add_argument("--blend", choices=["feather", "seamless"], default="feather", help="feathered mask, or OpenCV seamlessClone")
     apply.add_argument("--colour", choices=["reinhard", "none"], default="reinhard", help="match the face's colours to the original (Reinhard, Lab)")
     apply.add_argument("--device", default="auto")

@@ -8,10 +8,11 @@ frame count, size and frame rate. Every picture written carries the lab's proven
 (visible label, invisible mark, C2PA for photos when available: ``deepfake_edu.provenance``).
 
 Locating faces is a hook: ``locate_fn(frame) -> [(crop uint8 (S, S, 3), transform (2, 3))]``
-where ``transform`` maps frame pixels to crop pixels. ``whole_frame_locator`` (the default)
-treats the frame's central square as the face, which is exact for the synthetic twins' crops
-and clips; ``eyes_locator`` aligns from known eye positions; real photos get a locator from
-``deepfake_edu.faces``.
+where ``transform`` maps frame pixels to crop pixels. Every crop has the faces module's tight
+"swap" framing (eyes 42% of the side apart, 38% down: brows to chin), what the model trained on:
+``twins_locator`` (the default) cuts it from a twins picture, whose eyes are always at
+``TWINS_EYES``; ``eyes_locator`` aligns from known eye positions; real photos get a locator from
+``deepfake_edu.faces``; ``whole_frame_locator`` takes a frame that already is a swap crop.
 """
 
 from __future__ import annotations
@@ -29,16 +30,17 @@ from deepfake_edu.errors import LabError
 LocateFn = Callable[[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
 _WRITE_CODECS = {".mp4": "mp4v", ".avi": "MJPG"}
-# The twins' crops put the eye centres here (fractions of the crop side): alignment target.
-CANONICAL_EYES = ((0.35, 0.40), (0.65, 0.40))
+# Where a twins picture has its eye centres (fractions of its side, image-left eye first).
+TWINS_EYES = ((0.35, 0.40), (0.65, 0.40))
+# What the model sees: the faces module's "swap" crop (checkpoints record it as "framing").
+SWAP_FRAMING = "swap"
 
 
 # --- locating and aligning -------------------------------------------------------------------
 
 
 def whole_frame_locator(size: int) -> LocateFn:
-    """The frame's central square, resized to ``size``: one face per frame (aligned crops, twins)."""
-    import cv2
+    """The frame's central square, resized to ``size``: for frames that already are swap crops."""
 
     def locate(frame: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         height, width = frame.shape[:2]
@@ -46,28 +48,62 @@ def whole_frame_locator(size: int) -> LocateFn:
         scale = size / side
         x0, y0 = (width - side) / 2, (height - side) / 2
         transform = np.array([[scale, 0, -x0 * scale], [0, scale, -y0 * scale]], np.float64)
-        crop = cv2.warpAffine(frame, transform, (size, size), flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        return [(crop, transform)]
+        return [(warp_crop(frame, transform, size), transform)]
 
     return locate
 
 
-def align_by_eyes(frame: np.ndarray, eye_left: tuple[float, float], eye_right: tuple[float, float], size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Crop (size, size, 3) that puts the eyes (frame pixels; image-left eye first) where the
-    training crops have them; returns (crop, transform frame -> crop)."""
+def eyes_transform(eye_left, eye_right, size: int) -> np.ndarray:
+    """2x3 similarity (rotation, uniform scale, shift) from frame pixels to a ``size`` px swap
+    crop that puts the eyes (frame pixels, image-left eye first) where the swap framing wants them."""
+    from deepfake_edu.faces.align import CROPS, umeyama
+
+    return umeyama(np.array([eye_left, eye_right], np.float64), CROPS[SWAP_FRAMING].eye_targets(size))
+
+
+def warp_crop(frame: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray:
+    """uint8 (size, size, C) cut from ``frame`` by the 2x3 ``transform`` (frame -> crop pixels).
+
+    A shrinking transform first resizes the frame with pixel averaging, so a big picture does
+    not alias into a small crop (a bilinear warp alone skips pixels).
+    """
     import cv2
 
-    source = np.array([eye_left, eye_right], np.float64)
-    target = np.array(CANONICAL_EYES, np.float64) * size
-    # Similarity transform (rotation, uniform scale, shift) from two point pairs, in closed form.
-    src_vec, dst_vec = source[1] - source[0], target[1] - target[0]
-    scale = np.linalg.norm(dst_vec) / max(np.linalg.norm(src_vec), 1e-6)
-    angle = np.arctan2(dst_vec[1], dst_vec[0]) - np.arctan2(src_vec[1], src_vec[0])
-    rotation = scale * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    shift = target[0] - rotation @ source[0]
-    transform = np.hstack([rotation, shift[:, None]])
-    crop = cv2.warpAffine(frame, transform, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    return crop, transform
+    transform = np.asarray(transform, np.float64)
+    scale = float(np.sqrt(abs(np.linalg.det(transform[:, :2]))))
+    if scale < 0.9:
+        height, width = frame.shape[:2]
+        small = (max(1, round(width * scale)), max(1, round(height * scale)))
+        frame = cv2.resize(frame, small, interpolation=cv2.INTER_AREA)
+        transform = transform.copy()
+        transform[:, :2] *= (width / small[0] + height / small[1]) / 2
+    return cv2.warpAffine(frame, transform, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+
+
+def align_by_eyes(frame: np.ndarray, eye_left: tuple[float, float], eye_right: tuple[float, float], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Swap crop (size, size, 3) with the eyes (frame pixels; image-left eye first) where the
+    training crops have them; returns (crop, transform frame -> crop)."""
+    transform = eyes_transform(eye_left, eye_right, size)
+    return warp_crop(frame, transform, size), transform
+
+
+def twins_transform(side: int, size: int) -> np.ndarray:
+    """2x3 transform from a square twins picture ``side`` px wide to its ``size`` px swap crop."""
+    (left_x, left_y), (right_x, right_y) = TWINS_EYES
+    return eyes_transform((left_x * side, left_y * side), (right_x * side, right_y * side), size)
+
+
+def twins_locator(size: int) -> LocateFn:
+    """The swap crop of a twins picture (a square frame; a wider one: its central square)."""
+
+    def locate(frame: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        height, width = frame.shape[:2]
+        side = min(height, width)
+        transform = twins_transform(side, size)
+        transform[:, 2] -= transform[:, :2] @ np.array([(width - side) / 2, (height - side) / 2])
+        return [(warp_crop(frame, transform, size), transform)]
+
+    return locate
 
 
 def eyes_locator(find_eyes: Callable[[np.ndarray], list[tuple[tuple[float, float], tuple[float, float]]]], size: int) -> LocateFn:
@@ -86,6 +122,23 @@ def real_faces_locator(size: int, backend: str = "auto") -> LocateFn:
         return [(crop.image, crop.transform) for crop in crops]
 
     return locate
+
+
+LOCATORS = ("twins", "faces", "whole")
+
+
+def locator_for(info: dict, size: int, name: str | None = None) -> LocateFn:
+    """The locator named ``name`` ("twins", "faces" or "whole"), or the one that suits what a
+    model's checkpoint ``info`` says it learned: "twins" for twins, "faces" for real faces."""
+    if name is None:
+        name = "twins" if info.get("face_kind") == "twins" else "faces"
+    if name == "twins":
+        return twins_locator(size)
+    if name == "faces":
+        return real_faces_locator(max(64, size))
+    if name == "whole":
+        return whole_frame_locator(size)
+    raise LabError(f"unknown face locator {name!r}: use {', '.join(LOCATORS)}")
 
 
 # --- the pieces of one swap ------------------------------------------------------------------
@@ -195,8 +248,8 @@ class SwapResult:
 class FaceSwapper:
     """Swaps every located face of a frame to ``to_identity``.
 
-    model: a trained FaceSwapModel (eval mode); locate_fn: see the module doc (default: the
-    whole frame); colour: "reinhard" or "none"; blend: "feather" or "seamless".
+    model: a trained FaceSwapModel (eval mode); locate_fn: see the module doc (default: a twins
+    picture's swap crop); colour: "reinhard" or "none"; blend: "feather" or "seamless".
     """
 
     def __init__(self, model, to_identity: int, locate_fn: LocateFn | None = None, colour: str = "reinhard", blend: str = "feather", feather: float = 0.08):
@@ -209,7 +262,7 @@ class FaceSwapper:
         self.model = model.eval()
         self.size = model.config.input_size
         self.to_identity = to_identity
-        self.locate = locate_fn or whole_frame_locator(self.size)
+        self.locate = locate_fn or twins_locator(self.size)
         self.colour = colour
         self.blend = blend
         self.mask = face_mask(self.size, feather)
@@ -324,8 +377,7 @@ def apply_swap(
     """Load a trained run, swap the face(s) of a photo or a video to identity ``to``, write ``out``.
 
     ``to`` is an identity name as trained ("twin-01"), a decoder number, or a letter (A, B).
-    ``locate_fn``: a function, "whole" (the frame is the face), "faces" (detect real faces), or
-    None: "whole" for a model trained on twins, "faces" otherwise.
+    ``locate_fn``: a function or a name for :func:`locator_for` (None: chosen from the model).
     """
     from deepfake_edu.data.images import IMAGE_SUFFIXES, read_image
     from deepfake_edu.swap.train import identity_index, load_swap_model
@@ -333,14 +385,8 @@ def apply_swap(
 
     source, out = Path(source), Path(out)
     model, info = load_swap_model(run, pick_device(device))
-    if locate_fn is None:
-        locate_fn = "whole" if info.get("face_kind") == "twins" else "faces"
-    if locate_fn == "whole":
-        locate_fn = whole_frame_locator(model.config.input_size)
-    elif locate_fn == "faces":
-        locate_fn = real_faces_locator(max(64, model.config.input_size))
-    elif isinstance(locate_fn, str):
-        raise LabError(f"unknown face locator {locate_fn!r}: use whole or faces")
+    if locate_fn is None or isinstance(locate_fn, str):
+        locate_fn = locator_for(info, model.config.input_size, locate_fn)
     swapper = FaceSwapper(model, identity_index(info, to), locate_fn, colour, blend)
     if source.suffix.lower() in IMAGE_SUFFIXES:
         if out.suffix.lower() not in IMAGE_SUFFIXES:

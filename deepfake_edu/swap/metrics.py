@@ -105,22 +105,31 @@ def true_answer_sets(face_sets, size: int, n_faces: int = 64, clean: bool = True
     except ModuleNotFoundError:
         return []
     people = [twin_identity(twins, face_sets.records[i][0], face_sets.dataset_infos[i]) for i in (0, 1)]
-    render_size = size if size in twins.SIZES else max(twins.SIZES)
     sets = []
     for source, target in ((0, 1), (1, 0)):
         records = face_sets.records[source][:n_faces]
-        renders = [render_true_answer(twins, people[target], record["factors"], render_size, clean) for record in records]
-        truth = np.stack([render.image for render in renders])
-        masks = np.stack([render.mask for render in renders]).astype(np.float32)
-        if render_size != size:
-            from deepfake_edu.swap.train import _resize_faces
-
-            truth = _resize_faces(truth, size)
-            masks = np.stack([_resize_faces(m[None, ..., None].repeat(3, -1), size)[0, ..., 0] for m in (masks * 255).astype(np.uint8)]) / 255.0
+        crops = [true_answer_crop(twins, people[target], record["factors"], size, clean) for record in records]
+        truth = np.stack([image for image, _ in crops])
+        masks = np.stack([mask for _, mask in crops])
         faces = face_sets.faces[source][: len(records)]
         face_masks = torch.from_numpy(np.ascontiguousarray(masks, dtype=np.float32))[:, None]
         sets.append(TrueAnswerSet(source, target, _to_float(faces), _to_float(truth), face_masks))
     return sets
+
+
+def true_answer_crop(twins_module, identity, factors: dict, size: int, clean: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The true answer as the model must draw it: the ``size`` px swap crop of ``identity``
+    rendered with ``factors``. Returns (uint8 (size, size, 3), float32 (size, size) face skin).
+
+    It is rendered big enough (128 px for a 64 px crop) that cutting the crop only shrinks.
+    """
+    from deepfake_edu.swap.convert import twins_transform, warp_crop
+
+    shrinks = lambda side: abs(np.linalg.det(twins_transform(side, size)[:, :2])) <= 1  # noqa: E731
+    render_size = next((side for side in twins_module.SIZES if shrinks(side)), max(twins_module.SIZES))
+    render = render_true_answer(twins_module, identity, factors, render_size, clean)
+    transform = twins_transform(render_size, size)
+    return warp_crop(render.image, transform, size), np.clip(warp_crop(render.mask.astype(np.float32), transform, size), 0, 1)
 
 
 def twin_identity(twins_module, record: dict, dataset_info: dict):

@@ -27,6 +27,7 @@ import torch
 
 from deepfake_edu.errors import LabError
 from deepfake_edu.swap.augment import AugmentConfig, augment, draw_params
+from deepfake_edu.swap.convert import SWAP_FRAMING, twins_transform, warp_crop
 from deepfake_edu.swap.losses import reconstruction_loss, region_mask, region_weights
 from deepfake_edu.swap.model import FaceSwapModel, SwapConfig, config_dict
 
@@ -86,7 +87,12 @@ def _resize_faces(images: np.ndarray, size: int) -> np.ndarray:
 
 
 def load_face_sets(data: list[str], identities: list[str] | None, size: int, limit: int | None = None) -> FaceSets:
-    """Faces of each person, resized to ``size``.
+    """Faces of each person as ``size`` px swap crops.
+
+    Extracted real faces already are swap crops and are only resized. A twins picture shows
+    the whole head, so its swap crop (brows to chin) is cut out of it (``twins_transform``):
+    the model then spends its few thousand classroom steps on the face, not on hair and
+    background, as with real faces. Twins rendered at twice ``size`` keep the crop sharp.
 
     One dataset: ``identities`` name people inside it (default: its first two). Several
     datasets without ``identities``: each dataset is one person. Several datasets with as many
@@ -117,10 +123,15 @@ def load_face_sets(data: list[str], identities: list[str] | None, size: int, lim
         if len(images) < 2:
             raise LabError(f"{identity or dataset.name} has only {len(images)} face: a swap needs many (hundreds) of each person")
         names.append(identity if identity is not None else dataset.name)
-        faces.append(_resize_faces(images, size))
+        if "factors" in chosen_records[0]:  # twins
+            transform = twins_transform(dataset.size, size)
+            faces.append(np.stack([warp_crop(image, transform, size) for image in images]))
+        else:
+            scale = size / dataset.size
+            transform = np.array([[scale, 0, 0], [0, scale, 0]])
+            faces.append(_resize_faces(images, size))
         records.append(chosen_records)
         infos.append(dataset.info)
-        scale = size / dataset.size
         person_masks = []
         for record in chosen_records:
             landmarks = record.get("landmarks")
@@ -128,7 +139,7 @@ def load_face_sets(data: list[str], identities: list[str] | None, size: int, lim
                 person_masks.append(None)
                 continue
             any_landmarks = True
-            person_masks.append(region_mask(_scale_landmarks(landmarks, scale), size))
+            person_masks.append(region_mask(_move_landmarks(landmarks, transform), size))
         masks.append(person_masks)
     mask_arrays = None
     if any_landmarks:
@@ -136,10 +147,16 @@ def load_face_sets(data: list[str], identities: list[str] | None, size: int, lim
     return FaceSets(names, faces, mask_arrays, sorted({d.name for d, _ in pairs}), records, infos)
 
 
-def _scale_landmarks(landmarks, scale: float):
+def _move_landmarks(landmarks, transform: np.ndarray):
+    """Landmarks (a list of [x, y], or a dict of [x, y] or of lists of them) moved by a 2x3 ``transform``."""
+
+    def move(points):
+        points = np.asarray(points, np.float64)
+        return (points @ transform[:, :2].T + transform[:, 2]).tolist()
+
     if isinstance(landmarks, dict):
-        return {key: (np.asarray(value, np.float32) * scale).tolist() for key, value in landmarks.items()}
-    return (np.asarray(landmarks, np.float32) * scale).tolist()
+        return {key: move(value) for key, value in landmarks.items()}
+    return move(landmarks)
 
 
 class SwapTask:
@@ -394,6 +411,7 @@ def train_swap(
             "datasets": face_sets.datasets,
             "identities": face_sets.names,
             "face_kind": "twins" if all(records and "factors" in records[0] for records in face_sets.records) else "real",
+            "framing": SWAP_FRAMING,
             "train_options": _options_dict(options),
         },
         hooks=hooks,
@@ -421,6 +439,8 @@ def load_swap_model(path: str | Path, device: str | torch.device = "cpu") -> tup
     tensors, info = load_model_file(path)
     if info.get("model") != "faceswap":
         raise LabError(f"{path} holds a {info.get('model')!r} model, not a face-swap one: point --run at a swap training run")
+    if info.get("face_kind") == "twins" and info.get("framing") != SWAP_FRAMING:
+        raise LabError(f"{path} learned whole twins pictures (an older deepfake-edu): retrain it, or run `deepfake-edu prepare --force`")
     model = FaceSwapModel(SwapConfig.from_dict(info["config"]))
     load_state_into(model, tensors)
     return model.to(device).eval(), info

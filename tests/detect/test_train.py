@@ -24,10 +24,10 @@ def test_the_built_in_set_pairs_each_real_frame_with_its_swap(tiny_realfake):
 
 @pytest.fixture(scope="module")
 def trained(tiny_realfake, tmp_path_factory):
-    """Meso-4 trained 100 steps on twins 00-02 real vs swapped; twin-03 held out."""
+    """Meso-4 trained 150 steps on twins 00-02 real vs swapped; twin-03 held out."""
     folder = tmp_path_factory.mktemp("detector")
-    config = TrainConfig(steps=100, batch_size=16, progress=False, device="cpu", log_every=10, checkpoint_every=100)
-    return (*train_on_folder(tiny_realfake, folder / "run", config, DetectRecipe(eval_every=100),
+    config = TrainConfig(steps=150, batch_size=16, progress=False, device="cpu", log_every=10, checkpoint_every=150)
+    return (*train_on_folder(tiny_realfake, folder / "run", config, DetectRecipe(eval_every=150),
                              held_out=["twin-03"], out=folder / "meso"), folder)
 
 

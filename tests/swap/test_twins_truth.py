@@ -5,6 +5,8 @@ import pytest
 import torch
 
 from deepfake_edu.data import twins
+from deepfake_edu.faces.align import CROPS, apply_affine
+from deepfake_edu.swap.convert import twins_locator
 from deepfake_edu.swap.metrics import evaluate_swaps, true_answer_sets
 from deepfake_edu.swap.model import faceswap
 from deepfake_edu.swap.train import SwapTrainOptions, load_face_sets, train_swap
@@ -13,7 +15,7 @@ from deepfake_edu.swap.train import SwapTrainOptions, load_face_sets, train_swap
 @pytest.fixture(scope="module")
 def twins_set(tmp_path_factory):
     root = tmp_path_factory.mktemp("swap-twins") / "twins"
-    twins.generate_twins_dataset(root, identities=2, per_identity=24, size=64, seed=0)
+    twins.generate_twins_dataset(root, identities=2, per_identity=24, size=128, seed=0)
     return root
 
 
@@ -24,12 +26,29 @@ def test_true_answers_are_the_other_twin_with_the_same_factors(twins_set):
     assert [(a.source, a.target) for a in answers] == [(0, 1), (1, 0)]
     record = sets.records[0][2]
     factors = twins.with_factors(twins.Factors(**record["factors"]), noise=0.0, jpeg_quality=0)
-    expected = twins.true_swap(twins.make_identity(1), factors, 64).image
+    expected = twins.true_swap(twins.make_identity(1), factors, 128).image  # rendered big, then cropped
+    [(expected, _)] = twins_locator(64)(expected)
     got = (answers[0].truth[2].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
     assert np.array_equal(got, expected)
     assert not np.array_equal(got, sets.faces[0][2])
     mask = answers[0].face_masks[2, 0]
-    assert mask.shape == (64, 64) and float(mask.max()) > 0.9 and float(mask[0, 0]) < 0.1
+    assert mask.shape == (64, 64) and float(mask.max()) > 0.9 and float(mask.mean()) > 0.3
+
+
+def test_twins_train_as_the_swap_crops_that_conversion_cuts(twins_set):
+    """Training faces, true answers and `swap apply` on a twins picture all see the tight swap
+    crop: eyes where the faces module's swap framing puts them, brows to chin."""
+    from deepfake_edu.data.dataset import load_dataset
+
+    sets = load_face_sets([str(twins_set)], None, 64)
+    picture = load_dataset(twins_set).images("twin-00", limit=3)[2]
+    [(cut_for_swap, _)] = twins_locator(64)(picture)
+    assert np.array_equal(sets.faces[0][2], cut_for_swap)
+
+    front = twins.render_face(twins.make_identity(0), twins.Factors(), 128)
+    [(_, transform)] = twins_locator(64)(front.image)
+    eyes = apply_affine(transform, [front.landmarks[twins.LANDMARK_INDEX[name]] for name in ("eye_left", "eye_right")])
+    assert np.abs(eyes - CROPS["swap"].eye_targets(64)).max() < 1.5
 
 
 def test_training_on_twins_improves_the_swap_against_the_true_answer(twins_set, tmp_path):
