@@ -12,21 +12,19 @@ REGION_ORDER = ("eyes", "brows", "nose", "mouth", "cheeks", "background")
 
 
 def region_masks_for(record: dict, dataset_info: dict, size: int) -> dict[str, np.ndarray]:
-    """Bool masks (size, size) of each region for one twins record (landmarks and factors)."""
+    """Bool masks (size, size) of each region of one twins record's ``size`` px swap crop."""
     from deepfake_edu.data import twins
+    from deepfake_edu.faces.align import apply_affine
+    from deepfake_edu.swap.convert import twins_transform, warp_crop
     from deepfake_edu.swap.metrics import twin_identity
 
-    scale = size / int(dataset_info["size"])
-    landmarks = twins.landmarks_from_dict(record["landmarks"]) * scale
+    side = int(dataset_info["size"])
+    landmarks = apply_affine(twins_transform(side, size), twins.landmarks_from_dict(record["landmarks"]))
     masks = {name: twins.region_mask(landmarks, name, size) for name in ("eyes", "brows", "nose", "mouth")}
     masks["cheeks"] = twins.region_mask(landmarks, "cheek_left", size) | twins.region_mask(landmarks, "cheek_right", size)
     identity = twin_identity(twins, record, dataset_info)
-    face = twins.face_mask(identity, twins.Factors(**record["factors"]), size if size in twins.SIZES else max(twins.SIZES))
-    if face.shape[0] != size:
-        import cv2
-
-        face = cv2.resize(face, (size, size), interpolation=cv2.INTER_AREA)
-    masks["background"] = face < 0.5
+    face = twins.face_mask(identity, twins.Factors(**record["factors"]), side)
+    masks["background"] = warp_crop(face.astype(np.float32), twins_transform(side, size), size) < 0.5
     return masks
 
 
@@ -49,13 +47,15 @@ def region_errors(model, images: np.ndarray, records: list[dict], dataset_info: 
 
 
 def held_out_faces(dataset_path, identity: str, count: int, size: int = 64) -> tuple[np.ndarray, list[dict], dict]:
-    """The LAST ``count`` faces of ``identity`` (training takes the first ones when limited), with records."""
+    """The LAST ``count`` faces of ``identity`` as ``size`` px swap crops (training takes the
+    first ones when limited), with their records."""
     from deepfake_edu.data.dataset import load_dataset
-    from deepfake_edu.swap.train import _resize_faces
+    from deepfake_edu.swap.convert import twins_transform, warp_crop
 
     dataset = load_dataset(dataset_path)
     records = [r for r in dataset.records if r["identity"] == identity][-count:]
-    images = _resize_faces(np.stack([dataset.image(r) for r in records]), size)
+    transform = twins_transform(dataset.size, size)  # the swap crops the models train on
+    images = np.stack([warp_crop(dataset.image(r), transform, size) for r in records])
     return images, records, dataset.info
 
 

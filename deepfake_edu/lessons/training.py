@@ -17,8 +17,10 @@ import torch
 from deepfake_edu.errors import LabError
 
 
-def lesson_twins(per_identity: int, identities: int = 2, size: int = 64, seed: int = 0, progress: bool = True) -> Path:
-    """A twins data set for the lessons (rendered once, then reused): datasets/lesson-twins-<n>x<k>-<size>."""
+def lesson_twins(per_identity: int, identities: int = 2, size: int = 128, seed: int = 0, progress: bool = True) -> Path:
+    """A twins data set for the lessons (rendered once, then reused): datasets/lesson-twins-<n>x<k>-<size>.
+
+    128 px pictures: the models' 64 px swap crops are cut from them by shrinking, so they stay sharp."""
     from deepfake_edu.data.dataset import load_dataset
     from deepfake_edu.data.twins import generate_twins_dataset
     from deepfake_edu.paths import datasets_dir
@@ -27,7 +29,7 @@ def lesson_twins(per_identity: int, identities: int = 2, size: int = 64, seed: i
     if (path / "dataset.json").exists():
         return path
     # One process: a forked worker pool can hang when this process already ran OpenCV or torch
-    # threads (as a notebook kernel has); at 64 px a few hundred faces take seconds anyway.
+    # threads (as a notebook kernel has); a few hundred faces take seconds anyway.
     generate_twins_dataset(path, identities=identities, per_identity=per_identity, size=size, seed=seed, workers=1, progress=progress)
     load_dataset(path)  # fails loudly now rather than in the next cell
     return path

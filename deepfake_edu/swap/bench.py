@@ -1,8 +1,8 @@
 """`deepfake-edu bench swap`: the face-swap model's targets, measured.
 
-    classroom  the classroom preset trained from scratch on 64 px twins with a time budget
-               (default 10 minutes, 2 CPU threads): the swap's SSIM against the true answer
-               over time, and when it first reaches 0.80.
+    classroom  the classroom preset trained from scratch on 64 px twins (swap crops cut from
+               128 px pictures) with a time budget (default 10 minutes, 2 CPU threads): the
+               swap's SSIM against the true answer over time, and when it first reaches 0.80.
     loop       a preset (default original) on a device: the full training loop (faces on the
                device, batch choice, warp augmentation, loss, step, through the Trainer)
                against a bare model step on ready tensors, side by side; images per second.
@@ -117,7 +117,7 @@ def bench_classroom(args) -> dict:
         "minutes_to_ssim_0.80": reached,
         "curve": curve,
     }
-    print("\nclassroom preset, 64 px twins, from scratch (SSIM/PSNR of both swap directions against the true answer)")
+    print("\nclassroom preset, 64 px twins swap crops, from scratch (SSIM/PSNR of both swap directions against the true answer)")
     print(f"{'step':>7}{'minutes':>9}{'SSIM':>8}{'face SSIM':>11}{'PSNR dB':>9}")
     for point in curve:
         print(f"{point['step']:>7}{point['minutes']:>9.2f}{point['swap_ssim']:>8.3f}{point['swap_face_ssim']:>11.3f}{point['swap_psnr']:>9.2f}")

@@ -75,8 +75,9 @@ def warp_crop(frame: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray
         height, width = frame.shape[:2]
         small = (max(1, round(width * scale)), max(1, round(height * scale)))
         frame = cv2.resize(frame, small, interpolation=cv2.INTER_AREA)
-        transform = transform.copy()
-        transform[:, :2] *= (width / small[0] + height / small[1]) / 2
+        # A pixel centre x of the small frame sits at (x + 0.5) * ratio - 0.5 in the big one.
+        ratio = np.array([width / small[0], height / small[1]])
+        transform = np.hstack([transform[:, :2] * ratio, (transform[:, 2] + transform[:, :2] @ (0.5 * ratio - 0.5))[:, None]])
     return cv2.warpAffine(frame, transform, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
 

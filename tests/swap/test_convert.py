@@ -103,3 +103,16 @@ def test_swapped_video_frames_and_photos_carry_the_provenance_marks(tmp_path):
     swap_image(swapper, frames[0], tmp_path / "fake.png")
     photo = check_file(tmp_path / "fake.png")
     assert photo.label_found and photo.mark_found
+
+
+def test_a_shrinking_crop_averages_pixels_and_lands_where_the_transform_says():
+    from deepfake_edu.swap.convert import twins_transform, warp_crop
+
+    transform = twins_transform(256, 64)  # a 256 px twins picture to its 64 px swap crop
+    stripes = np.zeros((256, 256, 3), np.uint8)
+    stripes[:, ::2] = 255  # 1-pixel stripes: a bare bilinear warp would alias them
+    assert warp_crop(stripes, transform, 64).std() < 12
+    y, x = np.mgrid[0:256, 0:256]
+    ramp = np.dstack([x, y, (x + y) // 2]).astype(np.uint8)  # smooth: every way of warping agrees
+    direct = cv2.warpAffine(ramp, transform, (64, 64), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    assert np.abs(warp_crop(ramp, transform, 64).astype(int) - direct)[4:-4, 4:-4].max() <= 2
