@@ -3,7 +3,9 @@
 The face-swap trick needs a *warped input with a clean target*: the model sees a face bent by a
 random smooth distortion and must rebuild the unbent face, so it cannot just copy pixels; it
 has to learn what a face of this person looks like. Around that: a random affine move (rotate,
-zoom, shift), a mirror flip, and colour jitter, applied identically to input and target.
+zoom, shift) and a mirror flip, applied identically to input and target, and colour jitter on
+the input only: the target keeps the person's true colours, so a decoder learns to paint its
+own person's skin whatever the colours of the face it is given (in a swap, someone else's).
 
 The random numbers for a whole global batch are drawn on the CPU from (seed, step, stream)
 (:func:`draw_params`, a few hundred floats); the pixel work happens on the device in one
@@ -104,7 +106,7 @@ def _jitter_colour(images: torch.Tensor, colour: torch.Tensor) -> torch.Tensor:
 def augment(
     images: torch.Tensor, params: AugmentParams, masks: torch.Tensor | None = None
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-    """Warped inputs and clean targets for one batch, on the images' device.
+    """Warped, recoloured inputs and clean targets for one batch, on the images' device.
 
     images: uint8 (B, H, W, 3) or float (B, 3, H, W); params: B draws; masks: optional
     (B, 1, H, W) float region masks moved like the target.
@@ -122,6 +124,5 @@ def augment(
     sampled = F.grid_sample(torch.cat([faces, faces]), torch.cat([moved, bent]), mode="bilinear", padding_mode="border", align_corners=False)
     targets, inputs = sampled[:batch], sampled[batch:]
     target_masks = targets[:, 3:] if masks is not None else None
-    colour = params.colour
-    return _jitter_colour(inputs[:, :3], colour), _jitter_colour(targets[:, :3].contiguous(), colour), target_masks
+    return _jitter_colour(inputs[:, :3], params.colour), targets[:, :3].contiguous(), target_masks
 

@@ -48,3 +48,12 @@ def test_masks_follow_the_target():
         mirrored = float(params.theta[i, 0, 0]) < 0
         expected = masks[i].flip(-1) if mirrored else masks[i]
         assert torch.allclose(moved[i], expected, atol=1e-5)
+
+
+def test_colour_jitter_changes_the_input_and_leaves_the_target_its_true_colours():
+    faces = torch.from_numpy(blob_faces(0, 4))
+    colour_only = AugmentConfig(rotation_deg=0, zoom=0, shift=0, flip=False, warp=0, brightness=0.15, contrast=0.25, saturation=0.25)
+    inputs, targets, _ = augment(faces, draw_params(3, 1, 0, 4, colour_only))
+    original = faces.permute(0, 3, 1, 2).float() / 255
+    assert torch.allclose(targets, original, atol=1e-5)
+    assert float((inputs - original).abs().mean()) > 0.02
