@@ -62,3 +62,22 @@ def test_training_on_twins_improves_the_swap_against_the_true_answer(twins_set, 
     after = [row for row in result.history if "swap_ssim" in row][-1]
     assert after["swap_ssim"] > before + 0.05
     assert after["swap_psnr"] > 10 and set(after) >= {"swap_ssim_0to1", "swap_ssim_1to0", "swap_psnr_0to1", "swap_face_ssim"}
+
+
+def test_a_twins_model_from_before_the_swap_crops_is_refused_with_the_fix(twins_set, tmp_path):
+    import json
+
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.swap.train import load_swap_model
+    from deepfake_edu.training import latest_checkpoint
+
+    options = SwapTrainOptions(data=[str(twins_set)], preset="classroom", steps=1, batch_size=2, run=str(tmp_path / "run"),
+                               progress=False, preview_every=0, timelapse_every=0, metrics_every=0, checkpoint_every=1)
+    train_swap(options)
+    assert load_swap_model(tmp_path / "run")[1]["framing"] == "swap"
+    checkpoint = latest_checkpoint(tmp_path / "run")
+    info = json.loads(checkpoint.read_text())
+    del info["framing"]  # what a checkpoint written before this change holds
+    checkpoint.write_text(json.dumps(info))
+    with pytest.raises(LabError, match="prepare --force"):
+        load_swap_model(tmp_path / "run")
