@@ -281,13 +281,10 @@ def funnel_faces(lab: DemoLab, identity: str) -> list[np.ndarray]:
 
     if identity not in TRAIN_IDENTITIES:
         raise LabError(f"the funnel models know {', '.join(TRAIN_IDENTITIES)}, not {identity!r}")
-    from deepfake_edu.swap.train import load_face_sets
+    from deepfake_edu.swap.convert import twins_crops
 
-    def load():  # the swap crops the funnel models learned (64 px, the classroom preset's size)
-        sets = load_face_sets([str(lab.assets.twins)], list(TRAIN_IDENTITIES), 64, FACES_PER_PERSON)
-        return list(sets.faces[sets.names.index(identity)])
-
-    return lab.cached(("funnel-faces", identity), load)
+    # The swap crops the funnel models learned, at the classroom preset's 64 px.
+    return list(lab.cached(("funnel-faces", identity), lambda: twins_crops(lab.twins().images(identity, limit=FACES_PER_PERSON), 64)))
 
 
 @dataclass

@@ -19,12 +19,13 @@ def region_masks_for(record: dict, dataset_info: dict, size: int) -> dict[str, n
     from deepfake_edu.swap.metrics import twin_identity
 
     side = int(dataset_info["size"])
-    landmarks = apply_affine(twins_transform(side, size), twins.landmarks_from_dict(record["landmarks"]))
+    transform = twins_transform(side, size)
+    landmarks = apply_affine(transform, twins.landmarks_from_dict(record["landmarks"]))
     masks = {name: twins.region_mask(landmarks, name, size) for name in ("eyes", "brows", "nose", "mouth")}
     masks["cheeks"] = twins.region_mask(landmarks, "cheek_left", size) | twins.region_mask(landmarks, "cheek_right", size)
     identity = twin_identity(twins, record, dataset_info)
     face = twins.face_mask(identity, twins.Factors(**record["factors"]), side)
-    masks["background"] = warp_crop(face.astype(np.float32), twins_transform(side, size), size) < 0.5
+    masks["background"] = warp_crop(face.astype(np.float32), transform, size) < 0.5
     return masks
 
 
@@ -50,13 +51,11 @@ def held_out_faces(dataset_path, identity: str, count: int, size: int = 64) -> t
     """The LAST ``count`` faces of ``identity`` as ``size`` px swap crops (training takes the
     first ones when limited), with their records."""
     from deepfake_edu.data.dataset import load_dataset
-    from deepfake_edu.swap.convert import twins_transform, warp_crop
+    from deepfake_edu.swap.convert import twins_crops
 
     dataset = load_dataset(dataset_path)
     records = [r for r in dataset.records if r["identity"] == identity][-count:]
-    transform = twins_transform(dataset.size, size)  # the swap crops the models train on
-    images = np.stack([warp_crop(dataset.image(r), transform, size) for r in records])
-    return images, records, dataset.info
+    return twins_crops(np.stack([dataset.image(r) for r in records]), size), records, dataset.info
 
 
 def error_table(errors: dict[int, dict[str, float]]) -> str:

@@ -94,6 +94,12 @@ def twins_transform(side: int, size: int) -> np.ndarray:
     return eyes_transform((left_x * side, left_y * side), (right_x * side, right_y * side), size)
 
 
+def twins_crops(pictures: np.ndarray, size: int) -> np.ndarray:
+    """uint8 (N, size, size, 3): the swap crops of square twins pictures uint8 (N, S, S, 3)."""
+    transform = twins_transform(pictures.shape[1], size)
+    return np.stack([warp_crop(picture, transform, size) for picture in pictures])
+
+
 def twins_locator(size: int) -> LocateFn:
     """The swap crop of a twins picture (a square frame; a wider one: its central square)."""
 

@@ -27,7 +27,7 @@ import torch
 
 from deepfake_edu.errors import LabError
 from deepfake_edu.swap.augment import AugmentConfig, augment, draw_params
-from deepfake_edu.swap.convert import SWAP_FRAMING, twins_transform, warp_crop
+from deepfake_edu.swap.convert import SWAP_FRAMING, twins_crops, twins_transform
 from deepfake_edu.swap.losses import reconstruction_loss, region_mask, region_weights
 from deepfake_edu.swap.model import FaceSwapModel, SwapConfig, config_dict
 
@@ -124,10 +124,10 @@ def load_face_sets(data: list[str], identities: list[str] | None, size: int, lim
             raise LabError(f"{identity or dataset.name} has only {len(images)} face: a swap needs many (hundreds) of each person")
         names.append(identity if identity is not None else dataset.name)
         if "factors" in chosen_records[0]:  # twins
-            transform = twins_transform(dataset.size, size)
-            faces.append(np.stack([warp_crop(image, transform, size) for image in images]))
+            transform = twins_transform(images.shape[1], size)  # for the landmarks below
+            faces.append(twins_crops(images, size))
         else:
-            scale = size / dataset.size
+            scale = size / images.shape[1]
             transform = np.array([[scale, 0, 0], [0, scale, 0]])
             faces.append(_resize_faces(images, size))
         records.append(chosen_records)
