@@ -10,6 +10,47 @@ import pytest
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from tests.variation import QUALITY_LOG, TEST_SEED, TEST_THREADS
+
+
+def pytest_configure(config):
+    if TEST_THREADS:
+        import torch
+
+        torch.set_num_threads(TEST_THREADS)
+
+
+@pytest.fixture(scope="session")
+def test_seed() -> int:
+    """The seed offset of this run (0 unless LAB_TEST_SEED says otherwise)."""
+    return TEST_SEED
+
+
+@pytest.fixture
+def learned(request):
+    """``learned(name, value, ">=", bound)``: assert a learned quality and record it.
+
+    The record (test, name, value, bound, seed, threads) goes to $LAB_QUALITY_LOG when set, so
+    scripts/learned_bounds.py can report the worst value of each bound across seeds and threads.
+    """
+    import json
+    import operator
+
+    import torch
+
+    compare = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+    def check(name: str, value: float, op: str, bound: float) -> None:
+        value = float(value)
+        if QUALITY_LOG:
+            row = {"test": request.node.nodeid, "name": name, "value": value, "op": op, "bound": float(bound),
+                   "seed": TEST_SEED, "threads": torch.get_num_threads()}
+            with open(QUALITY_LOG, "a", encoding="utf-8") as log:
+                log.write(json.dumps(row) + "\n")
+        assert compare[op](value, bound), f"{name} = {value:.4f}, expected {op} {bound}"
+
+    return check
+
 
 @pytest.fixture(scope="session", autouse=True)
 def lab_home_outside_the_clone(tmp_path_factory):
@@ -36,7 +77,7 @@ def tiny_swap_run(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("tiny-lab")
     generate_twins_dataset(root / "twins", identities=2, per_identity=24, size=128)
-    options = SwapTrainOptions(data=[str(root / "twins")], preset="classroom", steps=6, batch_size=8,
+    options = SwapTrainOptions(data=[str(root / "twins")], preset="classroom", steps=6, batch_size=8, seed=TEST_SEED,
                                run=str(root / "swap"), progress=False, preview_every=0, timelapse_every=0,
                                metrics_every=0, checkpoint_every=6)
     train_swap(options)
@@ -45,9 +86,9 @@ def tiny_swap_run(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_realfake(tiny_swap_run) -> Path:
-    """Real and swapped twins, 256 px, twins 00-03, 6 frames each (48 faces)."""
+    """Real and swapped twins, 256 px, twins 00-03, 16 frames each (128 faces; 32 of twin-03)."""
     from deepfake_edu.detect.twins_set import build_twins_realfake
 
     out = tiny_swap_run.parent / "realfake"
-    build_twins_realfake(out, tiny_swap_run, identities=(0, 1, 2, 3), per_identity=6)
+    build_twins_realfake(out, tiny_swap_run, identities=(0, 1, 2, 3), per_identity=16, seed=1 + TEST_SEED)
     return out

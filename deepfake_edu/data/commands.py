@@ -31,7 +31,7 @@ def register(subparsers) -> None:
     video.add_argument("--size", type=int, default=128, help="frame size in pixels: 64, 128 or 256 (default 128)")
     video.add_argument("--seed", type=int, default=0, help="set of people the twin comes from (default 0)")
     video.add_argument("--motion-seed", type=int, default=0, help="which movement (default 0)")
-    video.add_argument("--out", default="twin.mp4", help="video file, .mp4 or .avi (default twin.mp4)")
+    video.add_argument("--out", default=None, help="video file, .mp4 or .avi (default outputs/twin.mp4 in the lab home)")
     video.set_defaults(handler=_make_video)
 
     sheet = actions.add_parser("sheet", help="a contact sheet: a row of faces per twin, to look at them", description="Save a PNG with a row of random images per twin.")
@@ -39,7 +39,7 @@ def register(subparsers) -> None:
     sheet.add_argument("--per-identity", type=int, default=6, help="faces per row (default 6)")
     sheet.add_argument("--size", type=int, default=128, help="face size in pixels (default 128)")
     sheet.add_argument("--seed", type=int, default=0, help="set of people (default 0)")
-    sheet.add_argument("--out", default="twins.png", help="PNG file (default twins.png)")
+    sheet.add_argument("--out", default=None, help="PNG file (default outputs/twins.png in the lab home)")
     sheet.set_defaults(handler=_make_sheet)
 
 
@@ -60,7 +60,9 @@ def _make_dataset(args) -> int:
 def _make_video(args) -> int:
     from deepfake_edu.data.twins import make_identity, render_video, write_video
     from deepfake_edu.errors import LabError
+    from deepfake_edu.paths import default_output
 
+    args.out = args.out or str(default_output("twin.mp4"))
     if not str(args.out).lower().endswith((".mp4", ".avi")):
         raise LabError(f"cannot write video {args.out}: use a .mp4 or .avi file name")
     identity = make_identity(args.identity, args.seed)
@@ -78,7 +80,9 @@ def _make_sheet(args) -> int:
     if args.per_identity < 1:
         raise LabError(f"--per-identity must be 1 or more, not {args.per_identity}")
     check_size(args.size)
+    from deepfake_edu.paths import default_output
 
+    args.out = args.out or str(default_output("twins.png"))
     people = make_identities(args.identities, args.seed)
     write_image(args.out, contact_sheet(people, args.per_identity, args.size, args.seed))
     for person in people:

@@ -24,11 +24,8 @@ from deepfake_edu.errors import LabError
 from deepfake_edu.fileio import write_text_atomic
 from deepfake_edu import paths
 
-LEDGER_NAME = "outputs.jsonl"
-
-
-def ledger_path() -> Path:
-    return paths.lab_home() / LEDGER_NAME
+LEDGER_NAME = paths.LEDGER_NAME
+ledger_path = paths.ledger_path
 
 
 def record_output(path: str | os.PathLike, datasets: Iterable[str]) -> None:

@@ -255,9 +255,9 @@ def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = Fals
     """The keyword arguments of ``Blocks.launch`` the demo always uses.
 
     Gradio serves only files under the working or temporary folder unless allowed: the demo's
-    own outputs (``<home>/demo``) and the quiz's faces (the real/fake set's images) are.
+    own outputs (``<home>/outputs/demo``) and the quiz's faces (the real/fake set's images) are.
     """
-    allowed = [] if assets is None else [str((Path(assets.home) / "demo").resolve()), str((Path(assets.realfake) / "images").resolve())]
+    allowed = [] if assets is None else [str((Path(assets.home) / "outputs" / "demo").resolve()), str((Path(assets.realfake) / "images").resolve())]
     return dict(
         allowed_paths=allowed,
         server_name=host,

@@ -32,13 +32,15 @@ def register(subparsers) -> None:
 
 def prepare_demo(minutes: float = 5.0, progress: bool = True):
     """The lab's assets (``prepare_lab``) plus the funnel models, within ``minutes`` in all."""
-    from deepfake_edu.demo.funnel import funnel_models
+    from deepfake_edu.demo.funnel import DEFAULT_WIDTHS, funnel_models, trained_widths
     from deepfake_edu.lab import prepare_lab
 
     start = time.monotonic()
     funnel_share = min(1.0, 0.2 * minutes)  # the funnel models' part of the budget, minutes
-    assets = prepare_lab(minutes=minutes - funnel_share, progress=progress)
+    assets = prepare_lab(minutes=minutes - funnel_share, progress=progress, more_steps=1)
     left = minutes - (time.monotonic() - start) / 60
+    if progress and len(trained_widths(assets.home)) < len(DEFAULT_WIDTHS):
+        print(f"5/5 training the funnel models of the tab 'inside the autoencoder' (bottleneck widths {', '.join(map(str, DEFAULT_WIDTHS))})")
     funnel_models(twins=assets.twins, home=assets.home, minutes=max(left, funnel_share), progress=progress)
     return assets
 
@@ -64,5 +66,16 @@ def run_demo(args: argparse.Namespace) -> int:
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"notice: listening on {args.host}: other computers on this network can open the demo", file=sys.stderr)
-    launch_app(assets, host=args.host, port=args.port, share=args.share, block=True)
+    # Gradio's own start-up lines advise `share=True in launch()`, which is not how this command
+    # is used: it stays quiet and the lab says where the demo is and how to stop it.
+    app, url = launch_app(assets, host=args.host, port=args.port, share=args.share, block=False, quiet=True)
+    print(f"The demo is open at {url} (stop it with Ctrl+C).")
+    if args.share and getattr(app, "share_url", None):
+        print(f"Public link (anyone who has it can use the demo): {app.share_url}")
+    elif not args.share:
+        print("Only this computer can reach it; `deepfake-edu demo --help` says how to show it to a classroom.")
+    try:
+        app.block_thread()
+    finally:
+        app.close()
     return 0

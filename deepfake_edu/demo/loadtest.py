@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     from deepfake_edu.paths import lab_home
 
     parser = argparse.ArgumentParser(prog="python -m deepfake_edu.demo.loadtest", description=__doc__.splitlines()[0])
-    parser.add_argument("--home", default=str(lab_home()), help="prepared lab home (default: $DEEPFAKE_EDU_HOME or the current folder)")
+    parser.add_argument("--home", default=str(lab_home()), help="prepared lab home (default: the lab's own, see deepfake_edu/paths.py)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--port", type=int, default=7870)

@@ -6,7 +6,7 @@ takes a file path from a visitor except uploaded files (checked by ``check_uploa
 runs and faces are chosen from lists of known items.
 
 Images come back as uint8 RGB arrays (H, W, 3); files the demo writes (fakes, plots) go under
-``<lab home>/demo/outputs/`` and every fake is recorded in the ``forget`` ledger.
+``<lab home>/outputs/demo/`` and every fake is recorded in the ``forget`` ledger.
 """
 
 from __future__ import annotations
@@ -49,14 +49,15 @@ class DemoLab:
     def __init__(self, assets) -> None:
         self.assets = assets
         self.home = Path(assets.home)
-        self.outputs = self.home / "demo" / "outputs"
+        self.folder = self.home / "outputs" / "demo"  # everything the demo writes
+        self.outputs = self.folder / "fakes"
         from deepfake_edu.demo.quiz import QuizTally
 
-        self.tally = QuizTally(self.home / "demo" / "quiz_tally.json")
+        self.tally = QuizTally(self.folder / "quiz_tally.json")
         self._lock = threading.RLock()
         self._cache: dict[Any, Any] = {}
         self._local = threading.local()
-        self.shown = self.home / "demo" / "shown"
+        self.shown = self.folder / "shown"
         self._last_sweep = 0.0
 
     def cached(self, key, make: Callable[[], Any]) -> Any:

@@ -63,7 +63,7 @@ def register(subparsers) -> None:
     )
     study.add_argument("--minutes", type=float, default=1.5, help="Meso-4 training budget per model (default 1.5)")
     study.add_argument("--per-identity", type=int, default=30, help="frames per twin for the generalisation study")
-    study.add_argument("--out", default="outputs/forensics-study", help="folder for results.json and the plots")
+    study.add_argument("--out", default=None, help="folder for results.json and the plots (default outputs/forensics-study in the lab home)")
     study.set_defaults(handler=run_study_command)
 
     explain = subparsers.add_parser(
@@ -75,13 +75,15 @@ def register(subparsers) -> None:
     explain.add_argument("--model", default="meso4-df", metavar="NAME_OR_PATH", help="a detector checkpoint, a name in models/, or an authors' .h5 file (default: meso4-df)")
     explain.add_argument("--layer", metavar="NAME", help="the layer to explain (default: the last convolution); a wrong name lists them")
     explain.add_argument("--size", type=int, default=256, help="the model's input size (default 256)")
-    explain.add_argument("--out", default="heatmap.png", metavar="FILE", help="where to write the overlay (default heatmap.png)")
+    explain.add_argument("--out", default=None, metavar="FILE", help="where to write the overlay (default outputs/heatmap.png in the lab home)")
     explain.set_defaults(handler=run_explain)
 
 
 def run_study_command(args: argparse.Namespace) -> int:
     from deepfake_edu.forensics.study import run_study
+    from deepfake_edu.paths import default_output
 
+    args.out = args.out or str(default_output("forensics-study"))
     results = run_study(args.out, minutes=args.minutes, per_identity=args.per_identity)
     print(f"{'detector':<26}{'condition':<14}{'accuracy':>9}{'balanced':>10}{'AUC':>7}")
     for row in results["compression"]:
@@ -153,9 +155,12 @@ def run_explain(args: argparse.Namespace) -> int:
     from deepfake_edu.data.images import read_image, write_image
     from deepfake_edu.forensics.explain import explain_image, load_detector
 
+    from deepfake_edu.paths import default_output
+
     image = read_image(args.image)
     model, info = load_detector(args.model)
     result = explain_image(model, image, layer=args.layer, input_size=args.size)
+    args.out = args.out or str(default_output("heatmap.png"))
     write_image(args.out, result["overlay"])
     print(f"{info['model']}: P(fake) = {result['probability']:.3f}; Grad-CAM of layer {result['layer']!r} written to {args.out}")
     return 0

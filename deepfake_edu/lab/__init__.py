@@ -31,7 +31,7 @@ HELD_OUT = ("twin-06", "twin-07")  # the detector never sees these people while 
 
 @dataclass
 class LabAssets:
-    home: Path  # the lab home ($DEEPFAKE_EDU_HOME or the current folder)
+    home: Path  # the lab home (deepfake_edu.paths.lab_home)
     twins: Path  # dataset: 128 px twins pictures, identities twin-00 .. twin-07
     swap_run: Path  # run folder: classroom face-swap model, decoders for twin-00 and twin-01
     realfake: Path  # dataset: 256 px real and swapped twins, records labelled "real" / "fake"
@@ -88,11 +88,13 @@ def load_lab() -> LabAssets:
     return assets
 
 
-def prepare_lab(minutes: float = 5.0, force: bool = False, progress: bool = True, per_identity: int = 200, realfake_per_identity: int = 40) -> LabAssets:
+def prepare_lab(minutes: float = 5.0, force: bool = False, progress: bool = True, per_identity: int = 200, realfake_per_identity: int = 40,
+                more_steps: int = 0) -> LabAssets:
     """Make whatever is missing (everything with ``force``) within about ``minutes`` on 2 cores.
 
     Of the budget, about half trains the face-swap model and a third trains the detector; the
-    rest renders. Returns the assets with a report of what was measured.
+    rest renders. Returns the assets with a report of what was measured. ``more_steps``: how many
+    steps a caller adds after these four, so that the headings count them too ("1/5").
     """
     from deepfake_edu.data.twins import generate_twins_dataset
     from deepfake_edu.detect.twins_set import build_twins_realfake
@@ -102,23 +104,24 @@ def prepare_lab(minutes: float = 5.0, force: bool = False, progress: bool = True
     assets = default_assets()
     status = {name: (ready and not force) for name, ready in lab_status(assets).items()}
     report = json.loads(_report_path().read_text()) if _report_path().exists() and not force else {}
-    say = print if progress else (lambda *a, **k: None)
+    total = 4 + more_steps
+    say = (lambda step, text: print(f"{step}/{total} {text}")) if progress else (lambda *a, **k: None)
 
     if not status["twins"]:
-        say("1/4 rendering the synthetic twins (invented people, no real face)")
+        say(1, "rendering the synthetic twins (invented people, no real face)")
         started = time.perf_counter()
         generate_twins_dataset(assets.twins, identities=8, per_identity=per_identity, size=128, workers=2, progress=progress)
         report["twins_s"] = round(time.perf_counter() - started, 1)
     if not status["swap"]:
-        say("2/4 training the face-swap model (one shared encoder, a decoder for twin-00 and one for twin-01)")
+        say(2, "training the face-swap model (one shared encoder, a decoder for twin-00 and one for twin-01)")
         report.update(_train_swap(assets, minutes * 0.5, force, progress))
     if not status["realfake"]:
-        say("3/4 making real and fake twins for the detector (the same frames, swapped)")
+        say(3, "making real and fake twins for the detector (the same frames, swapped)")
         started = time.perf_counter()
         build_twins_realfake(assets.realfake, assets.swap_run, per_identity=realfake_per_identity, progress=progress)
         report["realfake_s"] = round(time.perf_counter() - started, 1)
     if not status["detector"]:
-        say("4/4 training Meso-4 to catch the fakes (twins 06 and 07 held out to test it)")
+        say(4, "training Meso-4 to catch the fakes (twins 06 and 07 held out to test it)")
         report.update(_train_detector(assets, minutes * 0.3, progress))
     from deepfake_edu.fileio import write_text_atomic
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deepfake_edu.lab import LabAssets, prepare_lab
+from deepfake_edu.paths import default_output
 
 
 @dataclass
@@ -31,7 +32,7 @@ def run_tour(minutes: float = 5.0, frames: int = 48, out: str | Path | None = No
     from deepfake_edu.swap.convert import apply_swap
 
     assets = prepare_lab(minutes=minutes, progress=progress)
-    out = Path(out) if out is not None else assets.home / "outputs" / "tour"
+    out = Path(out) if out is not None else default_output("tour")
     # A twin the detector never learned from (held out), filmed talking and blinking.
     person = twins.make_identity(0)
     clip, _ = twins.render_video(person, frames, size=256, seed=7)

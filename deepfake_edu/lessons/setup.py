@@ -24,7 +24,7 @@ class SetupReport:
     cores: int  # CPU cores the operating system reports
     torch_threads: int  # threads PyTorch computes with
     gpu: str  # "none" or the CUDA device's name
-    home: Path  # the lab's home folder ($DEEPFAKE_EDU_HOME or the current folder)
+    home: Path  # the lab's home folder ($DEEPFAKE_EDU_HOME, else the lab's clone)
     datasets: Path
     runs: Path
     models: Path

@@ -55,6 +55,47 @@ class TrainConfig:
     prefetch: bool = True  # make the next batch in a thread while this step runs
 
 
+class _ProgressBar:
+    """A tqdm bar against the limit that stops the run: seconds of the time budget when there is
+    one (a run limited by time would otherwise show 0% of a step count it never reaches), else steps."""
+
+    def __init__(self, config: TrainConfig, step: int, elapsed_s: float, title: str) -> None:
+        from tqdm.auto import tqdm
+
+        self.by_time = config.time_limit_s is not None
+        self.loss: float | None = None
+        self._shown_at = 0.0
+        if self.by_time:
+            budget = max(float(config.time_limit_s), 1.0)
+            self.bar = tqdm(total=round(budget), initial=min(round(elapsed_s), round(budget)), desc=title, unit="s",
+                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s of training{postfix}")
+        else:
+            self.bar = tqdm(total=config.steps, initial=step, desc=title, unit="step")
+
+    def update(self, step: int, elapsed_s: float) -> None:
+        now = time.monotonic()
+        if self.by_time:
+            self.bar.n = min(elapsed_s, self.bar.total)
+        else:
+            self.bar.n = step
+        self._step = step
+        if now - self._shown_at >= 0.5:  # no need to redraw more often than twice a second
+            self._shown_at = now
+            self._show()
+
+    def _show(self) -> None:
+        postfix = {"step": self._step} if self.by_time else {}
+        if self.loss is not None:
+            postfix["loss"] = f"{self.loss:.4f}"
+        self.bar.set_postfix(postfix, refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if hasattr(self, "_step"):
+            self._show()
+        self.bar.close()
+
+
 Batch = Any  # any nest of tuples, lists and dicts whose leaves are tensors
 Hook = tuple[int, Callable[["Trainer", int], None]]
 
@@ -160,11 +201,7 @@ class Trainer:
         executor = concurrent.futures.ThreadPoolExecutor(max_workers=1) if config.prefetch else None
         fetch = (lambda s: executor.submit(self.make_batch, s, self.rank, self.world_size)) if executor else None
         pending = fetch(self.step) if fetch else None
-        bar = None
-        if config.progress and self.is_main:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=config.steps, initial=self.step, desc=f"training {self.run_dir.name}", unit="step")
+        bar = _ProgressBar(config, self.step, self.elapsed_s, f"training {self.run_dir.name}") if config.progress and self.is_main else None
         autocast = torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=config.precision == "bf16")
         running_loss = 0.0
         running_count = 0
@@ -199,9 +236,9 @@ class Trainer:
                         raise LabError(f"the loss became {mean_loss} at step {self.step}: lower the learning rate or check the data")
                     self.log(self.step, {"loss": mean_loss, **{k: float(v) for k, v in metrics.items()}})
                     if bar is not None:
-                        bar.set_postfix(loss=f"{mean_loss:.4f}")
+                        bar.loss = mean_loss
                 if bar is not None:
-                    bar.update(1)
+                    bar.update(self.step, self.elapsed_s)
                 if self.is_main:
                     hooks = list(self.hooks)
                     if self.preview is not None:

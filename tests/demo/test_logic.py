@@ -41,7 +41,7 @@ def test_make_fake_writes_a_marked_recorded_file_with_its_true_answer(demo_lab, 
 
     assert logic.fake_directions(demo_lab, RUN) == ["twin-00 -> twin-01", "twin-01 -> twin-00"]
     result = logic.make_fake(demo_lab, RUN, "twin-00 -> twin-01", 2)
-    assert result.path.is_file() and result.path.parent == small_lab.home / "demo" / "outputs"
+    assert result.path.is_file() and result.path.parent == small_lab.home / "outputs" / "demo" / "fakes"
     report = check_file(result.path)
     assert report.label_found and report.mark_found
     assert str(result.path.resolve()) in {entry.get("path") for entry in read_ledger()}

@@ -43,11 +43,13 @@ def square_images(count: int, rng: np.random.Generator, size: int = 32, side: in
 
 @pytest.fixture(scope="session")
 def square_finder():
+    from tests.variation import TEST_SEED, TEST_THREADS
+
     threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny tensors: one thread is many times faster on a busy 2-core machine
+    torch.set_num_threads(TEST_THREADS or 1)  # tiny tensors: one thread is many times faster on a busy 2-core machine
     try:
-        torch.manual_seed(0)
-        rng = np.random.default_rng(0)
+        torch.manual_seed(TEST_SEED)
+        rng = np.random.default_rng(TEST_SEED)
         model = SquareFinder()
         optimiser = torch.optim.Adam(model.parameters(), lr=1e-2)
         for _ in range(60):

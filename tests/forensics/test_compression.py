@@ -21,23 +21,26 @@ def _by_condition(rows, detector="noise"):
     return {row["condition"]: row for row in rows if row["detector"] == detector}
 
 
-def test_jpeg_destroys_the_fine_noise_signature():
-    images, labels = toy.make_real_fake(30, "checker", 48)
-    rows = compression.compression_study(images, labels, {"noise": NoiseResidualDetector()}, SOME_JPEG)
+@pytest.mark.learned
+def test_jpeg_destroys_the_fine_noise_signature(test_seed, learned):
+    images, labels = toy.make_real_fake(30, "checker", 48, seed=test_seed)
+    rows = compression.compression_study(images, labels, {"noise": NoiseResidualDetector()}, SOME_JPEG, seed=test_seed)
     table = _by_condition(rows)
-    assert table["clean"]["accuracy"] >= 0.95 and table["jpeg100"]["accuracy"] >= 0.95
-    assert table["jpeg30"]["balanced_accuracy"] <= 0.65  # near chance
+    learned("accuracy on clean images", table["clean"]["accuracy"], ">=", 0.95)
+    learned("accuracy after JPEG 100", table["jpeg100"]["accuracy"], ">=", 0.95)
+    learned("balanced accuracy after JPEG 30", table["jpeg30"]["balanced_accuracy"], "<=", 0.65)  # near chance
     assert {row["training"] for row in rows} == {"clean"} and all(row["n_test"] == 30 for row in rows)
 
 
-def test_the_table_changes_when_the_data_changes():
-    with_trace = toy.make_real_fake(30, "checker", 48)
-    no_trace = (np.concatenate([toy.make_real(30, 48, 0), toy.make_real(30, 48, 9)]), np.repeat([0, 1], 30))
+@pytest.mark.learned
+def test_the_table_changes_when_the_data_changes(test_seed, learned):
+    with_trace = toy.make_real_fake(30, "checker", 48, seed=test_seed)
+    no_trace = (np.concatenate([toy.make_real(30, 48, 10 * test_seed), toy.make_real(30, 48, 10 * test_seed + 9)]), np.repeat([0, 1], 30))
     detectors = {"noise": NoiseResidualDetector()}
-    rows_with = compression.compression_study(*with_trace, detectors, SOME_JPEG[:1])
-    rows_without = compression.compression_study(*no_trace, detectors, SOME_JPEG[:1])
+    rows_with = compression.compression_study(*with_trace, detectors, SOME_JPEG[:1], seed=test_seed)
+    rows_without = compression.compression_study(*no_trace, detectors, SOME_JPEG[:1], seed=test_seed)
     assert rows_with != rows_without
-    assert rows_with[0]["auc"] > rows_without[0]["auc"] + 0.3
+    learned("AUC with the trace minus without", rows_with[0]["auc"] - rows_without[0]["auc"], ">", 0.3)
 
 
 def test_matched_training_refits_per_condition_and_pretrained_models_are_used_as_given():

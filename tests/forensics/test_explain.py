@@ -14,15 +14,17 @@ from deepfake_edu.forensics.noise import NoiseResidualDetector
 from tests.forensics.conftest import face_landmarks, square_images
 
 
-def test_the_square_finder_learned_its_task(square_finder):
-    images, labels, _ = square_images(64, np.random.default_rng(1))
+@pytest.mark.learned
+def test_the_square_finder_learned_its_task(square_finder, test_seed, learned):
+    images, labels, _ = square_images(64, np.random.default_rng([test_seed, 1]))
     with torch.no_grad():
         predicted = (square_finder(images) > 0).float()
-    assert (predicted == labels).float().mean() > 0.9
+    learned("held-out accuracy", (predicted == labels).float().mean(), ">", 0.9)
 
 
-def test_grad_cam_peak_lies_on_the_planted_square(square_finder):
-    images, labels, boxes = square_images(20, np.random.default_rng(2))
+@pytest.mark.learned
+def test_grad_cam_peak_lies_on_the_planted_square(square_finder, test_seed, learned):
+    images, labels, boxes = square_images(20, np.random.default_rng([test_seed, 2]))
     hits = total = 0
     for image, label, (x0, y0, x1, y1) in zip(images, labels, boxes):
         if not label:
@@ -32,7 +34,7 @@ def test_grad_cam_peak_lies_on_the_planted_square(square_finder):
         y, x = np.unravel_index(np.argmax(heatmap), heatmap.shape)
         hits += (x0 - 1 <= x <= x1) and (y0 - 1 <= y <= y1)  # one pixel of slack for the bilinear upsampling
         total += 1
-    assert hits >= 0.8 * total
+    learned("share of Grad-CAM peaks on the square", hits / total, ">=", 0.8)
 
 
 def test_grad_cam_has_the_input_size_for_any_layer(square_finder):
@@ -143,24 +145,26 @@ def _eye_signature_faces(count, seed):
     return images, np.repeat([0, 1], count)
 
 
-def test_occlusion_study_ranks_the_region_that_carries_the_evidence_first():
+@pytest.mark.learned
+def test_occlusion_study_ranks_the_region_that_carries_the_evidence_first(test_seed, learned):
     # The noise detector reads whole-image statistics, so hiding the large background (about 60 %
     # of the crop) also sways it; among the facial regions the eyes, where the trace is, must lead.
-    train_images, train_labels = _eye_signature_faces(30, 0)
+    train_images, train_labels = _eye_signature_faces(30, 10 * test_seed)
     detector = NoiseResidualDetector().fit(train_images, train_labels)
-    test_images, test_labels = _eye_signature_faces(12, 1)
+    test_images, test_labels = _eye_signature_faces(12, 10 * test_seed + 1)
     fakes = test_images[test_labels == 1]
     face_regions = ("eyes", "mouth", "nose", "cheeks")
     rows = explain.occlusion_study(detector, fakes, [face_landmarks(64)] * len(fakes), regions=face_regions)
     assert [row["region"] for row in rows][0] == "eyes"
-    assert rows[0]["mean_delta"] < -0.3  # hiding the eyes makes the fakes look real
-    assert rows[0]["mean_abs_delta"] > 2 * rows[1]["mean_abs_delta"]
+    learned("change of P(fake) when the eyes are hidden", rows[0]["mean_delta"], "<", -0.3)  # the fakes look real
+    learned("eyes' |change| / the next region's", rows[0]["mean_abs_delta"] / max(rows[1]["mean_abs_delta"], 1e-9), ">", 2)
     assert all(rows[i]["mean_abs_delta"] >= rows[i + 1]["mean_abs_delta"] for i in range(len(rows) - 1))
     reals = test_images[test_labels == 0]
     real_rows = explain.occlusion_study(detector, reals, [face_landmarks(64)] * len(reals), regions=face_regions)
-    assert max(row["mean_abs_delta"] for row in real_rows) < rows[0]["mean_abs_delta"] / 4
+    learned("largest |change| on reals / eyes' on fakes", max(row["mean_abs_delta"] for row in real_rows) / rows[0]["mean_abs_delta"], "<", 0.25)
 
 
+@pytest.mark.learned
 def test_occlusion_study_accepts_a_torch_model(square_finder):
     images = np.random.default_rng(5).integers(0, 90, (4, 32, 32, 3), dtype=np.uint8)
     images[:, 10:16, 10:16] = 240  # a bright square where the "eyes" are
@@ -181,7 +185,8 @@ def _save_square_finder(model, stem):
     return save_model_file(stem, tensors, {"model": "forensics-test-square-finder", "config": {}})
 
 
-def test_cli_explain_writes_a_heatmap_overlay(square_finder, tmp_path, capsys):
+@pytest.mark.learned
+def test_cli_explain_writes_a_heatmap_overlay(square_finder, tmp_path, capsys, learned):
     from deepfake_edu.cli import main
     from deepfake_edu.data.images import read_image, write_image
 
@@ -196,7 +201,7 @@ def test_cli_explain_writes_a_heatmap_overlay(square_finder, tmp_path, capsys):
     result = explain.explain_image(explain.load_detector(str(checkpoint))[0], face, input_size=32)
     y, x = np.unravel_index(np.argmax(result["heatmap"]), result["heatmap"].shape)
     assert 3 <= y <= 10 and 19 <= x <= 26  # the square, at the model's 32-pixel scale
-    assert result["probability"] > 0.5
+    learned("P(square) of the face with the square", result["probability"], ">", 0.5)
 
     write_image(tmp_path / "wide.png", np.zeros((40, 80, 3), np.uint8))
     assert main(["explain", str(tmp_path / "wide.png"), "--model", str(checkpoint), "--size", "32"]) == 2

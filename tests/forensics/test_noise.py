@@ -12,20 +12,24 @@ from deepfake_edu.forensics import toy
 from deepfake_edu.forensics.noise import NoiseResidualDetector, feature_names, residuals
 
 
+@pytest.mark.learned
 @pytest.mark.parametrize("method", toy.FAKE_METHODS)
-def test_noise_detector_beats_chance_on_held_out_toy_fakes(method):
-    train_images, train_labels = toy.make_real_fake(25, method, 48, seed=0)
-    test_images, test_labels = toy.make_real_fake(25, method, 48, seed=1)
+def test_noise_detector_beats_chance_on_held_out_toy_fakes(method, test_seed, learned):
+    train_images, train_labels = toy.make_real_fake(25, method, 48, seed=10 * test_seed)
+    test_images, test_labels = toy.make_real_fake(25, method, 48, seed=10 * test_seed + 1)
     probabilities = NoiseResidualDetector().fit(train_images, train_labels).predict_proba(test_images)
-    assert ((probabilities >= 0.5) == test_labels).mean() >= 0.9
+    learned("held-out accuracy", ((probabilities >= 0.5) == test_labels).mean(), ">=", 0.9)
 
 
-def test_noise_detector_is_at_chance_when_real_and_fake_do_not_differ():
-    images = np.concatenate([toy.make_real(25, 48, seed=0), toy.make_real(25, 48, seed=7)])
+@pytest.mark.learned
+def test_noise_detector_is_at_chance_when_real_and_fake_do_not_differ(test_seed, learned):
+    base = 10 * test_seed
+    images = np.concatenate([toy.make_real(25, 48, seed=base), toy.make_real(25, 48, seed=base + 7)])
     labels = np.repeat([0, 1], 25)
-    test = np.concatenate([toy.make_real(25, 48, seed=2), toy.make_real(25, 48, seed=3)])
+    test = np.concatenate([toy.make_real(25, 48, seed=base + 2), toy.make_real(25, 48, seed=base + 3)])
     accuracy = ((NoiseResidualDetector().fit(images, labels).predict_proba(test) >= 0.5) == labels).mean()
-    assert 0.25 <= accuracy <= 0.75
+    learned("accuracy with nothing to learn", accuracy, ">=", 0.25)
+    learned("accuracy with nothing to learn", accuracy, "<=", 0.75)
 
 
 def test_residuals_ignore_flat_areas_and_features_have_their_names():

@@ -19,7 +19,9 @@ from deepfake_edu.errors import LabError
 from deepfake_edu.training import TrainConfig, Trainer, latest_checkpoint, load_model_file
 
 TASK = Path(__file__).with_name("tiny_task.py")
-ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+from tests.variation import TEST_THREADS
+
+ENV = {**os.environ, "OMP_NUM_THREADS": str(TEST_THREADS or 1), "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
 
 
 def run_task(run: Path, *extra: str, timeout: float = 120) -> None:
@@ -31,13 +33,14 @@ def final_weights(run: Path) -> dict[str, torch.Tensor]:
     return {k: v for k, v in tensors.items() if k.startswith("model/")}, info
 
 
-def test_training_lowers_the_loss_and_records_history(tmp_path):
-    run_task(tmp_path / "run", "--steps", "30")
+@pytest.mark.learned
+def test_training_lowers_the_loss_and_records_history(tmp_path, test_seed, learned):
+    run_task(tmp_path / "run", "--steps", "30", "--seed", str(test_seed))
     _, info = final_weights(tmp_path / "run")
     losses = [entry["loss"] for entry in info["history"]]
     assert info["progress"]["step"] == 30
     assert len(losses) == 30
-    assert sum(losses[-5:]) / 5 < 0.7 * sum(losses[:5]) / 5
+    learned("loss of the last 5 steps / first 5", (sum(losses[-5:]) / 5) / (sum(losses[:5]) / 5), "<", 0.7)
 
 
 def test_identical_cpu_runs_give_identical_weights(tmp_path):
