@@ -35,15 +35,6 @@ BENCHMARKS = {
 }
 
 
-def _import_if_built(name: str):
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name and (name == error.name or name.startswith(f"{error.name}.")):
-            return None
-        raise
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deepfake-edu",
@@ -52,16 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"deepfake-edu {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        module = _import_if_built(name)
-        if module is not None:
-            module.register(sub)
+        importlib.import_module(name).register(sub)
 
     bench = sub.add_parser("bench", help="run one of the project's benchmarks", description="Benchmarks; each prints its figures and can write JSON.")
     bench_sub = bench.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
     for name, (module_name, summary) in BENCHMARKS.items():
-        module = _import_if_built(module_name)
-        if module is None:
-            continue
+        module = importlib.import_module(module_name)
         one = bench_sub.add_parser(name, help=summary, description=summary)
         module.add_arguments(one)
         one.add_argument("--json", metavar="FILE", help="also write the figures to this JSON file")

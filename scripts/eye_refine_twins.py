@@ -5,7 +5,7 @@ and rotation. End to end: detect, align, error of the true eyes in the crop (as 
 Refiner only: the true eyes plus noise as the guess, error of the refined eyes in eye gaps
 (0.071 gaps ~ 3% of a swap crop), reading the grey frame or its iris_contrast.
 """
-import sys, json, cv2, numpy as np, skimage.data
+import json, cv2, numpy as np, skimage.data
 from deepfake_edu.data.twins import make_identities, sample_factors, image_seed, render_face, with_factors, LANDMARK_INDEX
 from deepfake_edu.faces.align import apply_affine, align_face
 from deepfake_edu.faces.ground_truth import face_at, label_error

@@ -21,7 +21,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import numpy as np
 
@@ -129,13 +129,3 @@ def write_dataset(
         if consent is not None:
             (tmp / "consent.json").write_text(json.dumps(consent, indent=2))
     return load_dataset(root)
-
-
-def iter_datasets(folder: str | os.PathLike | None = None) -> Iterator[Dataset]:
-    from deepfake_edu.paths import datasets_dir
-
-    folder = Path(folder) if folder is not None else datasets_dir()
-    if folder.exists():
-        for child in sorted(folder.iterdir()):
-            if (child / "dataset.json").exists():
-                yield load_dataset(child)

@@ -40,6 +40,7 @@ from deepfake_edu.data.twins_render import (
     landmarks_to_dict,
     render_face,
 )
+from deepfake_edu.data.video import write_video  # uint8 RGB (T, H, W, 3) -> .mp4 / .avi, atomically
 from deepfake_edu.errors import LabError
 
 __all__ = [
@@ -396,32 +397,6 @@ def render_video(identity: Identity, n_frames: int, size: int = 128, seed: int =
     factors = video_factors(n_frames, seed, fps)
     frames = np.stack([render_face(identity, f, size).image for f in factors])
     return frames, factors
-
-
-def write_video(path: str | os.PathLike, frames: np.ndarray, fps: float = 25.0) -> Path:
-    """Write uint8 RGB frames (T, H, W, 3) as .mp4 (mp4v) or .avi (MJPG), atomically."""
-    import cv2
-
-    from deepfake_edu.fileio import atomic_path
-
-    path = Path(path)
-    codecs = {".mp4": "mp4v", ".avi": "MJPG"}
-    if path.suffix.lower() not in codecs:
-        raise LabError(f"cannot write video {path}: use a .mp4 or .avi file name")
-    frames = np.asarray(frames)
-    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8 or len(frames) == 0:
-        raise LabError(f"video frames must be uint8 (T, H, W, 3) with T >= 1, not {frames.dtype} {frames.shape}")
-    height, width = frames.shape[1:3]
-    with atomic_path(path) as tmp:
-        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*codecs[path.suffix.lower()]), float(fps), (width, height))
-        if not writer.isOpened():
-            raise LabError(f"OpenCV cannot write {path.suffix} video here: try .avi")
-        try:
-            for frame in frames:
-                writer.write(np.ascontiguousarray(frame[:, :, ::-1]))
-        finally:
-            writer.release()
-    return path
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from deepfake_edu.data.video import VIDEO_SUFFIXES  # the lab's one list: the demo takes every video the lab reads
 from deepfake_edu.errors import LabError
 
 log = logging.getLogger("deepfake_edu.demo")
@@ -34,8 +35,8 @@ SHOWN_SIDE = 192  # side of the face pictures shown in the page, pixels
 FAKE_SIDE = 256  # side of a fake photo the demo writes: large enough for the invisible mark
 CLIP_FRAMES = 24  # frames in a twins clip the demo swaps (about 1 s)
 FACES_PER_PERSON = 48  # faces of each person a run's picker offers
+# The demo's own, narrower than data.images.IMAGE_SUFFIXES: no TIFF uploads (most browsers do not show TIFF).
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
 SHOWN_KEEP_S = 900  # pictures made for the page (uploaded faces included) are deleted after 15 minutes
 
 
@@ -282,7 +283,7 @@ def funnel_faces(lab: DemoLab, identity: str) -> list[np.ndarray]:
 
     if identity not in TRAIN_IDENTITIES:
         raise LabError(f"the funnel models know {', '.join(TRAIN_IDENTITIES)}, not {identity!r}")
-    from deepfake_edu.swap.convert import twins_crops
+    from deepfake_edu.faces.align import twins_crops
 
     # The swap crops the funnel models learned, at the classroom preset's 64 px.
     return list(lab.cached(("funnel-faces", identity), lambda: twins_crops(lab.twins().images(identity, limit=FACES_PER_PERSON), 64)))
@@ -449,7 +450,6 @@ def make_fake_clip(lab: DemoLab, run_label: str, direction: str, frames: int = C
     import cv2
 
     from deepfake_edu.data import forget, twins
-    from deepfake_edu.data.images import read_image
     from deepfake_edu.swap.convert import FaceSwapper, locator_for, swap_video
     from deepfake_edu.swap.metrics import twin_identity
 
@@ -524,21 +524,13 @@ def read_upload_image(path: Path) -> np.ndarray:
 
 
 def _check_video_length(path: Path) -> None:
-    import cv2
+    from deepfake_edu.data.video import video_info
 
-    capture = cv2.VideoCapture(str(path))
-    try:
-        if not capture.isOpened():
-            raise LabError(f"{path.name} is not a readable video (corrupt, or a codec OpenCV lacks): convert it to MP4 and try again")
-        fps = capture.get(cv2.CAP_PROP_FPS) or 25.0
-        count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-        ok, _ = capture.read()
-    finally:
-        capture.release()
-    if not ok:
-        raise LabError(f"{path.name} has no readable frames: check the file plays, or convert it to MP4")
-    if count > MAX_VIDEO_FRAMES or (count > 0 and count / fps > MAX_VIDEO_SECONDS):
-        raise LabError(f"{path.name} lasts {count / fps:.0f} s: the demo takes videos up to {MAX_VIDEO_SECONDS:.0f} s; cut a short part")
+    # Messages name the file only (the server's folders stay private); a file whose container
+    # does not say its length is counted, but never past the limit.
+    info = video_info(path, name=path.name, count_limit=MAX_VIDEO_FRAMES + 1)
+    if info.frames > MAX_VIDEO_FRAMES or info.duration_s > MAX_VIDEO_SECONDS:
+        raise LabError(f"{path.name} lasts {info.duration_s:.0f} s: the demo takes videos up to {MAX_VIDEO_SECONDS:.0f} s; cut a short part")
 
 
 # --- tab 3: catch the fake ------------------------------------------------------------------------

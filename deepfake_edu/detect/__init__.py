@@ -2,6 +2,6 @@
 
 Modules: ``mesonet`` (the two models and ``optimize_for_inference``), ``keras_import``
 (``import_keras_weights``, ``load_detector``), ``predict`` (``predict_proba``, ``detect_path``),
-``commands`` and ``bench`` (CLI). ``keras_reference`` is a standalone script for a TensorFlow
-Python, used only to check the port and to time the original.
+``commands`` and ``bench`` (CLI). ``scripts/keras_reference.py`` (in the clone, not the package)
+is a standalone script for a TensorFlow Python, used only to check the port and to time the original.
 """

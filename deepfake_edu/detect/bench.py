@@ -14,7 +14,7 @@ Inference:
 
 Both sides run the same network on random 256x256 inputs with the same number of threads
 (default 2, a teacher's laptop). The Keras side runs in its own Python (one with TensorFlow,
-see keras_reference.py) as a subprocess that answers timing requests; the benchmark alternates
+see scripts/keras_reference.py) as a subprocess that answers timing requests; the benchmark alternates
 short windows, Keras then PyTorch, for every batch size and round, so that whatever else the
 machine is doing slows both alike. It reports the median images per second of each side and the
 median of the per-round ratios.
@@ -56,7 +56,13 @@ class KerasTimer:
     """The Keras side: keras_reference.py serve-timing in another Python, spoken to in JSON lines."""
 
     def __init__(self, python: str, arch: str, threads: int):
-        script = Path(__file__).with_name("keras_reference.py")
+        from deepfake_edu.paths import source_checkout
+
+        script = (source_checkout() or Path("/nonexistent")) / "scripts" / "keras_reference.py"
+        if not script.is_file():
+            from deepfake_edu.errors import LabError
+
+            raise LabError("the Keras comparison needs the lab's clone (scripts/keras_reference.py): run it from a clone with pip install -e .")
         try:
             self.process = subprocess.Popen(
                 [python, str(script), "serve-timing", "--arch", arch, "--threads", str(threads)],
@@ -131,15 +137,19 @@ def bench_train(args) -> dict:
     from deepfake_edu.data.realfake import load_real_fake
     from deepfake_edu.detect.train import DetectRecipe, train_detector
     from deepfake_edu.detect.twins_set import build_twins_realfake
-    from deepfake_edu.lab import HELD_OUT, prepare_lab
-    from deepfake_edu.paths import datasets_dir, runs_dir
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.paths import LAB_HELD_OUT as HELD_OUT
+    from deepfake_edu.paths import LAB_SWAP_RUN, datasets_dir, runs_dir
     from deepfake_edu.training import TrainConfig
+    from deepfake_edu.training.checkpoint import latest_checkpoint
 
     torch.set_num_threads(args.threads)
-    assets = prepare_lab()  # the lab's swap model makes the fakes (a few minutes, once)
+    swap_run = runs_dir() / LAB_SWAP_RUN  # the lab's swap model makes the fakes
     data_path = datasets_dir() / f"twins-realfake-bench-{args.per_identity}"
     if not (data_path / "dataset.json").exists():
-        build_twins_realfake(data_path, assets.swap_run, per_identity=args.per_identity, progress=True)
+        if latest_checkpoint(swap_run) is None:
+            raise LabError("the detector bench makes its fakes with the lab's face-swap model: run `deepfake-edu prepare` first")
+        build_twins_realfake(data_path, swap_run, per_identity=args.per_identity, progress=True)
     data = load_real_fake(data_path)
     train, held_out = data.split_by_identity(list(HELD_OUT))
     config = TrainConfig(steps=1_000_000, batch_size=args.batch_size, time_limit_s=args.minutes * 60, checkpoint_every=10_000)

@@ -83,10 +83,10 @@ def _run(args: argparse.Namespace) -> int:
 def _default_data(given: str | None) -> str:
     if given:
         return given
-    from deepfake_edu.lab import default_assets
     from deepfake_edu.errors import LabError
+    from deepfake_edu.paths import LAB_REALFAKE, datasets_dir
 
-    path = default_assets().realfake
+    path = datasets_dir() / LAB_REALFAKE
     if not (path / "dataset.json").exists():
         raise LabError("no --data given and the lab's real/fake twins are not made yet: run `deepfake-edu prepare` first")
     return str(path)

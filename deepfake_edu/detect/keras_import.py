@@ -173,23 +173,39 @@ def _checkpoint_candidates(name_or_path: str) -> list[Path]:
     return candidates
 
 
-def load_detector(name_or_path: str | os.PathLike = "meso4-df") -> MesoNet:
-    """A MesoNet in eval mode from a checkpoint (file, stem, run folder, or a name in models/),
-    or straight from one of the authors' .h5 files."""
-    from deepfake_edu.registry import create_model
-    from deepfake_edu.training.checkpoint import load_model_file, load_state_into
+DETECTOR_KINDS = ("meso4", "mesoinception4")  # the registry names a detector checkpoint may hold
+
+
+def load_detector(name_or_path: str | os.PathLike = "meso4-df", device="cpu", with_info: bool = False,
+                  kinds: tuple[str, ...] | None = DETECTOR_KINDS):
+    """The one way to get a trained detector: by checkpoint (its .json/.safetensors, stem or run
+    folder, the newest checkpoint), by name in models/ (``"meso4-df"`` after ``deepfake-edu
+    detect import-keras``), or straight from one of the authors' .h5 files.
+
+    Returns the model in eval mode on ``device``; with ``with_info=True``, ``(model, checkpoint
+    info)``. kinds: the registry names accepted (default: a MesoNet); None accepts any
+    registered model, for the commands that explain any image classifier (Grad-CAM, occlusion).
+    Every refusal is one LabError line that says what to do.
+    """
+    from deepfake_edu.registry import WrongModelKind, load_model
 
     text = str(name_or_path)
-    if text.endswith(".h5"):
-        return import_keras_weights(text)[0]
-    found = next((p for p in _checkpoint_candidates(text) if p.is_file() or p.is_dir()), None)
-    if found is None:
-        hint = (f"import the authors' weights first: {where_to_get()}, then run "
-                f"`deepfake-edu detect import-keras models/keras/Meso4_DF.h5`")
-        raise LabError(f"no detector {text!r} (looked in {models_dir()}): {hint}")
-    tensors, info = load_model_file(found)
-    if info.get("model") not in ("meso4", "mesoinception4"):
-        raise LabError(f"{found} holds a {info.get('model')!r} model, not a MesoNet detector: choose a meso4 or mesoinception4 checkpoint")
-    model = create_model(info["model"], **info.get("config", {}))
-    load_state_into(model, tensors)
-    return model.eval()
+    try:
+        if text.endswith(".h5"):
+            model, info = import_keras_weights(text)
+            if kinds is not None and info["model"] not in kinds:
+                raise WrongModelKind(Path(text), info["model"], tuple(kinds))
+            model = model.to(device).eval()
+        else:
+            found = next((p for p in _checkpoint_candidates(text) if p.is_file() or p.is_dir()), None)
+            if found is None:
+                hint = (f"import the authors' weights first: {where_to_get()}, then run "
+                        f"`deepfake-edu detect import-keras models/keras/Meso4_DF.h5`, or pass a checkpoint path")
+                raise LabError(f"no detector {text!r} (looked in {models_dir()}): {hint}")
+            model, info = load_model(found, device, kinds=kinds)
+    except WrongModelKind as error:
+        if error.kinds != DETECTOR_KINDS:
+            raise
+        raise LabError(f"{error.path} holds a {error.model!r} model, not a MesoNet detector: "
+                       f"choose a meso4 or mesoinception4 checkpoint") from None
+    return (model, info) if with_info else model

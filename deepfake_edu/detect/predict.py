@@ -24,11 +24,12 @@ from typing import Callable, Optional
 import numpy as np
 import torch
 
+from deepfake_edu.data import video as _video
 from deepfake_edu.data.images import IMAGE_SUFFIXES, read_image
+from deepfake_edu.data.video import VIDEO_SUFFIXES
 from deepfake_edu.errors import LabError
 
 IMAGE_SIZE = 256
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg")
 FAKE_THRESHOLD = 0.5  # the authors' decision: a face is called fake when P(fake) > 0.5
 DEFAULT_VIDEO_FRAMES = 30  # the authors' pipeline scored about 30 frames per video
 
@@ -172,43 +173,9 @@ def summarize(path: str, kind: str, scores: list[Score]) -> Verdict:
 
 
 def sample_frame_indices(frame_count: int, wanted: int = DEFAULT_VIDEO_FRAMES) -> list[int]:
-    """About ``wanted`` frame indices spread evenly from the first frame to the last."""
-    if frame_count <= 0:
-        return []
-    return sorted(set(np.linspace(0, frame_count - 1, num=min(wanted, frame_count)).round().astype(int).tolist()))
-
-
-def read_video_frames(path: Path, wanted: int = DEFAULT_VIDEO_FRAMES) -> tuple[list[int], list[np.ndarray], float]:
-    """(frame indices, uint8 RGB frames, frames per second) for ~``wanted`` evenly spread frames."""
-    import cv2
-
-    capture = cv2.VideoCapture(str(path))
-    try:
-        if not capture.isOpened():
-            raise LabError(f"{path} is not a readable video (corrupt, or a codec OpenCV lacks): convert it to MP4 (H.264) and try again")
-        fps = capture.get(cv2.CAP_PROP_FPS) or 25.0
-        count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-        if count <= 0:  # some containers do not say; count by reading through once
-            count = 0
-            while capture.grab():
-                count += 1
-            capture.release()
-            capture = cv2.VideoCapture(str(path))
-        wanted_indices = set(sample_frame_indices(count, wanted))
-        indices, frames = [], []
-        for index in range(count):
-            if not capture.grab():  # decoding stops before the announced end: keep what was read
-                break
-            if index in wanted_indices:
-                ok, bgr = capture.retrieve()
-                if ok:
-                    indices.append(index)
-                    frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-    finally:
-        capture.release()
-    if not frames:
-        raise LabError(f"{path} has no readable frames: check the file plays, or convert it to MP4 (H.264)")
-    return indices, frames, float(fps)
+    """About ``wanted`` frame indices spread evenly from the first frame to the last
+    (``deepfake_edu.data.video.sample_frame_indices`` with the authors' 30 as the default)."""
+    return _video.sample_frame_indices(frame_count, wanted)
 
 
 def _score_crops(model: torch.nn.Module, crops: list[np.ndarray | None], batch_size: int) -> list[float | None]:
@@ -253,7 +220,7 @@ def detect_path(
         return summarize(str(path), "folder", [Score(p.name, v) for p, v in zip(files, values)])
     suffix = path.suffix.lower()
     if suffix in VIDEO_SUFFIXES:
-        indices, rgb_frames, fps = read_video_frames(path, frames)
+        indices, rgb_frames, fps = _video.sample_frames(path, frames)
         crops = [_checked_crop(crop_fn, frame) for frame in rgb_frames]
         values = _score_crops(model, crops, batch_size)
         scores = [Score(f"frame {i}", v, frame=i, time_s=i / fps) for i, v in zip(indices, values)]

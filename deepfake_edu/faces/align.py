@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from deepfake_edu.data.twins_render import EYE_LEFT, EYE_RIGHT
 from deepfake_edu.errors import LabError
 from deepfake_edu.faces.backends.base import Face
 
@@ -202,19 +203,87 @@ def align_face(frame: np.ndarray, face: Face, kind: str = "swap", size: int | No
     return AlignedCrop(image=image, transform=transform, inverse=invert_affine(transform), kind=spec.name, face=face)
 
 
-def paste_back(frame: np.ndarray, crop: np.ndarray, transform: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+def paste_back(frame: np.ndarray, crop: np.ndarray, transform: np.ndarray, mask: np.ndarray | None = None,
+               blend: str = "feather") -> np.ndarray:
     """Put ``crop`` (uint8 RGB, square) back into a copy of ``frame`` where it was cut from.
 
     ``transform`` is the crop's frame -> crop matrix (``AlignedCrop.transform``). ``mask`` is
-    float (size, size) in [0, 1] (``AlignedCrop.mask()``); without one the whole square is
-    pasted. Returns uint8 RGB (H, W, 3); the blending here is plain alpha, nothing cleverer.
+    float (size, size) in [0, 1] (``AlignedCrop.mask()``, or the swap's soft face mask); without
+    one the whole square is pasted. blend: "feather" (alpha through the mask) or "seamless"
+    (OpenCV's Poisson cloning, ``cv2.seamlessClone``; where the face touches the frame's edge it
+    falls back to feathering). Returns uint8 RGB (H, W, 3).
     """
+    if blend not in ("feather", "seamless"):
+        raise LabError(f"unknown blend {blend!r}: use feather or seamless")
     height, width = frame.shape[:2]
     inverse = invert_affine(transform)
-    warped = cv2.warpAffine(crop, inverse, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    # The crop's edge is repeated outward so that the soft edge of the mask never blends in black.
+    warped = cv2.warpAffine(crop, inverse, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     if mask is None:
         mask = np.ones(crop.shape[:2], np.float32)
     alpha = cv2.warpAffine(mask.astype(np.float32), inverse, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    if blend == "seamless":
+        hard = (alpha > 0.5).astype(np.uint8) * 255
+        ys, xs = np.nonzero(hard)
+        if len(xs) and xs.min() > 1 and ys.min() > 1 and xs.max() < width - 2 and ys.max() < height - 2:
+            centre = (int((xs.min() + xs.max() + 1) // 2), int((ys.min() + ys.max() + 1) // 2))
+            try:
+                bgr = cv2.seamlessClone(np.ascontiguousarray(warped[..., ::-1]), np.ascontiguousarray(frame[..., ::-1]), hard, centre, cv2.NORMAL_CLONE)
+                return np.ascontiguousarray(bgr[..., ::-1])
+            except cv2.error:
+                pass
     alpha = np.clip(alpha, 0, 1)[..., None]
     blended = frame.astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * alpha
     return np.clip(np.round(blended), 0, 255).astype(np.uint8)
+
+
+# --- the swap framing of the synthetic twins -----------------------------------------------------
+# A twins picture shows the whole head, its eyes always where the renderer puts them, so one
+# fixed transform cuts its swap crop: training, the true answers, conversion and the lessons all
+# use it (``twins_transform``), so that every face-swap model sees one framing.
+
+SWAP_FRAMING = "swap"  # what every face-swap model sees; checkpoints record it as "framing"
+TWINS_EYES = (EYE_LEFT, EYE_RIGHT)  # a twins picture's eye centres, fractions of its side, image-left first
+
+
+def eyes_transform(eye_left, eye_right, size: int) -> np.ndarray:
+    """2x3 similarity (rotation, uniform scale, shift) from frame pixels to a ``size`` px swap
+    crop that puts the eyes (frame pixels, image-left eye first) where the swap framing wants them."""
+    return umeyama(np.array([eye_left, eye_right], np.float64), CROPS[SWAP_FRAMING].eye_targets(size))
+
+
+def warp_crop(frame: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray:
+    """uint8 (size, size, C) cut from ``frame`` by the 2x3 ``transform`` (frame -> crop pixels).
+
+    A shrinking transform first resizes the frame with pixel averaging, so a big picture does
+    not alias into a small crop (a bilinear warp alone skips pixels).
+    """
+    transform = np.asarray(transform, np.float64)
+    scale = float(np.sqrt(abs(np.linalg.det(transform[:, :2]))))
+    if scale < 0.9:
+        height, width = frame.shape[:2]
+        small = (max(1, round(width * scale)), max(1, round(height * scale)))
+        frame = cv2.resize(frame, small, interpolation=cv2.INTER_AREA)
+        # A pixel centre x of the small frame sits at (x + 0.5) * ratio - 0.5 in the big one.
+        ratio = np.array([width / small[0], height / small[1]])
+        transform = np.hstack([transform[:, :2] * ratio, (transform[:, 2] + transform[:, :2] @ (0.5 * ratio - 0.5))[:, None]])
+    return cv2.warpAffine(frame, transform, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+
+
+def align_by_eyes(frame: np.ndarray, eye_left: tuple[float, float], eye_right: tuple[float, float], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Swap crop (size, size, 3) with the eyes (frame pixels; image-left eye first) where the
+    training crops have them; returns (crop, transform frame -> crop)."""
+    transform = eyes_transform(eye_left, eye_right, size)
+    return warp_crop(frame, transform, size), transform
+
+
+def twins_transform(side: int, size: int) -> np.ndarray:
+    """2x3 transform from a square twins picture ``side`` px wide to its ``size`` px swap crop."""
+    (left_x, left_y), (right_x, right_y) = TWINS_EYES
+    return eyes_transform((left_x * side, left_y * side), (right_x * side, right_y * side), size)
+
+
+def twins_crops(pictures: np.ndarray, size: int) -> np.ndarray:
+    """uint8 (N, size, size, 3): the swap crops of square twins pictures uint8 (N, S, S, 3)."""
+    transform = twins_transform(pictures.shape[1], size)
+    return np.stack([warp_crop(picture, transform, size) for picture in pictures])

@@ -56,29 +56,29 @@ def make_720p_video(path: Path, frames: int) -> Path:
     import cv2
     import skimage.data
 
+    from deepfake_edu.data.video import VideoWriter
+
     photos = real_photos()
     background = cv2.resize(skimage.data.coffee(), (1280, 720), interpolation=cv2.INTER_LINEAR)
     faces = [photos["astronaut"][20:330, 110:360], photos["grace_hopper"][40:480, 90:440]]
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 25, (1280, 720))
-    for index in range(frames):
-        phase = index / max(1, frames - 1)
-        canvas = background.copy()
-        for number, face in enumerate(faces):
-            scale = 0.9 + 0.25 * np.sin(2 * np.pi * phase + number)
-            h, w = int(face.shape[0] * scale), int(face.shape[1] * scale)
-            patch = cv2.resize(face, (w, h), interpolation=cv2.INTER_LINEAR)
-            x = int(40 + number * 620 + 200 * np.sin(2 * np.pi * phase * (1 + number)))
-            y = int((720 - h) / 2 + 60 * np.cos(2 * np.pi * phase))
-            x, y = max(0, min(1280 - w, x)), max(0, min(720 - h, y))
-            canvas[y : y + h, x : x + w] = patch
-        writer.write(cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR))
-    writer.release()
+    with VideoWriter(path, 25.0, codec="MJPG") as writer:
+        for index in range(frames):
+            phase = index / max(1, frames - 1)
+            canvas = background.copy()
+            for number, face in enumerate(faces):
+                scale = 0.9 + 0.25 * np.sin(2 * np.pi * phase + number)
+                h, w = int(face.shape[0] * scale), int(face.shape[1] * scale)
+                patch = cv2.resize(face, (w, h), interpolation=cv2.INTER_LINEAR)
+                x = int(40 + number * 620 + 200 * np.sin(2 * np.pi * phase * (1 + number)))
+                y = int((720 - h) / 2 + 60 * np.cos(2 * np.pi * phase))
+                x, y = max(0, min(1280 - w, x)), max(0, min(720 - h, y))
+                canvas[y : y + h, x : x + w] = patch
+            writer.write(canvas)
     return path
 
 
 def measure_speed(frames: int, detect_every: int, detect_width: int, scale_factor: float = 1.15) -> dict:
-    import cv2
-
+    from deepfake_edu.data.video import VideoReader
     from deepfake_edu.faces.align import align_face
     from deepfake_edu.faces.backends.opencv import OpenCVBackend
     from deepfake_edu.faces.track import FaceTracker
@@ -86,24 +86,22 @@ def measure_speed(frames: int, detect_every: int, detect_width: int, scale_facto
     with tempfile.TemporaryDirectory(prefix="faces-bench-") as folder:
         video = make_720p_video(Path(folder) / "bench-720p.avi", frames)
         tracker = FaceTracker(OpenCVBackend(detect_width=detect_width, min_face=60, scale_factor=scale_factor), detect_every=detect_every)
-        capture = cv2.VideoCapture(str(video))
         work = decode = 0.0
         count = crops = 0
-        while True:
-            start = time.perf_counter()
-            ok, bgr = capture.read()
-            if not ok:
-                break
-            frame = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-            middle = time.perf_counter()
-            for _, face in tracker.update(frame):
-                align_face(frame, face, "swap", 128)
-                crops += 1
-            end = time.perf_counter()
-            decode += middle - start
-            work += end - middle
-            count += 1
-        capture.release()
+        with VideoReader(video) as capture:
+            while True:
+                start = time.perf_counter()
+                frame = capture.read()
+                if frame is None:
+                    break
+                middle = time.perf_counter()
+                for _, face in tracker.update(frame):
+                    align_face(frame, face, "swap", 128)
+                    crops += 1
+                end = time.perf_counter()
+                decode += middle - start
+                work += end - middle
+                count += 1
     return {
         "video": f"1280x720, {count} frames, built from astronaut + grace_hopper",
         "frames": count,

@@ -24,13 +24,13 @@ import cv2
 import numpy as np
 
 from deepfake_edu.data.images import IMAGE_SUFFIXES, read_image
+from deepfake_edu.data.video import VIDEO_SUFFIXES, VideoReader
 from deepfake_edu.errors import LabError
 from deepfake_edu.faces.align import AlignedCrop, align_face, crop_spec
 from deepfake_edu.faces.backends import get_backend
 from deepfake_edu.faces.backends.base import FaceBackend
 from deepfake_edu.faces.track import FaceTracker
 
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MIN_CONSENT_CHARS = 10  # "yes" is not a record of who agreed to what
 
@@ -79,41 +79,12 @@ def frames_from_video(path: str | Path, every: int = 1, max_frames: int | None =
 
     The file is opened and its first frame read at once, so a bad file fails here, not later.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise LabError(f"no such video: {path} (check the path)")
-    capture = cv2.VideoCapture(str(path))
-    ok, frame = capture.read() if capture.isOpened() else (False, None)
-    if not ok:
-        capture.release()
-        raise LabError(f"{path} is not a readable video (corrupt or an unknown format): try an .mp4 or .avi file")
-    return _sampled(capture, frame, every, max_frames)
+    return VideoReader(path).sampled(every, max_frames)
 
 
 def frames_from_camera(camera: int = 0, every: int = 1, max_frames: int = 300) -> Iterator[tuple[int, np.ndarray]]:
     """(frame index, uint8 RGB frame) from a webcam, every ``every``-th, ``max_frames`` at most."""
-    capture = cv2.VideoCapture(camera)
-    ok, frame = capture.read() if capture.isOpened() else (False, None)
-    if not ok:
-        capture.release()
-        raise LabError(f"no camera found at index {camera}: connect a webcam (or allow access to it), or extract from a video file instead")
-    return _sampled(capture, frame, every, max_frames)
-
-
-def _sampled(capture, first_frame: np.ndarray, every: int, max_frames: int | None) -> Iterator[tuple[int, np.ndarray]]:
-    ok, frame = True, first_frame
-    index, sampled = 0, 0
-    try:
-        while ok:
-            if index % every == 0:
-                yield index, cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
-                sampled += 1
-                if max_frames is not None and sampled >= max_frames:
-                    return
-            ok, frame = capture.read()
-            index += 1
-    finally:
-        capture.release()
+    return VideoReader(camera).sampled(every, max_frames)
 
 
 def _frames_from_iterable(frames: Iterable, every: int, max_frames: int | None) -> Iterator[tuple[int, np.ndarray]]:

@@ -37,9 +37,8 @@ class LabelledPhoto:
 
 def _load_source(source: str, frame: int | None) -> np.ndarray | None:
     """uint8 RGB image for a label's ``source``; None when that package file is not installed."""
-    import cv2
-
     from deepfake_edu.data.images import read_image
+    from deepfake_edu.data.video import VideoReader
 
     if source == "skimage.data.astronaut()":
         import skimage.data
@@ -54,11 +53,11 @@ def _load_source(source: str, frame: int | None) -> np.ndarray | None:
         return None
     if frame is None:
         return read_image(path)
-    capture = cv2.VideoCapture(str(path))
-    capture.set(cv2.CAP_PROP_POS_FRAMES, frame)
-    ok, bgr = capture.read()
-    capture.release()
-    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB) if ok else None
+    try:
+        with VideoReader(path) as video:
+            return video.frame_at(frame)
+    except LabError:  # installed but not decodable here: counted as missing, like a frame that fails
+        return None
 
 
 def rotate_photo(image: np.ndarray, eyes: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray]:

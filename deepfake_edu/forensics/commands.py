@@ -114,9 +114,9 @@ def run_compression(args: argparse.Namespace) -> int:
         images, labels = compression.load_real_fake(args.data, size=size, limit=args.limit)
     detectors = {"noise-residual": NoiseResidualDetector()}
     if args.meso:
-        from deepfake_edu.forensics.explain import load_detector
+        from deepfake_edu.detect.keras_import import load_detector
 
-        model, info = load_detector(args.meso)
+        model, info = load_detector(args.meso, with_info=True)
         detectors[f"mesonet:{info['model']}"] = compression.TorchDetector(model, input_size=size)
     conditions = compression.standard_conditions(video=not args.no_video)
     rows = compression.compression_study(images, labels, detectors, conditions, training=args.training, seed=args.seed, progress=True)
@@ -131,11 +131,12 @@ def run_occlusion(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
+    from deepfake_edu.detect.keras_import import load_detector
     from deepfake_edu.fileio import write_text_atomic
     from deepfake_edu.forensics import explain
     from deepfake_edu.paths import runs_dir
 
-    model, info = explain.load_detector(args.model)
+    model, info = load_detector(args.model, with_info=True, kinds=None)  # any registered image model
     images, landmarks, skipped = explain.load_faces_with_landmarks(
         args.data, size=args.size, limit=args.limit, label=None if args.label == "all" else args.label
     )
@@ -153,12 +154,13 @@ def run_occlusion(args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     from deepfake_edu.data.images import read_image, write_image
-    from deepfake_edu.forensics.explain import explain_image, load_detector
+    from deepfake_edu.detect.keras_import import load_detector
+    from deepfake_edu.forensics.explain import explain_image
 
     from deepfake_edu.paths import default_output
 
     image = read_image(args.image)
-    model, info = load_detector(args.model)
+    model, info = load_detector(args.model, with_info=True, kinds=None)  # any registered image model
     result = explain_image(model, image, layer=args.layer, input_size=args.size)
     args.out = args.out or str(default_output("heatmap.png"))
     write_image(args.out, result["overlay"])

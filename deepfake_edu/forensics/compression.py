@@ -61,24 +61,19 @@ def video_roundtrip(images: np.ndarray, fourcc: str = "mp4v", fps: float = 25.0)
 
     ``mp4v`` is MPEG-4 Part 2 (OpenCV's FFmpeg backend at its default bit rate), not H.264.
     """
+    from deepfake_edu.data.video import VideoReader, VideoWriter
+
     images = np.asarray(images)
-    height, width = images.shape[1:3]
     with tempfile.TemporaryDirectory(prefix="deepfake-edu-video-") as folder:
-        path = os.path.join(folder, "clip.mp4")
-        writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*fourcc), fps, (width, height))
-        if not writer.isOpened():
-            raise LabError(f"OpenCV cannot write {fourcc} video on this machine: run the study with --no-video")
-        for image in images:
-            writer.write(cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2BGR))
-        writer.release()
-        reader = cv2.VideoCapture(path)
-        frames = []
-        while True:
-            ok, frame = reader.read()
-            if not ok:
-                break
-            frames.append(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-        reader.release()
+        path = Path(folder) / "clip.mp4"
+        with VideoWriter(path, fps, codec=fourcc, hint="run the study with --no-video") as writer:
+            for image in images:
+                writer.write(image)
+        try:
+            with VideoReader(path) as reader:
+                frames = list(reader)
+        except LabError:  # written but not readable back: no frames, said below
+            frames = []
     if len(frames) != len(images):
         raise LabError(f"the {fourcc} round trip returned {len(frames)} frames for {len(images)}: run the study with --no-video")
     return np.stack(frames)

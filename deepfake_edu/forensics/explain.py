@@ -10,6 +10,8 @@ play an important role". Three tools let a student check that on their own faces
   mouth, nose, cheeks, background) and measure how much P(fake) moves, averaged over many faces.
 
 Models follow the lab's convention: float (B, 3, H, W) in [0, 1] -> logits (B,) of P(fake).
+Load a saved one with ``deepfake_edu.detect.keras_import.load_detector`` (``kinds=None`` for any
+registered model, not only a MesoNet).
 
 Landmark dict (pixel coordinates (x, y) in the image the masks are for):
 
@@ -511,48 +513,6 @@ def format_occlusion(rows: list[dict]) -> str:
     lines = [header, "-" * len(header)]
     lines += [f"{r['region']:<12} {r['mean_abs_delta']:>9.4f} {r['mean_delta']:>+8.4f} {r['mean_area']:>6.1%} {r['n']:>5d}" for r in rows]
     return "\n".join(lines)
-
-
-# ----------------------------------------------------------------------------------- model loading
-
-
-def load_detector(name_or_path: str, device: str = "cpu"):
-    """A trained detector model from a checkpoint path, by name from models/ (``models/<name>.json``,
-    e.g. "meso4-df" after ``deepfake-edu detect import-keras``), or from an authors' ``.h5`` file.
-
-    Returns (model in eval mode, checkpoint info). The checkpoint's "model" field names the
-    registry entry to build; its "config" gives the constructor's arguments.
-    """
-    from pathlib import Path
-
-    from deepfake_edu.paths import models_dir
-    from deepfake_edu.registry import create_model
-    from deepfake_edu.training.checkpoint import load_model_file, load_state_into
-
-    if str(name_or_path).endswith(".h5"):  # one of the MesoNet authors' Keras files, converted on the fly
-        from deepfake_edu.detect.keras_import import import_keras_weights
-
-        model, info = import_keras_weights(name_or_path)
-        return model.to(device).eval(), info
-    path = Path(name_or_path)
-    if not (path.exists() or path.with_name(path.name + ".json").exists()):
-        named = models_dir() / f"{name_or_path}.json"
-        if not named.exists():
-            raise LabError(
-                f"no detector {str(name_or_path)!r} (no such checkpoint, nothing in {models_dir()}): import the MesoNet "
-                f"authors' weights with `deepfake-edu detect import-keras FILE.h5`, or pass a checkpoint path"
-            )
-        path = named
-    tensors, info = load_model_file(path)
-    if "model" not in info:
-        raise LabError(f"{path} does not say which model it holds (no 'model' field): use a detector checkpoint")
-    config = info.get("config") or {}
-    try:
-        model = create_model(info["model"], **config)
-    except TypeError:
-        model = create_model(info["model"])
-    load_state_into(model, tensors)
-    return model.to(device).eval(), info
 
 
 def explain_image(model, image: np.ndarray, layer: str | None = None, input_size: int = 256) -> dict:

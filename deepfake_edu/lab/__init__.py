@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deepfake_edu.errors import LabError
+from deepfake_edu.paths import LAB_DETECTOR as DETECTOR_NAME
+from deepfake_edu.paths import LAB_HELD_OUT as HELD_OUT
+from deepfake_edu.paths import LAB_REALFAKE as REALFAKE_NAME
+from deepfake_edu.paths import LAB_SWAP_RUN as SWAP_RUN
+from deepfake_edu.paths import LAB_TWINS as TWINS_NAME
 from deepfake_edu.paths import datasets_dir, lab_home, models_dir, runs_dir
 
-TWINS_NAME = "twins-lab"
-SWAP_RUN = "swap-lab"
-REALFAKE_NAME = "twins-realfake"
-DETECTOR_NAME = "meso4-twins"
 SWAP_IDENTITIES = ("twin-00", "twin-01")
-HELD_OUT = ("twin-06", "twin-07")  # the detector never sees these people while it learns
 
 
 @dataclass

@@ -6,7 +6,6 @@ it so that the later labs do not wait. Fast mode asks for a tiny version.
 
 from __future__ import annotations
 
-from deepfake_edu.errors import LabError
 from deepfake_edu.lessons.mode import pick
 
 FULL_MINUTES = 5.0  # preparation budget in full mode
@@ -17,10 +16,8 @@ FAST_REALFAKE_PER_IDENTITY = 4  # real/fake frame pairs per person in fast mode
 
 def lab_assets(progress: bool = True):
     """``LabAssets`` (home, twins, swap_run, realfake, detector, report), prepared on first use."""
-    try:
-        from deepfake_edu.lab import prepare_lab
-    except ModuleNotFoundError:
-        raise LabError("this copy of the lab has no deepfake_edu.lab (prepared models): update it to the latest version") from None
+    from deepfake_edu.lab import prepare_lab
+
     if pick(True, False):
         return prepare_lab(minutes=FAST_MINUTES, progress=progress, per_identity=FAST_TWINS_PER_IDENTITY, realfake_per_identity=FAST_REALFAKE_PER_IDENTITY)
     return prepare_lab(minutes=FULL_MINUTES, progress=progress)

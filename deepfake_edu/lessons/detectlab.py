@@ -36,15 +36,14 @@ def train_lesson_detector(dataset, run_dir, steps: int, minutes: float | None, b
     from deepfake_edu.detect.keras_import import load_detector
     from deepfake_edu.detect.train import DetectRecipe, classification_metrics, score, train_detector
     from deepfake_edu.training import TrainConfig
-    from deepfake_edu.training.checkpoint import latest_checkpoint, load_model_file
+    from deepfake_edu.training.checkpoint import latest_checkpoint
 
     run_dir = Path(run_dir)
     train, test, held_out = split_real_fake(dataset)
     if retrain and run_dir.exists():
         shutil.rmtree(run_dir)
     if run_dir.exists() and latest_checkpoint(run_dir) is not None:
-        model = load_detector(latest_checkpoint(run_dir))
-        _, info = load_model_file(latest_checkpoint(run_dir))
+        model, info = load_detector(run_dir, with_info=True)  # the run's newest checkpoint
         metrics = classification_metrics(test.labels, score(model, test.images))
         return LessonDetector(model, info.get("history", []), metrics, held_out, False)
     config = TrainConfig(steps=steps, batch_size=batch_size, time_limit_s=minutes * 60 if minutes else None, checkpoint_every=10**9,

@@ -15,7 +15,7 @@ def region_masks_for(record: dict, dataset_info: dict, size: int) -> dict[str, n
     """Bool masks (size, size) of each region of one twins record's ``size`` px swap crop."""
     from deepfake_edu.data import twins
     from deepfake_edu.faces.align import apply_affine
-    from deepfake_edu.swap.convert import twins_transform, warp_crop
+    from deepfake_edu.faces.align import twins_transform, warp_crop
     from deepfake_edu.swap.metrics import twin_identity
 
     side = int(dataset_info["size"])
@@ -51,7 +51,7 @@ def held_out_faces(dataset_path, identity: str, count: int, size: int = 64) -> t
     """The LAST ``count`` faces of ``identity`` as ``size`` px swap crops (training takes the
     first ones when limited), with their records."""
     from deepfake_edu.data.dataset import load_dataset
-    from deepfake_edu.swap.convert import twins_crops
+    from deepfake_edu.faces.align import twins_crops
 
     dataset = load_dataset(dataset_path)
     records = [r for r in dataset.records if r["identity"] == identity][-count:]

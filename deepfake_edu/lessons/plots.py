@@ -15,15 +15,12 @@ import numpy as np
 
 def as_uint8_images(images) -> np.ndarray:
     """uint8 (N, H, W, 3) from uint8 arrays or float tensors (N, 3, H, W) in [0, 1]."""
-    try:
-        import torch
+    import torch
 
-        if isinstance(images, torch.Tensor):
-            from deepfake_edu.data.images import to_uint8
+    if isinstance(images, torch.Tensor):
+        from deepfake_edu.data.images import to_uint8
 
-            images = to_uint8(images.detach().float().cpu() if images.ndim == 4 else images[None].detach().float().cpu())
-    except ModuleNotFoundError:  # pragma: no cover - torch is a dependency
-        pass
+        images = to_uint8(images.detach().float().cpu() if images.ndim == 4 else images[None].detach().float().cpu())
     images = np.asarray(images)
     if images.ndim == 3:
         images = images[None]

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from deepfake_edu.data.video import VIDEO_SUFFIXES
 from deepfake_edu.errors import LabError
 from deepfake_edu.provenance import c2pa_manifest, label, watermark
 
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
 VIDEO_SAMPLE_FRAMES = 8  # frames a video check reads, spread evenly over the video
 VIDEO_PAYLOAD_TAG = 0xDFED  # upper 16 bits of a video frame's payload; the lower 16 are the frame number
 
@@ -89,46 +89,18 @@ def mark_file(source: str | Path, destination: str | Path, info: dict | None = N
 
 
 def _mark_video_file(source: Path, destination: Path) -> Path:
-    import cv2
     from tqdm import tqdm
 
-    from deepfake_edu.fileio import atomic_path
+    from deepfake_edu.data.video import VideoReader, VideoWriter, writer_codec
 
-    if destination.suffix.lower() not in (".mp4", ".avi"):
-        raise LabError(f"cannot write video {destination.name}: use .mp4 or .avi")
-    capture = _open_video(source)
-    fps = capture.get(cv2.CAP_PROP_FPS) or 25.0
-    total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) or None
-    fourcc = cv2.VideoWriter_fourcc(*("mp4v" if destination.suffix.lower() == ".mp4" else "MJPG"))
-    with atomic_path(destination) as tmp:
-        writer = None
-        try:
-            for index in tqdm(range(total or 10**9), desc="marking frames", unit="frame"):
-                ok, bgr = capture.read()
-                if not ok:
-                    break
-                marked = mark_video_frame(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), index)
-                if writer is None:
-                    writer = cv2.VideoWriter(str(tmp), fourcc, fps, (marked.shape[1], marked.shape[0]))
-                writer.write(cv2.cvtColor(marked, cv2.COLOR_RGB2BGR))
-        finally:
-            capture.release()
-            if writer is not None:
-                writer.release()
-        if writer is None:
+    writer_codec(destination)  # a name the lab cannot write is refused before the source is read
+    with VideoReader(source) as video, VideoWriter(destination, video.fps) as writer:
+        frames = tqdm(video, total=video.frame_count or None, desc="marking frames", unit="frame")
+        for index, rgb in enumerate(frames):
+            writer.write(mark_video_frame(rgb, index))
+        if writer.frames_written == 0:
             raise LabError(f"{source} has no readable frames: choose another video")
     return destination
-
-
-def _open_video(path: Path):
-    import cv2
-
-    if not path.exists():
-        raise LabError(f"no such file: {path} (check the path)")
-    capture = cv2.VideoCapture(str(path))
-    if not capture.isOpened():
-        raise LabError(f"{path} is not a readable video: choose another file")
-    return capture
 
 
 @dataclass
@@ -203,19 +175,16 @@ def check_file(path: str | Path) -> ProvenanceReport:
 
 
 def _check_video(path: Path) -> ProvenanceReport:
-    import cv2
+    from deepfake_edu.data.video import VideoReader, sample_frame_indices
 
-    capture = _open_video(path)
-    try:
-        total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-        wanted = sorted(set(np.linspace(0, max(total - 1, 0), VIDEO_SAMPLE_FRAMES).round().astype(int).tolist())) if total > 0 else list(range(VIDEO_SAMPLE_FRAMES))
+    with VideoReader(path) as video:
+        total = video.frame_count
+        wanted = sample_frame_indices(total, VIDEO_SAMPLE_FRAMES) if total > 0 else list(range(VIDEO_SAMPLE_FRAMES))
         labels, marks, scores, payloads, frame_numbers = 0, 0, [], [], []
         for index in wanted:
-            capture.set(cv2.CAP_PROP_POS_FRAMES, index)
-            ok, bgr = capture.read()
-            if not ok:
+            rgb = video.frame_at(index)
+            if rgb is None:
                 continue
-            rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
             labels += label.find_label(rgb)
             mark = watermark.read_mark(rgb)
             scores.append(mark.score)
@@ -224,8 +193,6 @@ def _check_video(path: Path) -> ProvenanceReport:
                 payloads.append(mark.payload_hex)
                 if mark.payload >> 16 == VIDEO_PAYLOAD_TAG:
                     frame_numbers.append(mark.payload & 0xFFFF)
-    finally:
-        capture.release()
     if not scores:
         raise LabError(f"{path} has no readable frames: choose another video")
     return ProvenanceReport(

@@ -25,15 +25,12 @@ from typing import Callable, Iterator
 import numpy as np
 import torch
 
+from deepfake_edu.data.video import VIDEO_SUFFIXES
 from deepfake_edu.errors import LabError
 
+from deepfake_edu.faces.align import TWINS_EYES, align_by_eyes, paste_back, twins_transform, warp_crop
+
 LocateFn = Callable[[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
-_WRITE_CODECS = {".mp4": "mp4v", ".avi": "MJPG"}
-# Where a twins picture has its eye centres (fractions of its side, image-left eye first).
-TWINS_EYES = ((0.35, 0.40), (0.65, 0.40))
-# What the model sees: the faces module's "swap" crop (checkpoints record it as "framing").
-SWAP_FRAMING = "swap"
 
 
 # --- locating and aligning -------------------------------------------------------------------
@@ -51,53 +48,6 @@ def whole_frame_locator(size: int) -> LocateFn:
         return [(warp_crop(frame, transform, size), transform)]
 
     return locate
-
-
-def eyes_transform(eye_left, eye_right, size: int) -> np.ndarray:
-    """2x3 similarity (rotation, uniform scale, shift) from frame pixels to a ``size`` px swap
-    crop that puts the eyes (frame pixels, image-left eye first) where the swap framing wants them."""
-    from deepfake_edu.faces.align import CROPS, umeyama
-
-    return umeyama(np.array([eye_left, eye_right], np.float64), CROPS[SWAP_FRAMING].eye_targets(size))
-
-
-def warp_crop(frame: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray:
-    """uint8 (size, size, C) cut from ``frame`` by the 2x3 ``transform`` (frame -> crop pixels).
-
-    A shrinking transform first resizes the frame with pixel averaging, so a big picture does
-    not alias into a small crop (a bilinear warp alone skips pixels).
-    """
-    import cv2
-
-    transform = np.asarray(transform, np.float64)
-    scale = float(np.sqrt(abs(np.linalg.det(transform[:, :2]))))
-    if scale < 0.9:
-        height, width = frame.shape[:2]
-        small = (max(1, round(width * scale)), max(1, round(height * scale)))
-        frame = cv2.resize(frame, small, interpolation=cv2.INTER_AREA)
-        # A pixel centre x of the small frame sits at (x + 0.5) * ratio - 0.5 in the big one.
-        ratio = np.array([width / small[0], height / small[1]])
-        transform = np.hstack([transform[:, :2] * ratio, (transform[:, 2] + transform[:, :2] @ (0.5 * ratio - 0.5))[:, None]])
-    return cv2.warpAffine(frame, transform, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-
-
-def align_by_eyes(frame: np.ndarray, eye_left: tuple[float, float], eye_right: tuple[float, float], size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Swap crop (size, size, 3) with the eyes (frame pixels; image-left eye first) where the
-    training crops have them; returns (crop, transform frame -> crop)."""
-    transform = eyes_transform(eye_left, eye_right, size)
-    return warp_crop(frame, transform, size), transform
-
-
-def twins_transform(side: int, size: int) -> np.ndarray:
-    """2x3 transform from a square twins picture ``side`` px wide to its ``size`` px swap crop."""
-    (left_x, left_y), (right_x, right_y) = TWINS_EYES
-    return eyes_transform((left_x * side, left_y * side), (right_x * side, right_y * side), size)
-
-
-def twins_crops(pictures: np.ndarray, size: int) -> np.ndarray:
-    """uint8 (N, size, size, 3): the swap crops of square twins pictures uint8 (N, S, S, 3)."""
-    transform = twins_transform(pictures.shape[1], size)
-    return np.stack([warp_crop(picture, transform, size) for picture in pictures])
 
 
 def twins_locator(size: int) -> LocateFn:
@@ -185,34 +135,6 @@ def reinhard_colour_transfer(source: np.ndarray, reference: np.ndarray, mask: np
     return (np.clip(rgb, 0, 1) * 255).round().astype(np.uint8)
 
 
-def paste_back(frame: np.ndarray, face: np.ndarray, mask: np.ndarray, transform: np.ndarray, blend: str = "feather") -> np.ndarray:
-    """Warp crop-space ``face`` (S, S, 3) and ``mask`` (S, S) back into ``frame`` and blend.
-
-    blend: "feather" (alpha through the soft mask) or "seamless" (cv2.seamlessClone; falls
-    back to feathering where the face touches the frame's edge).
-    """
-    import cv2
-
-    height, width = frame.shape[:2]
-    inverse = cv2.invertAffineTransform(transform)
-    warped = cv2.warpAffine(face, inverse, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    alpha = cv2.warpAffine(mask, inverse, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    if blend == "seamless":
-        hard = (alpha > 0.5).astype(np.uint8) * 255
-        ys, xs = np.nonzero(hard)
-        if len(xs) and xs.min() > 1 and ys.min() > 1 and xs.max() < width - 2 and ys.max() < height - 2:
-            centre = (int((xs.min() + xs.max() + 1) // 2), int((ys.min() + ys.max() + 1) // 2))
-            try:
-                bgr = cv2.seamlessClone(np.ascontiguousarray(warped[..., ::-1]), np.ascontiguousarray(frame[..., ::-1]), hard, centre, cv2.NORMAL_CLONE)
-                return np.ascontiguousarray(bgr[..., ::-1])
-            except cv2.error:
-                pass
-    elif blend != "feather":
-        raise LabError(f"unknown blend {blend!r}: use feather or seamless")
-    alpha = alpha[..., None]
-    return (frame.astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * alpha).round().clip(0, 255).astype(np.uint8)
-
-
 def _apply_provenance(frame: np.ndarray, frame_index: int | None = None) -> np.ndarray:
     """The lab's visible label and invisible mark on a produced picture (uint8 RGB (H, W, 3)).
 
@@ -297,7 +219,7 @@ class FaceSwapper:
         for crop, transform, face in zip(crops, transforms, self.swap_crops(crops)):
             if self.colour == "reinhard":
                 face = reinhard_colour_transfer(face, crop, self.mask)
-            out = paste_back(out, face, self.mask, transform, self.blend)
+            out = paste_back(out, face, transform, self.mask, self.blend)
         return out, len(located)
 
 
@@ -315,59 +237,33 @@ def swap_image(swapper: FaceSwapper, image: np.ndarray, out: str | os.PathLike) 
 
 
 def read_video_frames(path: str | os.PathLike) -> tuple[Iterator[np.ndarray], float, int, tuple[int, int]]:
-    """(frames as uint8 RGB, fps, frame count as the container reports it, (width, height))."""
-    import cv2
+    """(frames as uint8 RGB, fps, frame count as the container reports it, (width, height)).
 
-    path = Path(path)
-    if not path.exists():
-        raise LabError(f"no such video: {path} (check the path)")
-    capture = cv2.VideoCapture(str(path))
-    if not capture.isOpened():
-        raise LabError(f"{path} is not a readable video: try an .mp4 or .avi file")
-    fps = capture.get(cv2.CAP_PROP_FPS) or 25.0
-    count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-    size = (int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    Kept for the demo's GIF preview; new code opens ``deepfake_edu.data.video.VideoReader``.
+    """
+    from deepfake_edu.data.video import VideoReader
 
-    def frames() -> Iterator[np.ndarray]:
-        try:
-            while True:
-                ok, bgr = capture.read()
-                if not ok:
-                    return
-                yield cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-        finally:
-            capture.release()
-
-    return frames(), float(fps), count, size
+    video = VideoReader(path)
+    return iter(video), video.fps, video.frame_count, video.size
 
 
 def swap_video(swapper: FaceSwapper, source: str | os.PathLike, out: str | os.PathLike, progress: bool = True) -> SwapResult:
     """Swap every frame of ``source`` and write ``out`` (.mp4 or .avi) at the same frame rate, atomically."""
-    import cv2
     from tqdm.auto import tqdm
 
-    from deepfake_edu.fileio import atomic_path
+    from deepfake_edu.data.video import VideoReader, VideoWriter, writer_codec
 
     out = Path(out)
-    if out.suffix.lower() not in _WRITE_CODECS:
-        raise LabError(f"cannot write video {out}: name it .mp4 or .avi")
-    frames, fps, count, (width, height) = read_video_frames(source)
-    written = faces_total = 0
-    with atomic_path(out) as tmp:
-        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*_WRITE_CODECS[out.suffix.lower()]), fps, (width, height))
-        if not writer.isOpened():
-            raise LabError(f"OpenCV cannot write {out.suffix} video here: try .avi")
-        try:
-            for frame in tqdm(frames, total=count or None, desc="swapping", unit="frame", disable=not progress):
-                swapped, faces = swapper.swap_frame(frame)
-                writer.write(cv2.cvtColor(_apply_provenance(swapped, frame_index=written), cv2.COLOR_RGB2BGR))
-                written += 1
-                faces_total += faces
-        finally:
-            writer.release()
-        if written == 0:
+    writer_codec(out)  # a name the lab cannot write is refused before the source is read
+    faces_total = 0
+    with VideoReader(source) as video, VideoWriter(out, video.fps) as writer:
+        for frame in tqdm(video, total=video.frame_count or None, desc="swapping", unit="frame", disable=not progress):
+            swapped, faces = swapper.swap_frame(frame)
+            writer.write(_apply_provenance(swapped, frame_index=writer.frames_written))
+            faces_total += faces
+        if writer.frames_written == 0:
             raise LabError(f"{source} has no frames that OpenCV can decode: try another video")
-    return SwapResult(out, written, width, height, fps, faces_total)
+    return SwapResult(out, writer.frames_written, video.width, video.height, video.fps, faces_total)
 
 
 def apply_swap(

@@ -100,10 +100,8 @@ def true_answer_sets(face_sets, size: int, n_faces: int = 64, clean: bool = True
     """
     if len(face_sets.names) < 2 or any(not records or "factors" not in records[0] for records in face_sets.records[:2]):
         return []
-    try:
-        from deepfake_edu.data import twins
-    except ModuleNotFoundError:
-        return []
+    from deepfake_edu.data import twins
+
     people = [twin_identity(twins, face_sets.records[i][0], face_sets.dataset_infos[i]) for i in (0, 1)]
     sets = []
     for source, target in ((0, 1), (1, 0)):
@@ -123,7 +121,7 @@ def true_answer_crop(twins_module, identity, factors: dict, size: int, clean: bo
 
     It is rendered big enough (128 px for a 64 px crop) that cutting the crop only shrinks.
     """
-    from deepfake_edu.swap.convert import twins_transform, warp_crop
+    from deepfake_edu.faces.align import twins_transform, warp_crop
 
     shrinks = lambda side: abs(np.linalg.det(twins_transform(side, size)[:, :2])) <= 1  # noqa: E731
     render_size = next((side for side in twins_module.SIZES if shrinks(side)), max(twins_module.SIZES))

@@ -50,7 +50,6 @@ from dataclasses import asdict, dataclass, fields
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 from deepfake_edu.registry import register_model
 

@@ -27,7 +27,7 @@ import torch
 
 from deepfake_edu.errors import LabError
 from deepfake_edu.swap.augment import AugmentConfig, augment, draw_params
-from deepfake_edu.swap.convert import SWAP_FRAMING, twins_crops, twins_transform
+from deepfake_edu.faces.align import SWAP_FRAMING, twins_crops, twins_transform
 from deepfake_edu.swap.losses import reconstruction_loss, region_mask, region_weights
 from deepfake_edu.swap.model import FaceSwapModel, SwapConfig, config_dict
 
@@ -436,16 +436,15 @@ def load_swap_model(path: str | Path, device: str | torch.device = "cpu") -> tup
 
     Returns (model, info); ``info["identities"]`` names the decoders in order.
     """
-    from deepfake_edu.training.checkpoint import load_model_file, load_state_into
+    from deepfake_edu.registry import WrongModelKind, load_model
 
-    tensors, info = load_model_file(path)
-    if info.get("model") != "faceswap":
-        raise LabError(f"{path} holds a {info.get('model')!r} model, not a face-swap one: point --run at a swap training run")
+    try:
+        model, info = load_model(path, device, kinds=("faceswap",))
+    except WrongModelKind as error:
+        raise LabError(f"{path} holds a {error.model!r} model, not a face-swap one: point --run at a swap training run") from None
     if info.get("face_kind") == "twins" and info.get("framing") != SWAP_FRAMING:
         raise LabError(f"{path} learned whole twins pictures (an older deepfake-edu): retrain it, or run `deepfake-edu prepare --force`")
-    model = FaceSwapModel(SwapConfig.from_dict(info["config"]))
-    load_state_into(model, tensors)
-    return model.to(device).eval(), info
+    return model, info
 
 
 def identity_index(info: dict, name_or_index: str | int) -> int:

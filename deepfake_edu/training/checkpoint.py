@@ -51,18 +51,25 @@ def save_model_file(stem: str | os.PathLike, tensors: dict[str, torch.Tensor], i
     return json_path
 
 
-def load_model_file(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict]:
-    """Read a checkpoint pair given either file, its stem, or a run folder (its latest).
-
-    Returns (tensors on the CPU, info). A one-line LabError names the file to fix.
-    """
+def checkpoint_json(path: str | os.PathLike) -> Path:
+    """The JSON of the checkpoint that ``path`` means: either file of a pair, its stem, or a run
+    folder (its newest complete checkpoint). Raises a one-line LabError for an empty folder; the
+    JSON itself may still be missing (``load_model_file`` says so)."""
     path = Path(path)
     if path.is_dir():
         found = latest_checkpoint(path)
         if found is None:
             raise LabError(f"no checkpoint in {path}: train first, or point at a .json/.safetensors file")
-        path = found
-    json_path = path.with_suffix(".json") if path.suffix in (".safetensors", ".json") else path.with_name(path.name + ".json")
+        return found
+    return path.with_suffix(".json") if path.suffix in (".safetensors", ".json") else path.with_name(path.name + ".json")
+
+
+def load_model_file(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict]:
+    """Read a checkpoint pair given either file, its stem, or a run folder (its latest).
+
+    Returns (tensors on the CPU, info). A one-line LabError names the file to fix.
+    """
+    json_path = checkpoint_json(path)
     if not json_path.exists():
         raise LabError(f"no checkpoint at {json_path}: check the path (a checkpoint is a .json beside a .safetensors)")
     try:

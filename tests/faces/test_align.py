@@ -1,7 +1,8 @@
+import cv2
 import numpy as np
 import pytest
 
-from deepfake_edu.faces.align import CROPS, MEAN_FACE_68, align_face, apply_affine, paste_back, umeyama
+from deepfake_edu.faces.align import CROPS, MEAN_FACE_68, align_by_eyes, align_face, apply_affine, paste_back, twins_transform, umeyama, warp_crop
 from deepfake_edu.faces.backends.base import Face
 
 
@@ -84,3 +85,44 @@ def test_crop_sizes_outside_the_allowed_range_are_refused(astronaut):
 
     with pytest.raises(LabError, match="64-256"):
         align_face(astronaut, _tilted_face(0), "swap", 32)
+
+
+def test_paste_back_inverts_the_alignment():
+    frame = np.random.default_rng(0).integers(0, 255, (100, 140, 3), dtype=np.uint8)
+    frame = cv2.GaussianBlur(frame, (0, 0), 3)
+    crop, transform = align_by_eyes(frame, (50, 40), (80, 45), 64)
+    back = paste_back(np.zeros_like(frame), crop, transform, np.ones((64, 64), np.float32))
+    inside = back.sum(axis=2) > 0
+    assert inside.sum() > 1000
+    assert np.abs(back[inside].astype(int) - frame[inside]).mean() < 6
+
+
+def test_a_shrinking_crop_averages_pixels_and_lands_where_the_transform_says():
+    transform = twins_transform(256, 64)  # a 256 px twins picture to its 64 px swap crop
+    stripes = np.zeros((256, 256, 3), np.uint8)
+    stripes[:, ::2] = 255  # 1-pixel stripes: a bare bilinear warp would alias them
+    assert warp_crop(stripes, transform, 64).std() < 12
+    y, x = np.mgrid[0:256, 0:256]
+    ramp = np.dstack([x, y, (x + y) // 2]).astype(np.uint8)  # smooth: every way of warping agrees
+    direct = cv2.warpAffine(ramp, transform, (64, 64), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    assert np.abs(warp_crop(ramp, transform, 64).astype(int) - direct)[4:-4, 4:-4].max() <= 2
+
+
+def test_paste_back_blends_by_poisson_cloning_or_refuses_an_unknown_blend():
+    from deepfake_edu.errors import LabError
+
+    frame = cv2.GaussianBlur(np.random.default_rng(1).integers(0, 255, (120, 160, 3), dtype=np.uint8), (0, 0), 2)
+    crop, transform = align_by_eyes(frame, (60, 50), (100, 50), 64)
+    mask = np.zeros((64, 64), np.float32)
+    mask[16:48, 16:48] = 1
+    red = np.zeros_like(crop)
+    red[..., 0] = 255
+    feathered = paste_back(frame, red, transform, mask)
+    assert feathered[45:55, 75:85, 0].min() == 255  # alpha blending copies the crop's colours
+    cloned = paste_back(frame, red, transform, mask, blend="seamless")
+    assert cloned.shape == frame.shape and np.array_equal(cloned[:5, :5], frame[:5, :5])  # far from the face: untouched
+    # Poisson cloning copies the crop's gradients, not its colours: a flat crop leaves a smooth
+    # patch that joins the frame at its edge.
+    assert cloned[45:55, 75:85].std(axis=(0, 1)).mean() < 0.5 * frame[45:55, 75:85].std(axis=(0, 1)).mean()
+    with pytest.raises(LabError, match="unknown blend"):
+        paste_back(frame, red, transform, mask, blend="smudge")

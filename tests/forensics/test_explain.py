@@ -189,6 +189,7 @@ def _save_square_finder(model, stem):
 def test_cli_explain_writes_a_heatmap_overlay(square_finder, tmp_path, capsys, learned):
     from deepfake_edu.cli import main
     from deepfake_edu.data.images import read_image, write_image
+    from deepfake_edu.detect.keras_import import load_detector
 
     checkpoint = _save_square_finder(square_finder, tmp_path / "finder")
     face = np.full((64, 64, 3), 40, np.uint8)
@@ -198,7 +199,7 @@ def test_cli_explain_writes_a_heatmap_overlay(square_finder, tmp_path, capsys, l
     assert main(["explain", str(tmp_path / "face.png"), "--model", str(checkpoint), "--size", "32", "--out", str(out)]) == 0
     assert "P(fake)" in capsys.readouterr().out
     assert read_image(out).shape == (32, 32, 3)
-    result = explain.explain_image(explain.load_detector(str(checkpoint))[0], face, input_size=32)
+    result = explain.explain_image(load_detector(str(checkpoint), kinds=None), face, input_size=32)
     y, x = np.unravel_index(np.argmax(result["heatmap"]), result["heatmap"].shape)
     assert 3 <= y <= 10 and 19 <= x <= 26  # the square, at the model's 32-pixel scale
     learned("P(square) of the face with the square", result["probability"], ">", 0.5)

@@ -28,12 +28,6 @@ def _source(path: Path) -> str:
     return "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
 
 
-def _has_module(name: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(name) is not None
-
-
 @pytest.fixture(scope="session")
 def lab_home(tmp_path_factory) -> Path:
     """One lab home for every notebook; the MesoNet authors' weights linked in when ../shared has them."""
@@ -47,8 +41,6 @@ def lab_home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def prepared_assets(lab_home):
     """Make the fast lab assets once, outside any notebook's time budget."""
-    if not _has_module("deepfake_edu.lab"):
-        pytest.skip("deepfake_edu.lab (prepared assets) is not in this checkout yet")
     saved = {key: os.environ.get(key) for key in ("DEEPFAKE_EDU_HOME", "DEEPFAKE_EDU_FAST")}
     os.environ.update(DEEPFAKE_EDU_HOME=str(lab_home), DEEPFAKE_EDU_FAST="1")
     try:
@@ -111,8 +103,6 @@ def test_notebook_runs_in_fast_mode(path, lab_home, request, monkeypatch):
     from nbclient import NotebookClient
 
     source = _source(path)
-    if "deepfake_edu.forensics" in source and not _has_module("deepfake_edu.forensics"):
-        pytest.skip("deepfake_edu.forensics is not in this checkout yet")
     if "lab_assets" in source:
         request.getfixturevalue("prepared_assets")
     monkeypatch.setenv("DEEPFAKE_EDU_FAST", "1")

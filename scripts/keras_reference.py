@@ -8,14 +8,14 @@ TensorFlow (the lab itself never needs TensorFlow). Make that Python once, outsi
 Modes:
 
     # Reference logits (pre-sigmoid, the authors' orientation: sigmoid(logit) = P(real))
-    /tmp/tfenv/bin/python deepfake_edu/detect/keras_reference.py logits \
+    /tmp/tfenv/bin/python scripts/keras_reference.py logits \
         --weights ../shared/mesonet-original/weights/*.h5 \
         --images ../shared/mesonet-original/test_images/*/*.jpg \
         --random 3 --seed 0 --out tests/detect/keras_reference_logits.json
 
     # Timing server used by `deepfake-edu bench detect --keras-python ...`: reads one JSON
     # request per line on stdin ({"batch": 32, "seconds": 2.0}), answers one JSON line each.
-    /tmp/tfenv/bin/python deepfake_edu/detect/keras_reference.py serve-timing --arch meso4 --threads 2
+    /tmp/tfenv/bin/python scripts/keras_reference.py serve-timing --arch meso4 --threads 2
 
 The architecture is rebuilt from the authors' classifiers.py (DariusAf/MesoNet) with the last
 Dense layer left linear so that its output is the logit the sigmoid would receive. The weight
@@ -200,7 +200,7 @@ def command_logits(args) -> int:
 
     document = {
         "about": "Pre-sigmoid logits of the authors' Keras MesoNet models; sigmoid(logit) = P(real) "
-                 "(their folders: df = 0, real = 1). Written by deepfake_edu/detect/keras_reference.py.",
+                 "(their folders: df = 0, real = 1). Written by scripts/keras_reference.py.",
         "keras_version": keras.__version__,
         "images": records,
         "image_reading": "PIL decode, convert('RGB'), resize to 256x256 with NEAREST if needed (Keras load_img default), "
