@@ -44,10 +44,10 @@ from deepfake_edu.data.video import write_video  # uint8 RGB (T, H, W, 3) -> .mp
 from deepfake_edu.errors import LabError
 
 __all__ = [
-    "EYE_LEFT", "EYE_RIGHT", "SIZES", "LANDMARK_NAMES", "LANDMARK_INDEX", "OUTLINE_POINTS", "REGIONS",
+    "EYE_LEFT", "EYE_RIGHT", "SIZES", "LANDMARK_NAMES", "LANDMARK_INDEX", "OUTLINE_POINTS",
     "GENERATOR_NAME", "GENERATOR_VERSION", "HAIR_STYLES", "BEARD_STYLES",
     "Identity", "Factors", "FaceRender", "make_identity", "make_identities", "identity_name",
-    "sample_factors", "image_seed", "render_face", "true_swap", "face_mask", "region_mask",
+    "sample_factors", "image_seed", "render_face", "true_swap", "face_mask",
     "render_video", "video_factors", "write_video", "contact_sheet", "with_factors", "generate_twins_dataset", "twins_items",
     "landmarks_to_dict", "landmarks_from_dict", "head_rotation", "check_size",
 ]
@@ -293,38 +293,6 @@ def true_swap(identity_b: Identity, factors_a: Factors, size: int = 128, with_ma
 def face_mask(identity: Identity, factors: Factors, size: int = 128) -> np.ndarray:
     """float32 (size, size) in [0, 1]: the skin of the face (see FaceRender.mask)."""
     return render_face(identity, factors, size, with_mask=True).mask
-
-
-# Regions for occlusion studies, built from landmarks: name -> (landmark names, margin as a
-# fraction of the distance between the eyes).
-REGIONS = {
-    "eyes": (("eye_left", "eye_right"), 0.32),
-    "brows": (("brow_left", "brow_right"), 0.2),
-    "nose": (("nose_tip",), 0.3),
-    "mouth": (("mouth_left", "mouth_right", "upper_lip", "lower_lip"), 0.18),
-    "cheek_left": (("outline_03",), 0.3),
-    "cheek_right": (("outline_13",), 0.3),
-}
-
-
-def region_mask(landmarks: np.ndarray, region: str, size: int) -> np.ndarray:
-    """bool (size, size): the box round a face region ("eyes", "brows", "nose", "mouth",
-    "cheek_left", "cheek_right") from landmarks (K, 2), with a margin in proportion to the face.
-    Cheek boxes sit between the outline point and the nose."""
-    if region not in REGIONS:
-        raise LabError(f"unknown face region {region!r}: choose one of {', '.join(REGIONS)}")
-    names, margin_fraction = REGIONS[region]
-    landmarks = np.asarray(landmarks, dtype=np.float64)
-    eye_distance = float(np.linalg.norm(landmarks[LANDMARK_INDEX["eye_right"]] - landmarks[LANDMARK_INDEX["eye_left"]]))
-    margin = margin_fraction * max(eye_distance, 1.0)
-    points = landmarks[[LANDMARK_INDEX[n] for n in names]]
-    if region.startswith("cheek"):  # halfway between the outline and the nose
-        points = 0.5 * (points + landmarks[LANDMARK_INDEX["nose_tip"]])
-    x0, y0 = np.floor(points.min(axis=0) - margin).astype(int)
-    x1, y1 = np.ceil(points.max(axis=0) + margin).astype(int)
-    mask = np.zeros((size, size), dtype=bool)
-    mask[max(y0, 0):max(y1 + 1, 0), max(x0, 0):max(x1 + 1, 0)] = True
-    return mask
 
 
 # --------------------------------------------------------------------------------------------

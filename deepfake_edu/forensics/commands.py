@@ -133,21 +133,21 @@ def run_occlusion(args: argparse.Namespace) -> int:
 
     from deepfake_edu.detect.keras_import import load_detector
     from deepfake_edu.fileio import write_text_atomic
-    from deepfake_edu.forensics import explain
+    from deepfake_edu.forensics import occlusion
     from deepfake_edu.paths import runs_dir
 
     model, info = load_detector(args.model, with_info=True, kinds=None)  # any registered image model
-    images, landmarks, skipped = explain.load_faces_with_landmarks(
+    images, landmarks, skipped = occlusion.load_faces_with_landmarks(
         args.data, size=args.size, limit=args.limit, label=None if args.label == "all" else args.label
     )
     if skipped:
         print(f"notice: {skipped} crops had no landmarks and no face could be found in them; they were left out")
-    rows = explain.occlusion_study(model, images, landmarks, fill=args.fill)
-    print(explain.format_occlusion(rows))
+    rows = occlusion.occlusion_study(model, images, landmarks, fill=args.fill)
+    print(occlusion.format_occlusion(rows))
     out = Path(args.out) if args.out else runs_dir() / "forensics-occlusion"
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / "occlusion.json", json.dumps({"model": info["model"], "data": str(args.data), "fill": args.fill, "rows": rows}, indent=1))
-    explain.plot_occlusion(rows, out / "occlusion.png", title=f"{info['model']}, {args.label} faces, {args.fill} fill")
+    occlusion.plot_occlusion(rows, out / "occlusion.png", title=f"{info['model']}, {args.label} faces, {args.fill} fill")
     print(f"wrote {out / 'occlusion.json'} and occlusion.png")
     return 0
 

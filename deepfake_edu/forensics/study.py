@@ -46,7 +46,8 @@ def run_study(out: str | Path, minutes: float = 1.5, per_identity: int = 30, pro
     from deepfake_edu.detect.twins_set import fake_variants
     from deepfake_edu.detect.train import classification_metrics
     from deepfake_edu.forensics.compression import TorchDetector, _apply_by_label, plot_study, standard_conditions
-    from deepfake_edu.forensics.explain import landmarks_from_record, occlusion_study
+    from deepfake_edu.faces.regions import landmarks_from_record
+    from deepfake_edu.forensics.occlusion import occlusion_study
     from deepfake_edu.forensics.generalise import generalisation_study, plot_matrix
     from deepfake_edu.forensics.noise import NoiseResidualDetector
     from deepfake_edu.lab import HELD_OUT, prepare_lab

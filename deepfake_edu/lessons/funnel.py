@@ -16,13 +16,14 @@ def region_masks_for(record: dict, dataset_info: dict, size: int) -> dict[str, n
     from deepfake_edu.data import twins
     from deepfake_edu.faces.align import apply_affine
     from deepfake_edu.faces.align import twins_transform, warp_crop
+    from deepfake_edu.faces.regions import twins_region_box
     from deepfake_edu.swap.metrics import twin_identity
 
     side = int(dataset_info["size"])
     transform = twins_transform(side, size)
     landmarks = apply_affine(transform, twins.landmarks_from_dict(record["landmarks"]))
-    masks = {name: twins.region_mask(landmarks, name, size) for name in ("eyes", "brows", "nose", "mouth")}
-    masks["cheeks"] = twins.region_mask(landmarks, "cheek_left", size) | twins.region_mask(landmarks, "cheek_right", size)
+    masks = {name: twins_region_box(landmarks, name, size) for name in ("eyes", "brows", "nose", "mouth")}
+    masks["cheeks"] = twins_region_box(landmarks, "cheek_left", size) | twins_region_box(landmarks, "cheek_right", size)
     identity = twin_identity(twins, record, dataset_info)
     face = twins.face_mask(identity, twins.Factors(**record["factors"]), side)
     masks["background"] = warp_crop(face.astype(np.float32), transform, size) < 0.5

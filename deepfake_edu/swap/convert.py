@@ -28,7 +28,7 @@ import torch
 from deepfake_edu.data.video import VIDEO_SUFFIXES
 from deepfake_edu.errors import LabError
 
-from deepfake_edu.faces.align import TWINS_EYES, align_by_eyes, paste_back, twins_transform, warp_crop
+from deepfake_edu.faces.align import align_by_eyes, paste_back, twins_transform, warp_crop
 
 LocateFn = Callable[[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]
 

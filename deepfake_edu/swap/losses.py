@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -103,57 +102,6 @@ def reconstruction_loss(
         loss = loss + ssim_weight * (1 - ssim_term)
         parts["ssim"] = ssim_term.detach()
     return loss, parts
-
-
-# --- eyes and mouth from landmarks -------------------------------------------------------------
-
-# Index sets in the common 68-point layout (iBUG 300-W), used when landmarks are a plain list.
-_EYES_68 = (list(range(36, 42)), list(range(42, 48)))
-_MOUTH_68 = list(range(48, 68))
-
-
-def _region_polygons(landmarks) -> list[np.ndarray]:
-    """Polygons (K, 2) in pixels around each eye and the mouth, from the known landmark layouts.
-
-    Accepts a dict of named points (the twins' {"eye_left": [x, y], "mouth_left": ...} or
-    "left_eye"/"right_eye"/"mouth" point lists), a 68-point list, or a 5-point list (eye
-    centres, nose, mouth corners).
-    """
-    polygons: list[np.ndarray] = []
-    if isinstance(landmarks, dict):
-        groups = (("eye_left", "left_eye"), ("eye_right", "right_eye"), ("mouth", "mouth_left", "mouth_right", "mouth_center", "upper_lip", "lower_lip"))
-        for names in groups:
-            points = [np.asarray(landmarks[name], dtype=np.float32).reshape(-1, 2) for name in names if name in landmarks]
-            if points:
-                polygons.append(np.concatenate(points))
-        return polygons
-    points = np.asarray(landmarks, dtype=np.float32).reshape(-1, 2)
-    if len(points) == 68:
-        return [points[_EYES_68[0]], points[_EYES_68[1]], points[_MOUTH_68]]
-    if len(points) == 5:
-        return [points[0:1], points[1:2], points[3:5]]
-    return polygons
-
-
-def region_mask(landmarks, size: int, radius: float | None = None) -> np.ndarray:
-    """float32 (size, size) in [0, 1]: 1 on the eyes and mouth, soft edges, 0 elsewhere.
-
-    ``landmarks`` are pixel coordinates in the crop. Each region is the convex hull of its
-    points grown by ``radius`` pixels (default size/16), then blurred.
-    """
-    import cv2
-
-    radius = size / 16 if radius is None else radius
-    mask = np.zeros((size, size), np.float32)
-    for polygon in _region_polygons(landmarks):
-        if len(polygon) == 0:
-            continue
-        hull = np.round(cv2.convexHull(polygon.astype(np.float32)).reshape(-1, 1, 2)).astype(np.int32)
-        cv2.fillConvexPoly(mask, hull, 1.0)
-        # A thick outline grows the hull by ``radius`` (and gives single points and lines an area).
-        cv2.polylines(mask, [hull], True, 1.0, thickness=max(1, int(round(2 * radius))))
-    kernel = int(radius) * 2 + 1
-    return cv2.GaussianBlur(mask, (kernel, kernel), radius / 2) if mask.any() else mask
 
 
 def region_weights(masks: torch.Tensor, extra: float) -> torch.Tensor:

@@ -28,7 +28,8 @@ import torch
 from deepfake_edu.errors import LabError
 from deepfake_edu.swap.augment import AugmentConfig, augment, draw_params
 from deepfake_edu.faces.align import SWAP_FRAMING, twins_crops, twins_transform
-from deepfake_edu.swap.losses import reconstruction_loss, region_mask, region_weights
+from deepfake_edu.faces.regions import priority_mask
+from deepfake_edu.swap.losses import reconstruction_loss, region_weights
 from deepfake_edu.swap.model import FaceSwapModel, SwapConfig, config_dict
 
 
@@ -139,7 +140,7 @@ def load_face_sets(data: list[str], identities: list[str] | None, size: int, lim
                 person_masks.append(None)
                 continue
             any_landmarks = True
-            person_masks.append(region_mask(_move_landmarks(landmarks, transform), size))
+            person_masks.append(priority_mask(_move_landmarks(landmarks, transform), size))
         masks.append(person_masks)
     mask_arrays = None
     if any_landmarks:

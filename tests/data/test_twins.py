@@ -24,7 +24,6 @@ from deepfake_edu.data.twins import (
     landmarks_from_dict,
     make_identities,
     make_identity,
-    region_mask,
     render_face,
     render_video,
     sample_factors,
@@ -33,6 +32,7 @@ from deepfake_edu.data.twins import (
     write_video,
 )
 from deepfake_edu.errors import LabError
+from deepfake_edu.faces.regions import twins_region_box
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -98,7 +98,7 @@ def test_blink_changes_only_the_eyes(people):
     open_eyes = render_face(people[0], CLEAN, 128)
     closed = render_face(people[0], replace(CLEAN, blink=1.0), 128)
     diff = changed(open_eyes.image, closed.image)
-    eyes = region_mask(open_eyes.landmarks, "eyes", 128)
+    eyes = twins_region_box(open_eyes.landmarks, "eyes", 128)
     assert diff.sum() > 40  # the eyes visibly close
     assert not (diff & ~eyes).any()
 
@@ -107,7 +107,7 @@ def test_mouth_opening_changes_only_the_mouth(people):
     shut = render_face(people[1], CLEAN, 128)
     wide = render_face(people[1], replace(CLEAN, mouth_open=1.0), 128)
     diff = changed(shut.image, wide.image)
-    mouth = region_mask(wide.landmarks, "mouth", 128) | region_mask(shut.landmarks, "mouth", 128)
+    mouth = twins_region_box(wide.landmarks, "mouth", 128) | twins_region_box(shut.landmarks, "mouth", 128)
     assert diff.sum() > 40
     assert not (diff & ~mouth).any()
     assert wide.landmark("lower_lip")[1] > shut.landmark("lower_lip")[1] + 2

@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from deepfake_edu.errors import LabError
-from deepfake_edu.forensics import explain, toy
+from deepfake_edu.faces import regions
+from deepfake_edu.forensics import explain, occlusion, toy
 from deepfake_edu.forensics.noise import NoiseResidualDetector
 from tests.forensics.conftest import face_landmarks, square_images
 
@@ -70,64 +71,21 @@ def test_activation_grid_and_overlay_are_pictures(square_finder):
     assert not np.array_equal(blended[0, 0], blended[39, 39])  # the hot corner is coloured differently
 
 
-def test_region_masks_cover_their_landmarks_and_do_not_overlap():
-    landmarks = face_landmarks(64)
-    masks = explain.region_masks(landmarks, 64)
-    assert set(masks) == set(explain.REGIONS)
-    for key in ("eye_left", "eye_right"):
-        x, y = map(int, landmarks[key])
-        assert masks["eyes"][y, x]
-    assert masks["mouth"][46, 32] and masks["nose"][33, 32]
-    assert not masks["background"][37, 32] and masks["background"][0, 0]
-    face_regions = [masks[r].astype(int) for r in ("eyes", "mouth", "nose", "cheeks")]
-    assert max(int(np.sum(face_regions, axis=0).max()), 1) == 1
-    moved = explain.region_masks(face_landmarks(64, dx=5), 64)
-    assert np.array_equal(np.roll(masks["eyes"], 5, axis=1)[:, 8:], moved["eyes"][:, 8:])
-
-
-def test_region_masks_use_a_given_face_mask_and_reject_missing_landmarks():
-    face = np.zeros((64, 64), bool)
-    face[10:60, 5:60] = True
-    masks = explain.region_masks({**face_landmarks(64), "face_mask": face}, 64)
-    assert np.array_equal(masks["background"], ~face)
-    with pytest.raises(LabError, match="chin"):
-        explain.region_masks({k: v for k, v in face_landmarks(64).items() if k != "chin"}, 64)
-
-
-def test_landmarks_from_68_points():
-    points = np.zeros((68, 2))
-    points[36:42] = (20, 30)
-    points[42:48] = (44, 30)
-    points[30] = (32, 40)
-    points[48], points[54], points[8] = (24, 50), (40, 50), (32, 62)
-    landmarks = explain.landmarks_from_68(points)
-    assert landmarks["eye_left"] == (20, 30) and landmarks["eye_right"] == (44, 30) and landmarks["chin"] == (32, 62)
-
-
-def test_landmarks_from_eyes_place_an_average_face_on_the_eyes():
-    landmarks = explain.landmarks_from_eyes((30, 40), (50, 40))
-    assert np.allclose(landmarks["eye_left"], (30, 40)) and np.allclose(landmarks["eye_right"], (50, 40))
-    assert 40 < landmarks["nose_tip"][1] < landmarks["mouth_center"][1] < landmarks["chin"][1]
-    assert landmarks["mouth_left"][0] < 40 < landmarks["mouth_right"][0]
-    tilted = explain.landmarks_from_eyes((30, 40), (50, 60))  # head rolled 45 degrees: the chin swings left
-    assert tilted["chin"][0] < 40
-
-
 def test_face_crop_finds_a_real_face_in_a_photo():
     skimage_data = pytest.importorskip("skimage.data")
     photo = skimage_data.astronaut()  # 512x512, so cut it to a non-square frame
     crop, landmarks = explain.face_crop(photo[:400, :512], 128)
     assert crop.shape == (128, 128, 3) and landmarks is not None
-    masks = explain.region_masks(landmarks, 128)
+    masks = regions.region_masks(landmarks, 128)
     assert 0.01 < masks["eyes"].mean() < 0.2 and masks["background"].mean() < 0.8
 
 
 @pytest.mark.parametrize("fill", ["blur", "mean"])
 def test_occlusion_changes_the_image_only_inside_the_region(fill):
     image = toy.make_real(1, 64, seed=4)[0]
-    masks = explain.region_masks(face_landmarks(64), 64)
+    masks = regions.region_masks(face_landmarks(64), 64)
     for region, mask in masks.items():
-        hidden = explain.occlude(image, mask, fill)
+        hidden = occlusion.occlude(image, mask, fill)
         changed = np.any(hidden != image, axis=2)
         assert not changed[~mask].any(), region
         assert changed[mask].mean() > 0.3, region
@@ -138,7 +96,7 @@ def _eye_signature_faces(count, seed):
     real = toy.make_real(count, 64, seed)
     checker = toy.make_fake(count, "checker", 64, seed)
     base = toy.make_real(count, 64, seed + 100)
-    eyes = explain.region_masks(face_landmarks(64), 64)["eyes"]
+    eyes = regions.region_masks(face_landmarks(64), 64)["eyes"]
     fake = base.copy()
     fake[:, eyes] = checker[:, eyes]
     images = np.concatenate([real, fake])
@@ -154,13 +112,13 @@ def test_occlusion_study_ranks_the_region_that_carries_the_evidence_first(test_s
     test_images, test_labels = _eye_signature_faces(12, 10 * test_seed + 1)
     fakes = test_images[test_labels == 1]
     face_regions = ("eyes", "mouth", "nose", "cheeks")
-    rows = explain.occlusion_study(detector, fakes, [face_landmarks(64)] * len(fakes), regions=face_regions)
+    rows = occlusion.occlusion_study(detector, fakes, [face_landmarks(64)] * len(fakes), regions=face_regions)
     assert [row["region"] for row in rows][0] == "eyes"
     learned("change of P(fake) when the eyes are hidden", rows[0]["mean_delta"], "<", -0.3)  # the fakes look real
     learned("eyes' |change| / the next region's", rows[0]["mean_abs_delta"] / max(rows[1]["mean_abs_delta"], 1e-9), ">", 2)
     assert all(rows[i]["mean_abs_delta"] >= rows[i + 1]["mean_abs_delta"] for i in range(len(rows) - 1))
     reals = test_images[test_labels == 0]
-    real_rows = explain.occlusion_study(detector, reals, [face_landmarks(64)] * len(reals), regions=face_regions)
+    real_rows = occlusion.occlusion_study(detector, reals, [face_landmarks(64)] * len(reals), regions=face_regions)
     learned("largest |change| on reals / eyes' on fakes", max(row["mean_abs_delta"] for row in real_rows) / rows[0]["mean_abs_delta"], "<", 0.25)
 
 
@@ -169,8 +127,8 @@ def test_occlusion_study_accepts_a_torch_model(square_finder):
     images = np.random.default_rng(5).integers(0, 90, (4, 32, 32, 3), dtype=np.uint8)
     images[:, 10:16, 10:16] = 240  # a bright square where the "eyes" are
     landmarks = {"eye_left": (10, 13), "eye_right": (16, 13), "nose_tip": (13, 19), "mouth_left": (10, 24), "mouth_right": (16, 24), "chin": (13, 30)}
-    rows = explain.occlusion_study(square_finder, images, [landmarks] * 4, fill="mean")
-    assert {row["region"] for row in rows} == set(explain.REGIONS)
+    rows = occlusion.occlusion_study(square_finder, images, [landmarks] * 4, fill="mean")
+    assert {row["region"] for row in rows} == set(regions.REGIONS)
     assert rows[0]["region"] == "eyes"
 
 
@@ -208,16 +166,6 @@ def test_cli_explain_writes_a_heatmap_overlay(square_finder, tmp_path, capsys, l
     assert main(["explain", str(tmp_path / "wide.png"), "--model", str(checkpoint), "--size", "32"]) == 2
     assert "no face found" in capsys.readouterr().err
     assert main(["explain", str(tmp_path / "face.png"), "--model", str(tmp_path / "none")]) == 2
-
-
-def test_landmarks_from_records_of_twins_and_of_extracted_faces():
-    twin = {"landmarks": {**face_landmarks(64), "brow_left": (20, 20)}}
-    assert explain.landmarks_from_record(twin)["chin"] == (32.0, 58.0)
-    shift = [[1, 0, -10], [0, 1, -5]]  # frame -> crop: move 10 left, 5 up
-    extracted = {"eyes": {"left": [40, 45], "right": [60, 45]}, "landmarks": None, "transform": shift}
-    found = explain.landmarks_from_record(extracted)
-    assert np.allclose(found["eye_left"], (30, 40)) and np.allclose(found["eye_right"], (50, 40))
-    assert explain.landmarks_from_record({"file": "x.png"}) is None
 
 
 def test_cli_occlusion_on_a_lab_dataset_ranks_the_planted_region_first(square_finder, tmp_path, capsys):
@@ -259,18 +207,3 @@ def test_in_place_relu_after_a_layer_does_not_change_what_is_explained():
     assert explain.layer_activations(in_place, image)["0"].min() < 0  # the conv output, before its ReLU
 
 
-def test_region_masks_on_rendered_twins_cover_their_landmarks():
-    twins = pytest.importorskip("deepfake_edu.data.twins", reason="the twins generator is not built on this branch")
-    identities = twins.make_identities(3, seed=0)
-    for index, identity in enumerate(identities):
-        face = twins.render_face(identity, twins.sample_factors(index), size=128, with_mask=True)
-        landmarks = explain.landmarks_from_record({"landmarks": face.landmarks_dict()})
-        assert landmarks["outline"].shape[1] == 2
-        masks = explain.region_masks(landmarks, 128)
-        for region, key in (("eyes", "eye_left"), ("eyes", "eye_right"), ("mouth", "mouth_center"), ("nose", "nose_tip")):
-            x, y = (int(round(v)) for v in landmarks[key])
-            assert masks[region][y, x], (index, region)
-        skin = face.mask > 0.5
-        assert (skin & ~masks["background"]).sum() > 0.5 * skin.sum()  # the default face covers most of the skin
-        exact = explain.region_masks({**landmarks, "face_mask": skin}, 128)
-        assert np.array_equal(exact["background"], ~skin)

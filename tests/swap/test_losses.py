@@ -3,7 +3,7 @@ import pytest
 import torch
 from skimage.metrics import structural_similarity
 
-from deepfake_edu.swap.losses import psnr, reconstruction_loss, region_mask, ssim
+from deepfake_edu.swap.losses import psnr, reconstruction_loss, ssim
 from tests.swap.conftest import blob_faces
 
 
@@ -49,15 +49,6 @@ def test_loss_is_differentiable_and_weights_matter():
     weights[..., :32, :] = 5.0
     weighted, _ = reconstruction_loss(rebuilt.detach(), target, weights)
     assert float(weighted) != pytest.approx(float(loss.detach()))
-
-
-def test_region_mask_covers_eyes_and_mouth():
-    landmarks = {"left_eye": [[20, 24]], "right_eye": [[44, 24]], "mouth": [[26, 46], [38, 46]]}
-    mask = region_mask(landmarks, 64)
-    assert mask[24, 20] > 0.5 and mask[24, 44] > 0.5 and mask[46, 32] > 0.5
-    assert mask[5, 5] == 0 and mask[60, 60] == 0
-    sixty_eight = np.zeros((68, 2)) + 32
-    assert region_mask(sixty_eight.tolist(), 64)[32, 32] > 0.5
 
 
 def test_ssim_keeps_float32_precision_under_bf16_autocast():
