@@ -34,13 +34,11 @@ def read_image(path: str | os.PathLike, max_pixels: int = MAX_PIXELS) -> np.ndar
 
 
 def decode_image(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """Decode image bytes as uint8 RGB (H, W, 3)."""
-    buffer = np.frombuffer(data, dtype=np.uint8)
-    # Read the header first (IMREAD_REDUCED would still decode): refuse huge images cheaply.
-    size = _header_size(data)
-    if size is not None and size[0] * size[1] > max_pixels:
-        raise LabError(f"{name} is {size[0]}x{size[1]} pixels, too large: resize it below {max_pixels // 1_000_000} megapixels")
-    bgr = cv2.imdecode(buffer, cv2.IMREAD_COLOR)
+    """Decode image bytes as uint8 RGB (H, W, 3); the size is checked before any pixel is decoded."""
+    width, height = image_size(data, name)
+    if width * height > max_pixels:
+        raise LabError(f"{name} is {width}x{height} pixels, too large: resize it below {max_pixels // 1_000_000} megapixels")
+    bgr = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
     if bgr is None:
         raise LabError(f"{name} is not a readable image (corrupt or not PNG/JPEG/...): choose another file")
     if bgr.shape[0] * bgr.shape[1] > max_pixels:
@@ -48,23 +46,29 @@ def decode_image(data: bytes, name: str = "image", max_pixels: int = MAX_PIXELS)
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
-def _header_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) from a PNG or JPEG header, or None if the header is not recognised."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if data[:2] == b"\xff\xd8":
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                return None
-            marker = data[i + 1]
-            length = int.from_bytes(data[i + 2 : i + 4], "big")
-            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
-                height = int.from_bytes(data[i + 5 : i + 7], "big")
-                width = int.from_bytes(data[i + 7 : i + 9], "big")
-                return width, height
-            i += 2 + length
-    return None
+def image_size(data: bytes, name: str = "image") -> tuple[int, int]:
+    """(width, height) of encoded image bytes, read from the header by Pillow without decoding.
+
+    Pillow knows every format the lab reads (PNG, JPEG with its fill bytes and any SOF marker,
+    BMP including RLE, WebP, TIFF), so a small file that claims a huge picture is refused before
+    OpenCV would allocate it. Bytes Pillow cannot identify are refused: OpenCV could decode some
+    of them, but without a size to check first.
+    """
+    import io
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the lab checks the size itself
+            with Image.open(io.BytesIO(data)) as image:
+                return image.size
+    except Image.DecompressionBombError:
+        # Pillow refuses to describe a picture past twice its own limit (about 179 megapixels).
+        raise LabError(f"{name} is too large (over {2 * Image.MAX_IMAGE_PIXELS // 1_000_000} megapixels): resize it first") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):  # SyntaxError: Pillow's word for a broken header
+        raise LabError(f"{name} is not a readable image (corrupt or not PNG/JPEG/...): choose another file") from None
 
 
 def write_image(path: str | os.PathLike, rgb: np.ndarray, jpeg_quality: int = 95) -> Path:
