@@ -21,7 +21,7 @@ _EXPORTS = {
     "CROPS": "deepfake_edu.faces.align",
     "align_face": "deepfake_edu.faces.align",
     "paste_back": "deepfake_edu.faces.align",
-    "umeyama": "deepfake_edu.faces.align",
+    "fit_similarity": "deepfake_edu.faces.align",
     "FaceTracker": "deepfake_edu.faces.track",
     "ExtractOptions": "deepfake_edu.faces.extract",
     "Extraction": "deepfake_edu.faces.extract",

@@ -11,7 +11,7 @@ Two framings (``CROPS``):
   the MesoNet authors fed their detector.
 
 With eyes only (the OpenCV backend) the transform puts the two eye centres level at the crop's
-eye targets. With 68 landmarks it is the least-squares similarity (Umeyama) from the landmarks
+eye targets. With 68 landmarks it is the robust similarity fit (``fit_similarity``) from the landmarks
 to ``MEAN_FACE_68`` placed in the crop, which uses the whole face and is steadier than two points.
 """
 
@@ -99,29 +99,24 @@ def _mean_face_68() -> np.ndarray:
 MEAN_FACE_68 = _mean_face_68()  # (68, 2)
 
 
-def umeyama(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+def fit_similarity(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     """The similarity (rotation, uniform scale, shift) that best maps ``source`` onto ``target``.
 
-    Least squares over all points (Umeyama 1991): centre both sets, take the SVD of their
-    covariance, fix a reflection if the SVD proposes one. ``source`` and ``target`` are (N, 2);
-    returns the 2x3 matrix M with ``target ~= source @ M[:, :2].T + M[:, 2]``.
+    ``source`` and ``target`` are (N, 2) pixel points, N >= 2; returns the 2x3 matrix M with
+    ``target ~= source @ M[:, :2].T + M[:, 2]``. OpenCV's least-median fit
+    (``estimateAffinePartial2D`` with LMEDS, refined on its inliers): on 68 landmarks with
+    detector-like noise it lands the eyes as closely as a least-squares (Umeyama) fit, and with a
+    few landmarks on the wrong feature it stays within 0.4% of the eye gap where least squares
+    drifts 3-7% (scripts/umeyama_vs_opencv.py). Two points give the exact similarity.
     """
     source = np.asarray(source, dtype=np.float64)
     target = np.asarray(target, dtype=np.float64)
-    if source.shape != target.shape or source.ndim != 2 or source.shape[0] < 2:
-        raise ValueError("umeyama needs two (N, 2) point sets of the same shape, N >= 2")
-    source_mean, target_mean = source.mean(axis=0), target.mean(axis=0)
-    source_centred, target_centred = source - source_mean, target - target_mean
-    covariance = target_centred.T @ source_centred / len(source)
-    u, singular, vt = np.linalg.svd(covariance)
-    signs = np.ones(source.shape[1])
-    if np.linalg.det(u) * np.linalg.det(vt) < 0:  # the best orthogonal map would be a mirror
-        signs[-1] = -1.0
-    rotation = u @ np.diag(signs) @ vt
-    source_variance = (source_centred**2).sum() / len(source)
-    scale = (singular * signs).sum() / source_variance if source_variance > 0 else 1.0
-    shift = target_mean - scale * rotation @ source_mean
-    return np.hstack([scale * rotation, shift[:, None]])
+    if source.shape != target.shape or source.ndim != 2 or source.shape[1] != 2 or source.shape[0] < 2:
+        raise ValueError("fit_similarity needs two (N, 2) point sets of the same shape, N >= 2")
+    matrix, _ = cv2.estimateAffinePartial2D(source, target, method=cv2.LMEDS)
+    if matrix is None:
+        raise LabError("the landmarks are degenerate (all at one place): no face alignment is possible")
+    return matrix
 
 
 def invert_affine(matrix: np.ndarray) -> np.ndarray:
@@ -152,8 +147,8 @@ def face_transform(face: Face, spec: CropSpec, size: int) -> np.ndarray:
     if face.landmarks is not None and len(face.landmarks) == 68:
         gap = targets[1, 0] - targets[0, 0]
         placed = MEAN_FACE_68 * gap + targets.mean(axis=0)
-        return umeyama(face.landmarks, placed)
-    return umeyama(np.array([face.left_eye, face.right_eye]), targets)
+        return fit_similarity(face.landmarks, placed)
+    return fit_similarity(np.array([face.left_eye, face.right_eye]), targets)
 
 
 @dataclass
@@ -249,7 +244,7 @@ TWINS_EYES = (EYE_LEFT, EYE_RIGHT)  # a twins picture's eye centres, fractions o
 def eyes_transform(eye_left, eye_right, size: int) -> np.ndarray:
     """2x3 similarity (rotation, uniform scale, shift) from frame pixels to a ``size`` px swap
     crop that puts the eyes (frame pixels, image-left eye first) where the swap framing wants them."""
-    return umeyama(np.array([eye_left, eye_right], np.float64), CROPS[SWAP_FRAMING].eye_targets(size))
+    return fit_similarity(np.array([eye_left, eye_right], np.float64), CROPS[SWAP_FRAMING].eye_targets(size))
 
 
 def warp_crop(frame: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray:

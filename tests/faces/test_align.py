@@ -2,25 +2,36 @@ import cv2
 import numpy as np
 import pytest
 
-from deepfake_edu.faces.align import CROPS, MEAN_FACE_68, align_by_eyes, align_face, apply_affine, paste_back, twins_transform, umeyama, warp_crop
+from deepfake_edu.faces.align import CROPS, MEAN_FACE_68, align_by_eyes, align_face, apply_affine, fit_similarity, paste_back, twins_transform, warp_crop
 from deepfake_edu.faces.backends.base import Face
 
 
-def test_umeyama_recovers_a_known_similarity_from_noisy_points():
+def test_fit_similarity_recovers_a_known_similarity_from_noisy_points():
     rng = np.random.default_rng(0)
     source = rng.uniform(0, 200, size=(68, 2))
     angle, scale, shift = np.deg2rad(17.0), 0.63, np.array([12.0, -40.0])
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     target = source @ (scale * rotation).T + shift + rng.normal(0, 0.2, size=source.shape)
-    matrix = umeyama(source, target)
+    matrix = fit_similarity(source, target)
     assert np.allclose(matrix[:, :2], scale * rotation, atol=2e-3)
     assert np.allclose(matrix[:, 2], shift, atol=0.2)
 
 
-def test_umeyama_never_returns_a_mirror_image():
+def test_fit_similarity_ignores_a_few_landmarks_on_the_wrong_feature():
+    rng = np.random.default_rng(1)
+    truth = np.array([[0.8, -0.3, 40.0], [0.3, 0.8, -12.0]])
+    source = MEAN_FACE_68 * 60 + 100
+    target = apply_affine(truth, source)
+    target[[5, 17, 40, 55, 63]] += rng.uniform(-30, 30, (5, 2))  # five landmarks far off (eye gap: 60 px)
+    matrix = fit_similarity(source, target)
+    assert np.abs(apply_affine(matrix, source[[39, 42]]) - apply_affine(truth, source[[39, 42]])).max() < 0.5
+    assert np.array_equal(matrix, fit_similarity(source, target))  # the same fit every time
+
+
+def test_fit_similarity_never_returns_a_mirror_image():
     source = MEAN_FACE_68
     mirrored = source * np.array([-1.0, 1.0])  # a left-right flip has no rotation that fits it
-    matrix = umeyama(source, mirrored)
+    matrix = fit_similarity(source, mirrored)
     assert np.linalg.det(matrix[:, :2]) > 0
 
 
