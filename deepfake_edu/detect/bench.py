@@ -246,7 +246,7 @@ def bench_train_speed(args) -> dict:
 def run_inference(args) -> int:
     import torch
 
-    from deepfake_edu.detect.mesonet import optimize_for_inference
+    from deepfake_edu.detect.fast import optimize_for_inference
     from deepfake_edu.registry import create_model
 
     torch.set_num_threads(args.threads)

@@ -99,7 +99,8 @@ def _as_batch(images) -> torch.Tensor:
 def inference_module(model: torch.nn.Module) -> torch.nn.Module:
     """The fast inference copy of a MesoNet in eval mode (kept on the model and rebuilt when its
     weights change); any other module, or a model in train mode, is used as it is."""
-    from deepfake_edu.detect.mesonet import MesoNet, optimize_for_inference
+    from deepfake_edu.detect.fast import optimize_for_inference
+    from deepfake_edu.detect.mesonet import MesoNet
 
     if not isinstance(model, MesoNet) or model.training:
         return model

@@ -5,7 +5,7 @@
     deepfake-edu swap preview --run runs/swap-classroom --out grid.png
     deepfake-edu swap funnel --preset original
 
-Arguments and printing only; the work is in deepfake_edu.swap.train / convert / metrics.
+Arguments and printing only; the work is in deepfake_edu.swap.train / facesets / timelapse / convert / metrics.
 """
 
 from __future__ import annotations
@@ -105,8 +105,10 @@ def _preview(args) -> int:
     import torch
 
     from deepfake_edu.data.images import write_image
+    from deepfake_edu.swap.facesets import load_face_sets
     from deepfake_edu.swap.metrics import plot_swap_curves
-    from deepfake_edu.swap.train import load_face_sets, load_swap_model, preview_grid
+    from deepfake_edu.swap.timelapse import preview_grid
+    from deepfake_edu.swap.train import load_swap_model
 
     model, info = load_swap_model(args.run)
     options = info.get("train_options", {})

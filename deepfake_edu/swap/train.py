@@ -1,8 +1,9 @@
-"""Training the face-swap model on two (or more) people's faces.
+"""Training the face-swap model on two (or more) people's faces, and loading a trained one.
 
 Each step draws, for every identity, a batch of that person's faces, warps them (warped input,
 clean target, see ``augment``), passes ALL identities through the model in one forward call
-(shared encoder, own decoder) and adds up each identity's L1/MSE + SSIM loss.
+(shared encoder, own decoder) and adds up each identity's L1/MSE + SSIM loss. The faces come
+from ``facesets``; the previews and the timelapse are drawn by ``timelapse``.
 
 The faces of a run live on the training device as one uint8 tensor per identity (64 px faces:
 12 KB each, so 10,000 faces take 120 MB). ``make_batch`` only chooses indices and draws the
@@ -26,11 +27,12 @@ import numpy as np
 import torch
 
 from deepfake_edu.errors import LabError
+from deepfake_edu.faces.align import SWAP_FRAMING
 from deepfake_edu.swap.augment import AugmentConfig, augment, draw_params
-from deepfake_edu.faces.align import SWAP_FRAMING, twins_crops, twins_transform
-from deepfake_edu.faces.regions import priority_mask
+from deepfake_edu.swap.facesets import FaceSets, load_face_sets
 from deepfake_edu.swap.losses import reconstruction_loss, region_weights
 from deepfake_edu.swap.model import FaceSwapModel, SwapConfig, config_dict
+from deepfake_edu.swap.timelapse import preview_grid, timelapse_hook, write_timelapse
 
 
 @dataclass
@@ -64,100 +66,6 @@ class SwapTrainOptions:
     metrics_faces: int = 64  # faces used for those metrics
     limit_per_identity: int | None = None  # use at most this many faces of each person
     progress: bool = True  # tqdm progress bar
-
-
-@dataclass
-class FaceSets:
-    """Training faces: names[i] and faces[i] uint8 (N_i, S, S, 3); masks[i] float16 (N_i, 1, S, S) or None."""
-
-    names: list[str]
-    faces: list[np.ndarray]
-    masks: list[np.ndarray] | None
-    datasets: list[str]  # dataset names, for checkpoints' "datasets" (forget uses them)
-    records: list[list[dict]]  # the manifest records behind faces[i], in order
-    dataset_infos: list[dict]  # dataset.json of the dataset each identity came from (twins: its generator)
-
-
-def _resize_faces(images: np.ndarray, size: int) -> np.ndarray:
-    import cv2
-
-    if images.shape[1] == size:
-        return images
-    interpolation = cv2.INTER_AREA if images.shape[1] > size else cv2.INTER_CUBIC
-    return np.stack([cv2.resize(image, (size, size), interpolation=interpolation) for image in images])
-
-
-def load_face_sets(data: list[str], identities: list[str] | None, size: int, limit: int | None = None) -> FaceSets:
-    """Faces of each person as ``size`` px swap crops.
-
-    Extracted real faces already are swap crops and are only resized. A twins picture shows
-    the whole head, so its swap crop (brows to chin) is cut out of it (``twins_transform``):
-    the model then spends its few thousand classroom steps on the face, not on hair and
-    background, as with real faces. Twins rendered at twice ``size`` keep the crop sharp.
-
-    One dataset: ``identities`` name people inside it (default: its first two). Several
-    datasets without ``identities``: each dataset is one person. Several datasets with as many
-    ``identities``: identity i is taken from dataset i.
-    """
-    from deepfake_edu.data.dataset import load_dataset
-
-    datasets = [load_dataset(path) for path in data]
-    pairs: list[tuple] = []
-    if len(datasets) == 1:
-        chosen = identities or datasets[0].identities()[:2]
-        pairs = [(datasets[0], name) for name in chosen]
-    elif identities is None:
-        pairs = [(dataset, None) for dataset in datasets]
-    elif len(identities) == len(datasets):
-        pairs = list(zip(datasets, identities))
-    else:
-        raise LabError("give one --identities name per dataset, or none (each dataset is then one person)")
-    if len(pairs) < 2:
-        raise LabError(f"a face swap needs 2 people; {data[0]} has only {', '.join(datasets[0].identities())}: add --data for a second person")
-    names, faces, masks, records, infos = [], [], [], [], []
-    any_landmarks = False
-    for dataset, identity in pairs:
-        chosen_records = [r for r in dataset.records if identity is None or r["identity"] == identity][:limit]
-        if not chosen_records:
-            raise LabError(f"dataset {dataset.name!r} has no faces of {identity!r}; it has {', '.join(dataset.identities())}")
-        images = dataset.images(identity, limit=limit) if identity is not None else np.stack([dataset.image(r) for r in chosen_records])
-        if len(images) < 2:
-            raise LabError(f"{identity or dataset.name} has only {len(images)} face: a swap needs many (hundreds) of each person")
-        names.append(identity if identity is not None else dataset.name)
-        if "factors" in chosen_records[0]:  # twins
-            transform = twins_transform(images.shape[1], size)  # for the landmarks below
-            faces.append(twins_crops(images, size))
-        else:
-            scale = size / images.shape[1]
-            transform = np.array([[scale, 0, 0], [0, scale, 0]])
-            faces.append(_resize_faces(images, size))
-        records.append(chosen_records)
-        infos.append(dataset.info)
-        person_masks = []
-        for record in chosen_records:
-            landmarks = record.get("landmarks")
-            if landmarks is None:
-                person_masks.append(None)
-                continue
-            any_landmarks = True
-            person_masks.append(priority_mask(_move_landmarks(landmarks, transform), size))
-        masks.append(person_masks)
-    mask_arrays = None
-    if any_landmarks:
-        mask_arrays = [np.stack([m if m is not None else np.zeros((size, size), np.float32) for m in person])[:, None].astype(np.float16) for person in masks]
-    return FaceSets(names, faces, mask_arrays, sorted({d.name for d, _ in pairs}), records, infos)
-
-
-def _move_landmarks(landmarks, transform: np.ndarray):
-    """Landmarks (a list of [x, y], or a dict of [x, y] or of lists of them) moved by a 2x3 ``transform``."""
-
-    def move(points):
-        points = np.asarray(points, np.float64)
-        return (points @ transform[:, :2].T + transform[:, 2]).tolist()
-
-    if isinstance(landmarks, dict):
-        return {key: move(value) for key, value in landmarks.items()}
-    return move(landmarks)
 
 
 class SwapTask:
@@ -243,62 +151,6 @@ class SwapTask:
         return total, metrics
 
 
-# --- previews and the timelapse ----------------------------------------------------------------
-
-
-def preview_grid(model: FaceSwapModel, faces: list[torch.Tensor], pad: int = 2) -> np.ndarray:
-    """uint8 RGB picture: rows A, A rebuilt, A as B, B, B rebuilt, B as A (identities 0 and 1).
-
-    faces: two float (n, 3, S, S) tensors on the model's device (n columns).
-    """
-    from deepfake_edu.data.images import to_uint8
-
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        a, b = faces[0], faces[1]
-        a_rebuilt, b_rebuilt = model([a, b])
-        rows = [a, a_rebuilt, model.swap(a, 1), b, b_rebuilt, model.swap(b, 0)]
-    model.train(was_training)
-    return tile_rows([to_uint8(row.float()) for row in rows], pad=pad)
-
-
-def tile_rows(rows: list[np.ndarray], pad: int = 2) -> np.ndarray:
-    """Rows of uint8 (n, S, S, 3) images -> one uint8 picture with ``pad`` white pixels between."""
-    n, size = rows[0].shape[0], rows[0].shape[1]
-    canvas = np.full((len(rows) * (size + pad) + pad, n * (size + pad) + pad, 3), 255, np.uint8)
-    for r, row in enumerate(rows):
-        for c, image in enumerate(row):
-            y, x = pad + r * (size + pad), pad + c * (size + pad)
-            canvas[y : y + size, x : x + size] = image
-    return canvas
-
-
-def write_timelapse(run_dir: str | Path, max_frames: int = 48) -> tuple[Path, Path] | None:
-    """Join ``run_dir/timelapse/step-*.png`` into timelapse.gif and a strip timelapse.png."""
-    from PIL import Image
-
-    from deepfake_edu.data.images import read_image, write_image
-    from deepfake_edu.fileio import atomic_path
-
-    run_dir = Path(run_dir)
-    frames_paths = sorted((run_dir / "timelapse").glob("step-*.png"))
-    if not frames_paths:
-        return None
-    keep = np.unique(np.linspace(0, len(frames_paths) - 1, min(max_frames, len(frames_paths))).round().astype(int))
-    frames = [read_image(frames_paths[i]) for i in keep]
-    gif = run_dir / "timelapse.gif"
-    with atomic_path(gif) as tmp:
-        pictures = [Image.fromarray(f) for f in frames]
-        pictures[0].save(tmp, format="GIF", save_all=True, append_images=pictures[1:], duration=200, loop=0)
-    strip_frames = [frames[i] for i in np.unique(np.linspace(0, len(frames) - 1, min(12, len(frames))).round().astype(int))]
-    strip = write_image(run_dir / "timelapse.png", tile_rows([np.stack(strip_frames)]))
-    return gif, strip
-
-
-# --- the whole run -------------------------------------------------------------------------------
-
-
 @dataclass
 class SwapRunResult:
     run_dir: Path
@@ -368,20 +220,9 @@ def train_swap(
         dev = next(m.parameters()).device
         return preview_grid(m, [p.to(dev) for p in preview_faces])
 
-    def timelapse_frame(trainer, step: int) -> None:
-        from deepfake_edu.data.images import to_uint8, write_image
-
-        m = trainer.model
-        m.eval()
-        with torch.no_grad():
-            dev = next(m.parameters()).device
-            swapped = m.swap(preview_faces[0][:1].to(dev), 1)
-        m.train()
-        write_image(trainer.run_dir / "timelapse" / f"step-{step:08d}.png", to_uint8(swapped[0]))
-
     hooks: list[tuple[int, Callable]] = []
     if options.timelapse_every > 0:
-        hooks.append((options.timelapse_every, timelapse_frame))
+        hooks.append((options.timelapse_every, timelapse_hook(preview_faces[0][:1])))
     answer_sets = true_answer_sets(face_sets, model_config.input_size, options.metrics_faces) if options.metrics_every > 0 else []
     if answer_sets:
         hooks.append((options.metrics_every, SwapMetricsHook(answer_sets)))
@@ -459,4 +300,3 @@ def identity_index(info: dict, name_or_index: str | int) -> int:
     if len(text) == 1 and text.isalpha() and ord(text.upper()) - ord("A") < len(names):
         return ord(text.upper()) - ord("A")
     raise LabError(f"unknown identity {text!r}: this model knows {', '.join(names)} (or A, B, ... / 0, 1, ...)")
-

@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from deepfake_edu.detect.mesonet import MesoNet, count_trainable_parameters, optimize_for_inference
+from deepfake_edu.detect.fast import optimize_for_inference
+from deepfake_edu.detect.mesonet import MesoNet, count_trainable_parameters
 from deepfake_edu.registry import create_model, list_models
 
 

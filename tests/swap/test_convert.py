@@ -65,7 +65,7 @@ def test_feathered_mask_is_soft():
 
 
 def test_apply_swap_on_a_photo_from_a_trained_run(tmp_path):
-    from deepfake_edu.swap.train import FaceSets
+    from deepfake_edu.swap.facesets import FaceSets
     from deepfake_edu.data.images import read_image, write_image
 
     sets = FaceSets(["ann", "ben"], [blob_faces(0, 8), blob_faces(1, 8)], None, ["blobs"], [[{}] * 8, [{}] * 8], [{}, {}])

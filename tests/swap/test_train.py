@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 import torch
 
+from deepfake_edu.swap.facesets import FaceSets
 from deepfake_edu.swap.metrics import SwapMetricsHook, TrueAnswerSet, evaluate_swaps
 from deepfake_edu.swap.model import faceswap
-from deepfake_edu.swap.train import FaceSets, SwapTask, SwapTrainOptions, load_swap_model, train_swap
+from deepfake_edu.swap.train import SwapTask, SwapTrainOptions, load_swap_model, train_swap
 from tests.swap.conftest import blob_faces
 
 

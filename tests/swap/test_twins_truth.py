@@ -7,9 +7,10 @@ import torch
 from deepfake_edu.data import twins
 from deepfake_edu.faces.align import CROPS, apply_affine
 from deepfake_edu.swap.convert import twins_locator
+from deepfake_edu.swap.facesets import load_face_sets
 from deepfake_edu.swap.metrics import evaluate_swaps, true_answer_sets
 from deepfake_edu.swap.model import faceswap
-from deepfake_edu.swap.train import SwapTrainOptions, load_face_sets, train_swap
+from deepfake_edu.swap.train import SwapTrainOptions, train_swap
 
 
 @pytest.fixture(scope="module")

@@ -131,3 +131,20 @@ def test_previews_are_written(tmp_path):
                       preview=lambda m: np.full((8, 8, 3), 200, np.uint8))
     trainer.fit()
     assert sorted(p.name for p in (tmp_path / "run" / "previews").iterdir()) == ["step-00000003.png", "step-00000006.png"]
+
+
+def test_a_run_limited_by_time_shows_time_against_its_budget(capsys):
+    from deepfake_edu.training.trainer import _ProgressBar
+
+    bar = _ProgressBar(TrainConfig(steps=100_000, time_limit_s=120), step=0, elapsed_s=0.0, title="training swap-lab")
+    bar.loss = 0.25
+    bar.update(372, 30.0)
+    bar.close()
+    shown = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    assert "30/120 s of training" in shown and "step=372" in shown and "25%" in shown
+    assert "100000" not in shown  # the step count that the time budget never reaches is not the yardstick
+
+    bar = _ProgressBar(TrainConfig(steps=40), step=0, elapsed_s=0.0, title="training tiny")
+    bar.update(10, 1.0)
+    bar.close()
+    assert "10/40" in capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
