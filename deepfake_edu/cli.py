@@ -35,8 +35,18 @@ BENCHMARKS = {
 }
 
 
+class LabArgumentParser(argparse.ArgumentParser):
+    """argparse with the lab's error style: ONE line on stderr, ``error: ...``, and status 2.
+
+    (argparse's own prints the whole usage first.) Every subcommand's parser is one of these too:
+    ``add_subparsers`` makes its parsers of the parent's class."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = LabArgumentParser(
         prog="deepfake-edu",
         description="A teaching lab: make a deepfake with the face-swap autoencoder, catch it with MesoNet.",
     )
@@ -60,12 +70,19 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version (0) or a bad argument (2, its error line printed): return, as a handler does
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return 2
     try:
+        from deepfake_edu.fileio import sweep_stale
+        from deepfake_edu.paths import lab_folders
+
+        sweep_stale(lab_folders())  # what a killed run left (half-written files, .partial folders)
         return int(handler(args) or 0)
     except LabError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,17 +1,22 @@
 """Writing files so that nothing half-written is ever left on disk.
 
 Every file the lab writes goes to a temporary name in the same folder and is renamed into place
-(``os.replace`` is atomic on one file system). A crash leaves the old file or the new one.
+(``os.replace`` is atomic on one file system). A crash leaves the old file or the new one, plus
+the temporary one: its name carries the writer's process id (``.NAME.<pid>-XXXX.partial``), so
+``sweep_stale`` can remove what a killed process left without touching a live one's work.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
+
+from deepfake_edu.errors import LabError
 
 
 @contextlib.contextmanager
@@ -22,9 +27,14 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     from it (OpenCV's imwrite and VideoWriter do).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise LabError(f"cannot write {path}: it is a folder; name a file inside it")
+    _make_parent(path)
     suffix = path.suffix if suffix is None else suffix
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{suffix}", dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.{os.getpid()}-", suffix=f".partial{suffix}", dir=path.parent)
+    except OSError as error:
+        raise LabError(f"cannot write in {path.parent} ({error.strerror}): choose a folder you can write") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -46,16 +56,62 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
+def _make_parent(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise LabError(f"cannot write {path}: a part of its folder is a file, not a folder") from None
+    except OSError as error:
+        raise LabError(f"cannot write {path} ({error.strerror}): choose a folder you can write") from None
+
+
+def refuse_overwriting(out: str | os.PathLike, *inputs: str | os.PathLike) -> Path:
+    """``out``, unless writing it would replace one of the files it is made from.
+
+    ``swap apply X --out X`` or ``provenance mark X X`` would otherwise put the fake in place of
+    the original, which is then lost. Compares the files themselves (links and ``./`` included).
+    """
+    out = Path(out)
+    for source in inputs:
+        source = Path(source)
+        if out.exists() and source.exists() and os.path.samefile(out, source):
+            raise LabError(f"{out} is the input itself: writing there would replace the original; choose another output name")
+        if not out.exists() and out.resolve() == source.resolve():
+            raise LabError(f"{out} is the input itself: choose another output name")
+    return out
+
+
+def check_folder_output(path: str | os.PathLike, marker: str | None = None) -> Path:
+    """``path`` as a folder the lab may (re)write, checked before any work starts: not a file, not
+    a folder of someone's own files (it must be empty or hold ``marker``), in a writable place."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise LabError(f"cannot write the folder {path}: a file has that name; choose another")
+    if path.is_dir() and any(path.iterdir()) and not (marker and (path / marker).is_file()):
+        raise LabError(f"{path} holds files the lab did not write: choose a new or empty folder (nothing was deleted)")
+    _make_parent(path)
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as error:
+        raise LabError(f"cannot write in {path.parent} ({error.strerror}): choose a folder you can write") from None
+    return path
+
+
 @contextlib.contextmanager
-def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_dir(path: str | os.PathLike, marker: str | None = None) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; it becomes ``path`` only if the block succeeds.
 
     An existing ``path`` is replaced (moved aside, then deleted) only after the new one is
-    complete, so an interrupted run never destroys the previous result.
+    complete, so an interrupted run never destroys the previous result; and only if the lab wrote
+    it (it holds ``marker``, e.g. "dataset.json") or it is empty: a folder of someone's own files
+    is refused, never deleted.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent))
+    path = check_folder_output(path, marker)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".partial", dir=path.parent))
+    except OSError as error:
+        raise LabError(f"cannot write in {path.parent} ({error.strerror}): choose a folder you can write") from None
     try:
         yield tmp
         old = None
@@ -68,3 +124,57 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+_LEFTOVER = re.compile(r"^\..+\.(?P<pid>\d+)-[^/]*\.partial[^/]*$|^\..+\.(?:old|forget)-(?P<pid2>\d+)$")
+STALE_AFTER_S = 24 * 3600  # a leftover whose process id is in use again is swept once this old
+
+
+def sweep_stale(roots: Iterable[str | os.PathLike]) -> list[Path]:
+    """Delete what killed writers left under ``roots``: temporary files and folders of
+    ``atomic_path`` / ``atomic_dir`` and the aside-folders of a replace or a ``forget``.
+
+    A leftover goes when the process that made it is gone (or it is a day old). Only names this
+    module makes are touched; nothing else is ever deleted. Returns what was removed.
+    """
+    removed = []
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir():
+            continue
+        for folder, subfolders, files in os.walk(root):
+            for name in [*subfolders, *files]:
+                match = _LEFTOVER.match(name)
+                if match is None:
+                    continue
+                path = Path(folder) / name
+                if _alive(int(match["pid"] or match["pid2"])) and _age_s(path) < STALE_AFTER_S:
+                    continue
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+                removed.append(path)
+            subfolders[:] = [d for d in subfolders if not _LEFTOVER.match(d)]
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def _age_s(path: Path) -> float:
+    import time
+
+    try:
+        return time.time() - path.lstat().st_mtime
+    except OSError:
+        return 0.0

@@ -62,6 +62,11 @@ LAB_DETECTOR = "meso4-twins"  # models/: Meso-4 trained on that set, twins 06 an
 LAB_HELD_OUT = ("twin-06", "twin-07")  # the people the lab's detector never sees while it learns
 
 
+def lab_folders() -> list[Path]:
+    """Every folder the lab writes into under the home (what ``fileio.sweep_stale`` looks through)."""
+    return [datasets_dir(), runs_dir(), models_dir(), outputs_dir()]
+
+
 def ledger_path() -> Path:
     return lab_home() / LEDGER_NAME
 

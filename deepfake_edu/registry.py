@@ -73,12 +73,19 @@ def load_model(path: str | os.PathLike, device="cpu", kinds: Iterable[str] | Non
     kind is refused with ``WrongModelKind``. None accepts any registered model. Every refusal is a
     one-line LabError naming the file.
     """
-    from deepfake_edu.training.checkpoint import checkpoint_json, load_model_file, load_state_into
+    import torch
+
+    from deepfake_edu.training.checkpoint import (
+        check_state_fits,
+        checkpoint_json,
+        load_model_file,
+        load_state_into,
+    )
 
     if kinds is not None:
         kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
     json_path = checkpoint_json(path)
-    tensors, info = load_model_file(json_path)
+    tensors, info = load_model_file(json_path)  # the one reader: every malformed pair is one LabError
     name = info.get("model")
     if not isinstance(name, str) or not name:
         raise LabError(f"{json_path} does not say which model it holds (no 'model' field): point at a checkpoint deepfake-edu wrote")
@@ -86,14 +93,35 @@ def load_model(path: str | os.PathLike, device="cpu", kinds: Iterable[str] | Non
         raise WrongModelKind(json_path, name, kinds)
     _load_all()
     if name not in _FACTORIES:
-        raise LabError(f"{json_path} holds a {name!r} model, which this deepfake-edu does not know "
+        shown = " ".join(repr(name).split())[:80]
+        raise LabError(f"{json_path} holds a {shown} model, which this deepfake-edu does not know "
                        f"(it knows {', '.join(sorted(_FACTORIES))}): use another checkpoint")
     config = info.get("config") or {}
+    if not isinstance(config, dict):
+        raise LabError(f"{json_path}: its 'config' field is not an object ({type(config).__name__}): "
+                       f"use a checkpoint written by this deepfake-edu, or retrain")
+
+    def refuse(error: BaseException) -> LabError:
+        detail = " ".join(str(error).split())[:200] or type(error).__name__
+        return LabError(f"{json_path}: its config does not build a {name!r} model ({detail}): "
+                        f"use a checkpoint written by this deepfake-edu, or retrain")
+
+    # First on the meta device (no memory): a hostile config (a million channels) is refused by
+    # the name and shape check before anything is allocated, since the file's tensors are real.
+    try:
+        with torch.device("meta"):
+            skeleton = _FACTORIES[name](**config)
+    except Exception:  # noqa: BLE001 - the real build below says what is wrong
+        skeleton = None
+    if skeleton is not None:
+        try:
+            check_state_fits(skeleton, tensors)
+        except LabError as error:
+            raise LabError(f"{json_path}: {error} (use a checkpoint written by this deepfake-edu, or retrain)") from None
     try:
         model = _FACTORIES[name](**config)
-    except (TypeError, ValueError) as error:
-        raise LabError(f"{json_path}: its config does not build a {name!r} model ({error}): "
-                       f"use a checkpoint written by this deepfake-edu, or retrain") from None
+    except Exception as error:  # noqa: BLE001 - any failure of a factory on the file's config
+        raise refuse(error) from None
     try:
         load_state_into(model, tensors)
     except LabError as error:

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "deepfake_edu"
 # Each top-level module or sub-package of deepfake_edu, by layer: a module may import its own
 # layer's core and anything in a lower layer. Siblings in one layer do not import each other.
 LAYERS = [
-    {"__init__", "errors", "fileio", "paths", "lazy"},
+    {"__init__", "errors", "fileio", "paths", "lazy", "cli_types"},
     {"data"},
     {"training", "faces", "provenance"},
     {"registry"},  # builds and loads every model by name: above the checkpoints, below the models

@@ -15,9 +15,12 @@ import time
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--count", type=int, default=240, help="faces rendered per size and setting (default 240)")
-    parser.add_argument("--workers", type=int, default=2, help="processes for the parallel figure (default 2)")
-    parser.add_argument("--sizes", default="64,128,256", help="comma-separated sizes (default 64,128,256)")
+    from deepfake_edu.cli_types import count, max_workers, ranged
+
+    faces, workers = count(1, 10_000), count(1, max_workers())
+    parser.add_argument("--count", type=faces, default=240, help=ranged("faces rendered per size and setting", faces, 240))
+    parser.add_argument("--workers", type=workers, default=2, help=ranged("processes for the parallel figure", workers, 2))
+    parser.add_argument("--sizes", default="64,128,256", help="comma-separated sizes, each 64, 128 or 256 (default 64,128,256)")
 
 
 def measure(size: int, count: int, workers: int, seed: int = 0) -> dict:

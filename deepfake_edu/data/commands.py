@@ -4,10 +4,25 @@
     deepfake-edu twins video --identity 0 --frames 50 --out clip.mp4 [--size 128] [--seed 0]
     deepfake-edu twins sheet --identities 8 --out twins.png        (one row of faces per twin)
 
-Arguments are checked by the library, so a bad one gives the usual one-line `error: ...` (exit 2).
+Numbers are bounded by their argparse types (deepfake_edu.cli_types) and the rest is checked by the
+library, so a bad argument gives the usual one-line `error: ...` (exit 2).
 """
 
 from __future__ import annotations
+
+from deepfake_edu.cli_types import count, integer, max_workers, number, ranged, seed
+
+TWIN_SIZES = (64, 128, 256)  # the renderer's sizes, deepfake_edu.data.twins_render.SIZES (not imported: --help stays instant)
+MAX_IDENTITIES = 1000  # as generate_twins_dataset
+IDENTITIES = count(1, MAX_IDENTITIES)
+PER_IDENTITY = count(1, 20_000)  # and at most 200,000 faces in all: generate_twins_dataset says so
+WORKERS = count(1, max_workers())
+SEED = seed()
+FRAMES = count(1, 3000)  # two minutes at 25 fps; 3000 frames of 256 px are 590 MB in memory
+FPS = number(1, 120)
+SHEET_ROWS = count(1, 100)
+SHEET_COLUMNS = count(1, 32)
+
 
 def register(subparsers) -> None:
     twins = subparsers.add_parser(
@@ -15,30 +30,31 @@ def register(subparsers) -> None:
         help="make the synthetic twins: faces of invented people (no real face needed)",
         description="Render a dataset of invented people (the synthetic twins) with known pose, expression and light.",
     )
-    twins.add_argument("--identities", type=int, default=8, help="how many invented people (default 8)")
-    twins.add_argument("--per-identity", type=int, default=500, help="images of each person (default 500)")
-    twins.add_argument("--size", type=int, default=128, help="crop size in pixels: 64, 128 or 256 (default 128)")
+    twins.add_argument("--identities", type=IDENTITIES, default=8, help=ranged("how many invented people", IDENTITIES, 8))
+    twins.add_argument("--per-identity", type=PER_IDENTITY, default=500, help=ranged("images of each person; 200000 in all at most", PER_IDENTITY, 500))
+    twins.add_argument("--size", type=int, choices=TWIN_SIZES, default=128, help="crop size in pixels: 64, 128 or 256 (default 128)")
     twins.add_argument("--out", default=None, help="dataset folder to write (default datasets/twins)")
-    twins.add_argument("--seed", type=int, default=0, help="which set of people and images (default 0)")
-    twins.add_argument("--workers", type=int, default=None, help="processes rendering in parallel (default: up to 2); the result is the same")
+    twins.add_argument("--seed", type=SEED, default=0, help=ranged("which set of people and images", SEED, 0))
+    twins.add_argument("--workers", type=WORKERS, default=None, help=ranged("processes rendering in parallel; the result is the same", WORKERS, "up to 2"))
     twins.set_defaults(handler=_make_dataset)
     actions = twins.add_subparsers(dest="twins_action", metavar="ACTION")
 
     video = actions.add_parser("video", help="a short clip of one twin talking and blinking", description="Render a clip of one twin talking, blinking and moving its head.")
-    video.add_argument("--identity", type=int, default=0, help="which twin (index, default 0)")
-    video.add_argument("--frames", type=int, default=50, help="number of frames (default 50)")
-    video.add_argument("--fps", type=float, default=25.0, help="frames per second (default 25)")
-    video.add_argument("--size", type=int, default=128, help="frame size in pixels: 64, 128 or 256 (default 128)")
-    video.add_argument("--seed", type=int, default=0, help="set of people the twin comes from (default 0)")
-    video.add_argument("--motion-seed", type=int, default=0, help="which movement (default 0)")
+    identity = integer(0, MAX_IDENTITIES - 1)
+    video.add_argument("--identity", type=identity, default=0, help=ranged("which twin, by index", identity, 0))
+    video.add_argument("--frames", type=FRAMES, default=50, help=ranged("number of frames", FRAMES, 50))
+    video.add_argument("--fps", type=FPS, default=25.0, help=ranged("frames per second", FPS, 25))
+    video.add_argument("--size", type=int, choices=TWIN_SIZES, default=128, help="frame size in pixels: 64, 128 or 256 (default 128)")
+    video.add_argument("--seed", type=SEED, default=0, help=ranged("set of people the twin comes from", SEED, 0))
+    video.add_argument("--motion-seed", type=SEED, default=0, help=ranged("which movement", SEED, 0))
     video.add_argument("--out", default=None, help="video file, .mp4 or .avi (default outputs/twin.mp4 in the lab home)")
     video.set_defaults(handler=_make_video)
 
     sheet = actions.add_parser("sheet", help="a contact sheet: a row of faces per twin, to look at them", description="Save a PNG with a row of random images per twin.")
-    sheet.add_argument("--identities", type=int, default=8, help="how many twins (default 8)")
-    sheet.add_argument("--per-identity", type=int, default=6, help="faces per row (default 6)")
-    sheet.add_argument("--size", type=int, default=128, help="face size in pixels (default 128)")
-    sheet.add_argument("--seed", type=int, default=0, help="set of people (default 0)")
+    sheet.add_argument("--identities", type=SHEET_ROWS, default=8, help=ranged("how many twins", SHEET_ROWS, 8))
+    sheet.add_argument("--per-identity", type=SHEET_COLUMNS, default=6, help=ranged("faces per row", SHEET_COLUMNS, 6))
+    sheet.add_argument("--size", type=int, choices=TWIN_SIZES, default=128, help="face size in pixels: 64, 128 or 256 (default 128)")
+    sheet.add_argument("--seed", type=SEED, default=0, help=ranged("set of people", SEED, 0))
     sheet.add_argument("--out", default=None, help="PNG file (default outputs/twins.png in the lab home)")
     sheet.set_defaults(handler=_make_sheet)
 

@@ -109,7 +109,7 @@ def write_dataset(
     """
     root = Path(root)
     records: list[dict] = []
-    with atomic_dir(root) as tmp:
+    with atomic_dir(root, marker="dataset.json") as tmp:
         (tmp / "images").mkdir()
         for index, (image, record) in enumerate(items):
             if "identity" not in record:

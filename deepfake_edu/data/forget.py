@@ -5,10 +5,13 @@ Everything the lab makes from a dataset says so:
 - outputs (fake images and videos) are recorded by ``record_output(path, datasets)`` in the
   ledger ``<lab home>/outputs.jsonl``, one JSON line {"path", "datasets"} each.
 
-``forget_plan(name)`` finds all of it; ``forget(name)`` deletes it: the dataset folder, every
-checkpoint pair in models/ that lists it, every run folder under runs/ whose checkpoints list it
-(the whole run goes: its previews show the person too), and every output in the ledger made
-from it; then the ledger is rewritten without those lines, atomically.
+- training runs record their folder in the same ledger when they start, wherever ``--run`` put it.
+
+``forget_plan(name)`` finds all of it; ``forget(name)`` deletes it: the dataset folder and what a
+killed write left of it (``.NAME.*.partial``, ``.NAME.old-*``), every checkpoint pair in models/
+that lists it, every run folder under runs/ whose checkpoints list it and every run folder the
+ledger names for it (the whole run goes: its previews show the person too), and every output in
+the ledger made from it; then the ledger is rewritten without those lines, atomically.
 """
 
 from __future__ import annotations
@@ -43,6 +46,13 @@ def record_output(path: str | os.PathLike, datasets: Iterable[str]) -> None:
         os.fsync(handle.fileno())
 
 
+def record_output_once(path: str | os.PathLike, datasets: Iterable[str]) -> None:
+    """``record_output`` unless the ledger already has this path with these datasets (a resumed run)."""
+    entry = {"path": str(Path(path).resolve()), "datasets": sorted(set(datasets))}
+    if entry not in read_ledger():
+        record_output(path, datasets)
+
+
 def read_ledger() -> list[dict]:
     """The ledger's entries; a damaged line is kept as {"raw": line} so it is never lost."""
     ledger = ledger_path()
@@ -65,13 +75,14 @@ class ForgetPlan:
 
     name: str
     dataset: Path | None = None  # datasets/<name>/ when it exists
+    leftovers: list[Path] = field(default_factory=list)  # what killed writes of it left: datasets/.<name>.*
     checkpoints: list[Path] = field(default_factory=list)  # .json and .safetensors files in models/ (and loose in runs/)
     runs: list[Path] = field(default_factory=list)  # whole run folders under runs/
     outputs: list[Path] = field(default_factory=list)  # files recorded in the ledger (existing ones)
     ledger_entries: int = 0  # ledger lines that mention the dataset
 
     def paths(self) -> list[Path]:
-        return [p for p in [self.dataset, *self.runs, *self.checkpoints, *self.outputs] if p is not None]
+        return [p for p in [self.dataset, *self.leftovers, *self.runs, *self.checkpoints, *self.outputs] if p is not None]
 
     def is_empty(self) -> bool:
         return not self.paths() and self.ledger_entries == 0
@@ -98,6 +109,8 @@ def forget_plan(name: str) -> ForgetPlan:
     dataset = paths.datasets_dir() / name
     if dataset.is_dir():
         plan.dataset = dataset
+    if paths.datasets_dir().is_dir():  # a killed extraction's .partial folder holds the person's crops too
+        plan.leftovers = sorted(p for p in paths.datasets_dir().glob(f".{name}.*") if p.name.endswith(".partial") or ".old-" in p.name or ".forget-" in p.name)
     runs = paths.runs_dir()
     if runs.is_dir():
         for child in sorted(runs.iterdir()):
@@ -115,7 +128,10 @@ def forget_plan(name: str) -> ForgetPlan:
         if name in entry.get("datasets", []):
             plan.ledger_entries += 1
             output = Path(entry["path"])
-            if output.exists() and output not in plan.outputs:
+            if output.is_dir():  # a training run, wherever it was put
+                if output not in plan.runs:
+                    plan.runs.append(output)
+            elif output.exists() and output not in plan.outputs:
                 plan.outputs.append(output)
     return plan
 
@@ -133,6 +149,11 @@ def forget(name: str, dry_run: bool = False) -> ForgetPlan:
         return plan
     for path in plan.outputs + plan.checkpoints:
         path.unlink(missing_ok=True)
+    for leftover in plan.leftovers:
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink(missing_ok=True)
     for folder in plan.runs + ([plan.dataset] if plan.dataset else []):
         # Rename first: the folder vanishes from its place at once, even if deleting is interrupted.
         doomed = folder.with_name(f".{folder.name}.forget-{os.getpid()}")

@@ -18,6 +18,7 @@ from deepfake_edu.fileio import atomic_path
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
 MAX_PIXELS = 40_000_000  # about 8K x 5K: anything larger is refused before decoding
+MAX_FILE_BYTES = 200_000_000  # an image file larger than this is refused before it is read
 
 
 def read_image(path: str | os.PathLike, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -27,9 +28,17 @@ def read_image(path: str | os.PathLike, max_pixels: int = MAX_PIXELS) -> np.ndar
         raise LabError(f"no such file: {path} (check the path)")
     if path.is_dir():
         raise LabError(f"{path} is a folder, not an image file")
-    data = path.read_bytes()
+    if not path.is_file():  # a FIFO would block the read, a device (/dev/zero) never ends
+        raise LabError(f"{path} is not a regular file (a pipe or a device): give an image file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LabError(f"{path} is {size / 1e6:.0f} MB, too large for an image here: keep pictures under {MAX_FILE_BYTES // 1_000_000} MB")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
     if not data:
         raise LabError(f"{path} is empty (0 bytes): choose another image")
+    if len(data) > MAX_FILE_BYTES:
+        raise LabError(f"{path} grew past {MAX_FILE_BYTES // 1_000_000} MB while it was read: give a finished image file")
     return decode_image(data, name=str(path), max_pixels=max_pixels)
 
 

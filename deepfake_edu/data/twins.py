@@ -21,11 +21,11 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import asdict, dataclass, fields, replace
-from pathlib import Path
 from typing import Iterator, Sequence
 
 import numpy as np
 
+from deepfake_edu.cli_types import max_workers
 from deepfake_edu.data.twins_render import (
     EYE_LEFT,
     EYE_RIGHT,
@@ -54,6 +54,7 @@ __all__ = [
 
 GENERATOR_NAME = "deepfake_edu.data.twins"
 GENERATOR_VERSION = 1  # bump when the same (seed, index, factors) would render differently
+MAX_TWINS_FACES = 200_000  # one dataset's faces at most: hours of rendering and GBs of PNGs already
 
 HAIR_STYLES = ("short", "long", "bald", "fringe", "bob", "buzz")
 BEARD_STYLES = ("none", "stubble", "moustache", "goatee", "full")
@@ -446,10 +447,13 @@ def generate_twins_dataset(
         raise LabError(f"--identities must be 1000 or fewer, not {identities}")
     if per_identity < 1:
         raise LabError(f"--per-identity must be 1 or more, not {per_identity}")
-    if workers < 1:
-        raise LabError(f"--workers must be 1 or more, not {workers}")
-    out = Path(out)
-    _check_writable(out)
+    if identities * per_identity > MAX_TWINS_FACES:
+        raise LabError(f"--identities x --per-identity must be at most {MAX_TWINS_FACES} faces, not {identities * per_identity}: make fewer")
+    if workers < 1 or workers > max_workers():
+        raise LabError(f"--workers must be 1-{max_workers()} (this computer's CPUs, at least 4), not {workers}")
+    from deepfake_edu.fileio import check_folder_output
+
+    out = check_folder_output(out, marker="dataset.json")  # before rendering: a one-line error, not lost work
     people = make_identities(identities, seed)
     info = {
         "name": out.name,
@@ -475,20 +479,6 @@ def generate_twins_dataset(
 
         items = tqdm(items, total=identities * per_identity, desc="twins", unit="face")
     return write_dataset(out, info, items)
-
-
-def _check_writable(out: Path) -> None:
-    """A one-line LabError now, rather than a traceback after rendering, if ``out`` cannot be written."""
-    import tempfile
-
-    if out.exists() and not out.is_dir():
-        raise LabError(f"{out} is a file; choose a folder name for --out")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out.parent):
-            pass
-    except OSError as error:
-        raise LabError(f"cannot write to {out} ({error.strerror}); choose another --out") from None
 
 
 def contact_sheet(identities: Sequence[Identity], per_identity: int = 6, size: int = 128, seed: int = 0) -> np.ndarray:

@@ -24,9 +24,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import gradio as gr  # noqa: E402
 
 from deepfake_edu.demo import logic  # noqa: E402
-from deepfake_edu.demo.funnel import TRAIN_IDENTITIES  # noqa: E402
-from deepfake_edu.demo.quiz import describe_tally  # noqa: E402
 from deepfake_edu.errors import LabError  # noqa: E402
+from deepfake_edu.lessons.funnel import TRAIN_IDENTITIES  # noqa: E402
+from deepfake_edu.lessons.spot_the_fake import describe_tally  # noqa: E402
 
 log = logging.getLogger("deepfake_edu.demo")
 
@@ -74,7 +74,7 @@ def build_app(assets) -> gr.Blocks:
         _funnel_tab(app, lab)
         _fake_tab(lab)
         _catch_tab(lab)
-        _quiz_tab(app, lab)
+        _spot_the_fake_tab(app, lab)
         _check_tab()
     return app
 
@@ -157,9 +157,7 @@ def _fake_tab(lab: logic.DemoLab) -> None:
         @guarded
         def do_clip(run_label, chosen):
             result = logic.make_fake_clip(lab, run_label, chosen)
-            a, b = result.names
-            text = f"{result.frames} frames of {a} as {b}; every frame carries the label and the invisible mark (download the .mp4)."
-            return str(result.preview), str(result.video), text
+            return str(result.preview), str(result.video), result.summary()
 
         run.change(directions, run, direction, api_name="fake_directions")
         make.click(do_fake, [run, direction, face_index], [source, fake, truth, summary, download], api_name="make_fake")
@@ -190,7 +188,7 @@ def _catch_tab(lab: logic.DemoLab) -> None:
         go.click(do_catch, [upload, detector], [summary, faces, curve], api_name="catch")
 
 
-def _quiz_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
+def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
     with gr.Tab("4. Spot the fake", id="quiz"):
         gr.Markdown("Real twin or swapped twin? Guess first, then see what the machine said. The class's tally compares you with it.")
         question = gr.State(None)
@@ -255,7 +253,7 @@ def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = Fals
     """The keyword arguments of ``Blocks.launch`` the demo always uses.
 
     Gradio serves only files under the working or temporary folder unless allowed: the demo's
-    own outputs (``<home>/outputs/demo``) and the quiz's faces (the real/fake set's images) are.
+    own outputs (``<home>/outputs/demo``) and the spot-the-fake faces (the real/fake set's images) are.
     """
     allowed = [] if assets is None else [str((Path(assets.home) / "outputs" / "demo").resolve()), str((Path(assets.realfake) / "images").resolve())]
     return dict(

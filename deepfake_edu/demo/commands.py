@@ -8,11 +8,17 @@ import sys
 import threading
 import time
 
+from deepfake_edu.cli_types import integer, minutes, ranged
+
 SHARE_WARNING = (
     "warning: --share opens a PUBLIC link through Gradio's relay servers. Anyone with the link can use "
     "this demo, and students' uploaded faces then travel over the internet. Use it only with consent, "
     "and never with pictures of minors."
 )
+
+
+PORT = integer(1, 65535)
+BUDGET = minutes(0.2)  # prepare_lab needs more than 0.2 minutes
 
 
 def register(subparsers) -> None:
@@ -23,33 +29,30 @@ def register(subparsers) -> None:
         "It listens on 127.0.0.1 only unless --host says otherwise.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the classroom network)")
-    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    parser.add_argument("--port", type=PORT, default=7860, help=ranged("port", PORT, 7860))
     parser.add_argument("--share", action="store_true", help="also open a public Gradio share link (off by default; see the warning it prints)")
     parser.add_argument("--no-prepare", action="store_true", help="do not train anything; fail with a message if the lab is not prepared")
-    parser.add_argument("--minutes", type=float, default=5.0, help="time budget of the first launch's preparation (default 5)")
+    parser.add_argument("--minutes", type=BUDGET, default=5.0, help=ranged("time budget of the first launch's preparation, minutes", BUDGET, 5))
     parser.set_defaults(handler=run_demo)
 
 
 def prepare_demo(minutes: float = 5.0, progress: bool = True):
     """The lab's assets (``prepare_lab``) plus the funnel models, within ``minutes`` in all."""
-    from deepfake_edu.demo.funnel import DEFAULT_WIDTHS, funnel_models, trained_widths
     from deepfake_edu.lab import prepare_lab
+    from deepfake_edu.lessons.funnel import WIDTHS, funnel_models, trained_widths
 
     start = time.monotonic()
     funnel_share = min(1.0, 0.2 * minutes)  # the funnel models' part of the budget, minutes
     assets = prepare_lab(minutes=minutes - funnel_share, progress=progress, more_steps=1)
     left = minutes - (time.monotonic() - start) / 60
-    if progress and len(trained_widths(assets.home)) < len(DEFAULT_WIDTHS):
-        print(f"5/5 training the funnel models of the tab 'inside the autoencoder' (bottleneck widths {', '.join(map(str, DEFAULT_WIDTHS))})")
+    if progress and not set(WIDTHS) <= set(trained_widths(assets.home)):
+        print(f"5/5 training the funnel models of the tab 'inside the autoencoder' (bottleneck widths {', '.join(map(str, WIDTHS))})")
     funnel_models(twins=assets.twins, home=assets.home, minutes=max(left, funnel_share), progress=progress)
     return assets
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from deepfake_edu.errors import LabError
 
-    if not 1 <= args.port <= 65535:
-        raise LabError(f"--port must be 1-65535, not {args.port}")
     if args.share:
         print(SHARE_WARNING, file=sys.stderr)
     # Gradio and torch take seconds each to import: import Gradio in a thread meanwhile.

@@ -34,20 +34,24 @@ TFENV_HINT = ("add the Keras side with a TensorFlow Python: python3 -m venv /tmp
 
 
 def add_arguments(parser) -> None:
+    from deepfake_edu.cli_types import count, max_workers, minutes, number, ranged
+
+    threads, batch, rounds, seconds = count(1, max_workers()), count(1, 1024), count(1, 100), number(0, 60, low_open=True)
+    budget, per_identity, steps = minutes(), count(1, 2000), count(1, 10_000)
     parser.add_argument("--keras-python", metavar="PYTHON", help="a Python with tensorflow-cpu, to time the authors' Keras model too")
     parser.add_argument("--arch", choices=("meso4", "mesoinception4"), default="meso4", help="which network (default meso4)")
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads for each side (default 2)")
-    parser.add_argument("--batches", type=int, nargs="+", default=[1, 32], help="batch sizes (default 1 32)")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per batch size (default 5)")
-    parser.add_argument("--seconds", type=float, default=1.0, help="length of one timing window (default 1 s)")
+    parser.add_argument("--threads", type=threads, default=2, help=ranged("CPU threads for each side", threads, 2))
+    parser.add_argument("--batches", type=batch, nargs="+", default=[1, 32], help=ranged("batch sizes", batch, "1 32"))
+    parser.add_argument("--rounds", type=rounds, default=5, help=ranged("alternating rounds per batch size", rounds, 5))
+    parser.add_argument("--seconds", type=seconds, default=1.0, help=ranged("length of one timing window, seconds", seconds, 1))
     parser.add_argument("--eager", action="store_true", help="also time the plain (readable, unoptimised) PyTorch model")
     parser.add_argument("--only", choices=("inference", "train", "train-speed"), default="inference",
                         help="which measurement (default inference)")
-    parser.add_argument("--minutes", type=float, default=10.0, help="train: training budget (default 10)")
-    parser.add_argument("--per-identity", type=int, default=100, help="train: frames per twin in the bench's real/fake set")
+    parser.add_argument("--minutes", type=budget, default=10.0, help=ranged("train: training budget", budget, 10))
+    parser.add_argument("--per-identity", type=per_identity, default=100, help=ranged("train: frames per twin in the bench's real/fake set", per_identity, 100))
     parser.add_argument("--device", default="cpu", help="train-speed: cpu, cuda, mps or auto")
-    parser.add_argument("--batch-size", type=int, default=75, help="train and train-speed: faces per step (default 75)")
-    parser.add_argument("--steps", type=int, default=30, help="train-speed: measured steps per side (default 30)")
+    parser.add_argument("--batch-size", type=batch, default=75, help=ranged("train and train-speed: faces per step", batch, 75))
+    parser.add_argument("--steps", type=steps, default=30, help=ranged("train-speed: measured steps per side", steps, 30))
     parser.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="train-speed: autocast precision")
     parser.add_argument("--compile", action="store_true", help="train-speed: torch.compile both sides")
 

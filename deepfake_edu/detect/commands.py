@@ -5,6 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
+from deepfake_edu.cli_types import count, minutes, ranged, seed
+
+FRAMES = count(1, 1000)  # sampled frames of a video, each a 256 px crop scored by the detector
+STEPS = count(1, 1_000_000)
+MINUTES = minutes()
+BATCH = count(1, 1024)  # 256 px faces: ~10 MB of activations each in training, so 1024 is ~10 GB
+SEED = seed()
+
+
 
 def register(subparsers) -> None:
     detect = subparsers.add_parser("detect", help="MesoNet: import the authors' weights, score images and videos",
@@ -23,7 +32,7 @@ def register(subparsers) -> None:
     run.add_argument("path", metavar="PATH", help="an image, a folder of images, or a video")
     run.add_argument("--model", default="meso4-df", metavar="NAME_OR_PATH",
                      help="a checkpoint in models/ (default meso4-df), a checkpoint path, or an authors' .h5 file")
-    run.add_argument("--frames", type=int, default=30, help="frames to sample from a video (default 30, as the authors)")
+    run.add_argument("--frames", type=FRAMES, default=30, help=ranged("frames to sample from a video, 30 as the authors did", FRAMES, 30))
     run.add_argument("--json", action="store_true", help="print the verdict as JSON instead of a table")
     run.add_argument("--plot", metavar="OUT.png", help="also draw the scores (over time for a video)")
     run.set_defaults(handler=_run)
@@ -35,14 +44,14 @@ def register(subparsers) -> None:
     train.add_argument("--data", default=None, help="a real/fake set: a folder with real/ and fake/, or a lab dataset "
                                                    "with labels (default: the lab's twins-realfake, see `deepfake-edu prepare`)")
     train.add_argument("--model", default="meso4", choices=["meso4", "mesoinception4"])
-    train.add_argument("--steps", type=int, default=3000, help="optimizer steps (default 3000)")
-    train.add_argument("--minutes", type=float, help="stop after this many minutes of training")
-    train.add_argument("--batch-size", type=int, default=75, help="faces per step (default 75, as the paper)")
+    train.add_argument("--steps", type=STEPS, default=3000, help=ranged("optimizer steps", STEPS, 3000))
+    train.add_argument("--minutes", type=MINUTES, help=ranged("stop after this many minutes of training", MINUTES, "no limit"))
+    train.add_argument("--batch-size", type=BATCH, default=75, help=ranged("faces per step, 75 as in the paper", BATCH, 75))
     train.add_argument("--held-out", nargs="+", metavar="IDENTITY", help="identities kept for validation only")
     train.add_argument("--run", help="run folder (default runs/<model>-<data name>)")
     train.add_argument("--out", help="where to export the trained detector (default models/<run name>)")
     train.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=SEED, default=0, help=ranged("seeds the weights, the split and every batch", SEED, 0))
     train.add_argument("--no-resume", action="store_true", help="start again even if the run folder holds a run")
     train.set_defaults(handler=_train)
 

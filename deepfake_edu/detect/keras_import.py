@@ -56,28 +56,79 @@ def default_model_name(h5_path: str | os.PathLike) -> str:
     return f"{arch}-{match.group(2).lower()}"
 
 
+MAX_LAYERS = 1000  # the authors' files have ~30 layers
+MAX_WEIGHT_BYTES = 64 << 20  # their weights are well under 1 MB; a declared 4 TB dataset is refused unread
+
+
 def _read_layers(h5_path: Path) -> dict[str, list[np.ndarray]]:
-    """{keras layer name: its weight arrays in the file's order}, for layers that have weights."""
+    """{keras layer name: its weight arrays in the file's order}, for layers that have weights.
+
+    Every way a file can be wrong (not HDF5, truncated, a missing group or attribute, links to
+    other files, datasets too big or not numbers) is one LabError line naming the file."""
     import h5py
 
     if not h5_path.exists():
         raise LabError(f"no weights file at {h5_path}: {where_to_get(h5_path.name if h5_path.name in AUTHORS_FILES else 'Meso4_DF.h5')}")
     if h5_path.is_dir():
         raise LabError(f"{h5_path} is a folder: give the .h5 file itself ({where_to_get()})")
+    if not h5_path.is_file():
+        raise LabError(f"{h5_path} is not a regular file: give the .h5 file itself ({where_to_get()})")
     try:
         handle = h5py.File(h5_path, "r")
-    except OSError:
+    except Exception:  # noqa: BLE001 - OSError for most, others for odd files: all mean "not HDF5"
         raise LabError(f"{h5_path} is not an HDF5 weights file (damaged or not an .h5): {where_to_get()}") from None
-    with handle:
-        group = handle["model_weights"] if "layer_names" not in handle.attrs and "model_weights" in handle else handle
-        if "layer_names" not in group.attrs:
-            raise LabError(f"{h5_path} is HDF5 but not Keras weights: {where_to_get()}")
-        layers = {}
-        for raw_name in group.attrs["layer_names"]:
-            name = raw_name.decode() if isinstance(raw_name, bytes) else str(raw_name)
-            weight_names = [w.decode() if isinstance(w, bytes) else str(w) for w in group[name].attrs["weight_names"]]
-            if weight_names:
-                layers[name] = [np.asarray(group[name][w]) for w in weight_names]
+
+    def damaged(what: str) -> LabError:
+        return LabError(f"{h5_path} is not complete Keras weights ({what}): {where_to_get()}")
+
+    def text(value) -> str:
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+    def names(attrs, key: str, where: str) -> list[str]:
+        if key not in attrs:
+            raise damaged(f"{where} has no {key!r} attribute")
+        value = np.asarray(attrs[key])
+        if value.ndim > 1 or (value.size and value.dtype.kind not in "SUO") or value.size > MAX_LAYERS:
+            raise damaged(f"{where}'s {key!r} is not a list of names")
+        return [text(v) for v in value.reshape(-1)]
+
+    try:
+        with handle:
+            group = handle["model_weights"] if "layer_names" not in handle.attrs and "model_weights" in handle else handle
+            if not isinstance(group, h5py.Group) or "layer_names" not in group.attrs:
+                raise LabError(f"{h5_path} is HDF5 but not Keras weights: {where_to_get()}")
+            layers, total = {}, 0
+            for name in names(group.attrs, "layer_names", "the file"):
+                shown = " ".join(repr(name).split())[:60]
+                link = group.get(name, getlink=True) if name and name in group else None
+                if not isinstance(link, h5py.HardLink):
+                    raise damaged(f"layer {shown} is listed but its group is missing" if link is None
+                                  else f"layer {shown} is a link to elsewhere")
+                layer = group[name]
+                if not isinstance(layer, h5py.Group):
+                    raise damaged(f"layer {shown} is not a group")
+                arrays = []
+                for weight in names(layer.attrs, "weight_names", f"layer {shown}"):
+                    wshown = " ".join(repr(weight).split())[:80]
+                    wlink = layer.get(weight, getlink=True) if weight and weight in layer else None
+                    if not isinstance(wlink, h5py.HardLink):
+                        raise damaged(f"weight {wshown} is listed but missing" if wlink is None else f"weight {wshown} is a link to elsewhere")
+                    dataset = layer[weight]
+                    if not isinstance(dataset, h5py.Dataset) or dataset.dtype.kind not in "fiub" or dataset.shape is None:
+                        raise damaged(f"weight {wshown} is not an array of numbers")
+                    if dataset.is_virtual or dataset.external:
+                        raise damaged(f"weight {wshown} keeps its data in another file")
+                    total += int(np.prod(dataset.shape, dtype=np.float64)) * dataset.dtype.itemsize
+                    if total > MAX_WEIGHT_BYTES:
+                        raise damaged(f"its arrays claim more than {MAX_WEIGHT_BYTES >> 20} MB, far more than MesoNet has")
+                    arrays.append(np.asarray(dataset[()], dtype=np.float32))
+                if arrays:
+                    layers[name] = arrays
+    except LabError:
+        raise
+    except Exception as error:  # noqa: BLE001 - h5py reading a truncated or damaged file: OSError, KeyError, ...
+        detail = " ".join(str(error).split())[:120]
+        raise LabError(f"{h5_path} cannot be read as Keras weights (truncated or damaged: {detail}): {where_to_get()}") from None
     return layers
 
 
@@ -98,6 +149,18 @@ def _architecture(layers: dict, h5_path: Path) -> str:
                    f"Meso-4 nor MesoInception-4: use one of {', '.join(AUTHORS_FILES)} ({where_to_get()})")
 
 
+def _check_layout(layers: dict, h5_path: Path) -> None:
+    """Each layer kind's arrays in number and rank (conv: kernel 4-D + bias; batch norm: four 1-D;
+    dense: kernel 2-D + bias), so the copying below never meets an array it cannot transpose."""
+    expected = {"conv2d": (4, 1), "batch_normalization": (1, 1, 1, 1), "dense": (2, 1)}
+    for prefix, ranks in expected.items():
+        for name in (n for n in layers if re.fullmatch(prefix + r"_\d+", n)):
+            found = tuple(array.ndim for array in layers[name])
+            if found != ranks:
+                raise LabError(f"{h5_path}: layer {name} holds arrays of rank {list(found)}, a Keras {prefix} layer has "
+                               f"{list(ranks)} (wrong shapes): use one of {', '.join(AUTHORS_FILES)} ({where_to_get()})")
+
+
 def _copy(target: torch.Tensor, value: np.ndarray, what: str, h5_path: Path) -> None:
     if tuple(target.shape) != value.shape:
         raise LabError(f"{h5_path}: {what} is {value.shape}, the model wants {tuple(target.shape)} (wrong architecture): "
@@ -113,6 +176,7 @@ def import_keras_weights(h5_path: str | os.PathLike) -> tuple[MesoNet, dict]:
     h5_path = Path(h5_path)
     layers = _read_layers(h5_path)
     name = _architecture(layers, h5_path)
+    _check_layout(layers, h5_path)
     model = create_model(name)
 
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]  # registration = creation order
@@ -127,8 +191,9 @@ def import_keras_weights(h5_path: str | os.PathLike) -> tuple[MesoNet, dict]:
     (kernel1, bias1), (kernel2, bias2) = _in_creation_order(layers, "dense")
     channels = norms[-1].num_features
     side = int(round((kernel1.shape[0] / channels) ** 0.5))
-    if side * side * channels != kernel1.shape[0]:
-        raise LabError(f"{h5_path}: first dense layer has {kernel1.shape[0]} inputs, not a square map of {channels} channels")
+    if kernel1.shape[0] == 0 or side * side * channels != kernel1.shape[0]:
+        raise LabError(f"{h5_path}: first dense layer has {kernel1.shape[0]} inputs, not a square map of {channels} channels (wrong shapes): "
+                       f"use one of {', '.join(AUTHORS_FILES)} ({where_to_get()})")
     # rows (h, w, c) -> columns (c, h, w), then (in, out) -> torch's (out, in)
     dense1 = kernel1.reshape(side, side, channels, -1).transpose(3, 2, 0, 1).reshape(kernel1.shape[1], -1)
     _copy(model.head.dense1.weight, dense1, "dense 1 kernel", h5_path)

@@ -114,6 +114,20 @@ def classification_metrics(labels: np.ndarray, p_fake: np.ndarray, threshold: fl
     }
 
 
+def check_config(config: TrainConfig) -> None:
+    """A one-line LabError for a run that could not train: no steps (an untrained detector would be
+    exported), no batch, or a time budget that is not a positive finite number."""
+    import numbers
+
+    if isinstance(config.steps, bool) or not isinstance(config.steps, numbers.Integral) or config.steps < 1:
+        raise LabError(f"--steps must be a whole number 1 or more, not {config.steps!r}")
+    if isinstance(config.batch_size, bool) or not isinstance(config.batch_size, numbers.Integral) or config.batch_size < 1:
+        raise LabError(f"--batch-size must be a whole number 1 or more, not {config.batch_size!r}")
+    limit = config.time_limit_s
+    if limit is not None and not (isinstance(limit, numbers.Real) and math.isfinite(limit) and limit > 0):
+        raise LabError(f"--minutes must be a finite number above 0, not {limit / 60 if isinstance(limit, numbers.Real) else limit!r}")
+
+
 def train_detector(
     train: RealFakeSet,
     run_dir: str | Path,
@@ -125,6 +139,7 @@ def train_detector(
     extra_hooks: list | None = None,
 ) -> DetectorRun:
     """Train a MesoNet on ``train`` (faces resized to 256 beforehand); returns the model and history."""
+    check_config(config)
     recipe = recipe or DetectRecipe()
     real = _as_tensor(train.images[train.labels == 0])
     fake = _as_tensor(train.images[train.labels == 1])
@@ -284,6 +299,7 @@ def train_on_folder(
     from deepfake_edu.data.realfake import load_real_fake
     from deepfake_edu.paths import models_dir
 
+    check_config(config)  # before loading the faces
     recipe = recipe or DetectRecipe()
     path = Path(data)
     everything = load_real_fake(path)

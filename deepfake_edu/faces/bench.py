@@ -28,11 +28,15 @@ MESSI = Path("/usr/share/doc/opencv-doc/examples/data/messi5.jpg")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--frames", type=int, default=300, help="length of the 720p test video (default 300)")
-    parser.add_argument("--detect-every", type=int, default=6, help="detect every N frames, track in between (default 6)")
-    parser.add_argument("--detect-width", type=int, default=400, help="detection runs on a copy this wide (default 400)")
-    parser.add_argument("--scale-factor", type=float, default=1.15, help="Haar step between face sizes (default 1.15)")
-    parser.add_argument("--threads", type=int, default=2, help="OpenCV threads (default 2: the lab laptop's cores)")
+    from deepfake_edu.cli_types import count, max_workers, number, ranged
+
+    frames, every, width = count(1, 3000), count(1, 1000), count(64, 1920)  # the video is 1280 x 720, written to disk
+    scale, threads = number(1, 2, low_open=True), count(1, max_workers())  # OpenCV's Haar scaleFactor must be above 1
+    parser.add_argument("--frames", type=frames, default=300, help=ranged("length of the 720p test video", frames, 300))
+    parser.add_argument("--detect-every", type=every, default=6, help=ranged("detect every N frames, track in between", every, 6))
+    parser.add_argument("--detect-width", type=width, default=400, help=ranged("detection runs on a copy this wide", width, 400))
+    parser.add_argument("--scale-factor", type=scale, default=1.15, help=ranged("Haar step between face sizes", scale, 1.15))
+    parser.add_argument("--threads", type=threads, default=2, help=ranged("OpenCV threads; 2 are the lab laptop's cores", threads, 2))
 
 
 def real_photos() -> dict[str, np.ndarray]:

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from deepfake_edu.cli_types import count, integer, ranged
+
+CAMERA = integer(0, 63)  # OpenCV camera index
+CROP = integer(64, 256)  # the sizes the swap and MesoNet crops are made at
+EVERY = count(1, 1000)
+MAX_FRAMES = count(1, 20_000)  # crops stay in memory until written: 20,000 of 256 px are ~4 GB
+DETECT_EVERY = count(1, 1000)
+MIN_FACE = count(1, 4096)  # frame pixels; 4K video is 3840 wide
+
 BACKEND_CHOICES = ("opencv", "face-alignment", "auto")
 
 
@@ -20,15 +29,15 @@ def register(subparsers) -> None:
     extract.add_argument("source", nargs="?", help="an image, a folder of images, or a video file (or use --webcam)")
     extract.add_argument("--name", required=True, help="dataset name: datasets/NAME/ (letters, digits, - _ .)")
     extract.add_argument("--consent", help='who agreed, when, to what, e.g. "Sam, 2025-03-02, class face-swap lab only"')
-    extract.add_argument("--webcam", nargs="?", type=int, const=0, default=None, metavar="INDEX", help="read from the webcam (index 0 unless given) instead of SOURCE")
+    extract.add_argument("--webcam", nargs="?", type=CAMERA, const=0, default=None, metavar="INDEX", help=ranged("read from the webcam instead of SOURCE", CAMERA, 0))
     extract.add_argument("--backend", choices=BACKEND_CHOICES, default="opencv", help="face finder: opencv (default, offline), face-alignment (68 landmarks, needs its weights), auto")
     extract.add_argument("--crop", choices=("swap", "mesonet"), default="swap", help="swap: tight crop for the face-swap model; mesonet: looser 256 px crop for the detector")
-    extract.add_argument("--size", type=int, default=None, help="crop side in pixels (swap: 64-256, default 128; mesonet: 256)")
-    extract.add_argument("--every", type=int, default=1, metavar="K", help="use every K-th video frame (default 1)")
-    extract.add_argument("--max-frames", type=int, default=None, metavar="N", help="stop after N used frames (webcam default 300)")
+    extract.add_argument("--size", type=CROP, default=None, help=ranged("crop side in pixels", CROP, "swap 128, mesonet 256"))
+    extract.add_argument("--every", type=EVERY, default=1, metavar="K", help=ranged("use every K-th video frame", EVERY, 1))
+    extract.add_argument("--max-frames", type=MAX_FRAMES, default=None, metavar="N", help=ranged("stop after N used frames", MAX_FRAMES, "all; webcam 300"))
     extract.add_argument("--all-faces", action="store_true", help="keep every person (one identity per track), not only the main face")
-    extract.add_argument("--detect-every", type=int, default=2, metavar="N", help="run the detector every N used frames, track in between (default 2)")
-    extract.add_argument("--min-face", type=int, default=40, metavar="PX", help="drop faces narrower than PX frame pixels (default 40)")
+    extract.add_argument("--detect-every", type=DETECT_EVERY, default=2, metavar="N", help=ranged("run the detector every N used frames, track in between", DETECT_EVERY, 2))
+    extract.add_argument("--min-face", type=MIN_FACE, default=40, metavar="PX", help=ranged("drop faces narrower than PX frame pixels", MIN_FACE, 40))
     extract.add_argument("--overwrite", action="store_true", help="replace an existing dataset of that name")
     extract.set_defaults(handler=_extract)
 

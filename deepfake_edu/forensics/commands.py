@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import argparse
 
+from deepfake_edu.cli_types import count, minutes, ranged, seed
+
+CROP = count(16, 512)  # compression: crops resized to this; 16 px is the smallest the noise detector reads
+LIMIT = count(1, 2000)  # per label: 2 x 2000 crops of 512 px are 3 GB before the compressed copies
+INPUT = count(32, 512)  # a detector's input; MesoNet pools by 64 in all, so 32 px is its smallest
+EXPLAIN_INPUT = count(32, 1024)  # one image: Grad-CAM at 1024 px is a few hundred MB
+MINUTES = minutes()
+PER_IDENTITY = count(1, 2000)
+SEED = seed()
+
 
 def register(subparsers) -> None:
     forensics = subparsers.add_parser(
@@ -32,10 +42,10 @@ def register(subparsers) -> None:
     compression.add_argument("--out", metavar="DIR", help="output folder (default: runs/forensics-compression)")
     compression.add_argument("--training", choices=("clean", "matched"), default="clean", help="train the noise detector on clean crops, or on crops compressed like the test crops")
     compression.add_argument("--meso", metavar="NAME_OR_PATH", help="also evaluate this MesoNet checkpoint (used as it is, not retrained)")
-    compression.add_argument("--size", type=int, help="resize crops to SIZE x SIZE (default: keep; 256 when --meso is given)")
-    compression.add_argument("--limit", type=int, help="use at most this many crops per label")
+    compression.add_argument("--size", type=CROP, help=ranged("resize crops to SIZE x SIZE", CROP, "keep; 256 when --meso is given"))
+    compression.add_argument("--limit", type=LIMIT, help=ranged("use at most this many crops per label", LIMIT, "all; toy 60"))
     compression.add_argument("--no-video", action="store_true", help="skip the mp4v video round trip")
-    compression.add_argument("--seed", type=int, default=0, help="seed of the train/test split")
+    compression.add_argument("--seed", type=SEED, default=0, help=ranged("seed of the train/test split", SEED, 0))
     compression.set_defaults(handler=run_compression)
 
     occlusion = studies.add_parser(
@@ -50,8 +60,8 @@ def register(subparsers) -> None:
     occlusion.add_argument("--model", default="meso4-df", metavar="NAME_OR_PATH", help="a detector checkpoint, a name in models/, or an authors' .h5 file (default: meso4-df)")
     occlusion.add_argument("--label", choices=("fake", "real", "all"), default="fake", help="which faces to use (default: fake)")
     occlusion.add_argument("--fill", choices=("blur", "mean"), default="blur", help="how a region is hidden (default: blur)")
-    occlusion.add_argument("--limit", type=int, default=200, help="at most this many faces (default 200)")
-    occlusion.add_argument("--size", type=int, default=256, help="the model's input size (default 256)")
+    occlusion.add_argument("--limit", type=LIMIT, default=200, help=ranged("at most this many faces", LIMIT, 200))
+    occlusion.add_argument("--size", type=INPUT, default=256, help=ranged("the model's input size", INPUT, 256))
     occlusion.add_argument("--out", metavar="DIR", help="output folder (default: runs/forensics-occlusion)")
     occlusion.set_defaults(handler=run_occlusion)
 
@@ -61,8 +71,8 @@ def register(subparsers) -> None:
         description="Noise-residual detector vs Meso-4 across JPEG qualities and codecs (trained on twins 00-05, "
                     "tested on 06-07), occlusion of face regions, and a train-on-one-blend test-on-another matrix.",
     )
-    study.add_argument("--minutes", type=float, default=1.5, help="Meso-4 training budget per model (default 1.5)")
-    study.add_argument("--per-identity", type=int, default=30, help="frames per twin for the generalisation study")
+    study.add_argument("--minutes", type=MINUTES, default=1.5, help=ranged("Meso-4 training budget per model", MINUTES, 1.5))
+    study.add_argument("--per-identity", type=PER_IDENTITY, default=30, help=ranged("frames per twin for the generalisation study", PER_IDENTITY, 30))
     study.add_argument("--out", default=None, help="folder for results.json and the plots (default outputs/forensics-study in the lab home)")
     study.set_defaults(handler=run_study_command)
 
@@ -74,7 +84,7 @@ def register(subparsers) -> None:
     explain.add_argument("image", metavar="IMAGE", help="a square face crop, or a photo (the largest face is found and cropped)")
     explain.add_argument("--model", default="meso4-df", metavar="NAME_OR_PATH", help="a detector checkpoint, a name in models/, or an authors' .h5 file (default: meso4-df)")
     explain.add_argument("--layer", metavar="NAME", help="the layer to explain (default: the last convolution); a wrong name lists them")
-    explain.add_argument("--size", type=int, default=256, help="the model's input size (default 256)")
+    explain.add_argument("--size", type=EXPLAIN_INPUT, default=256, help=ranged("the model's input size", EXPLAIN_INPUT, 256))
     explain.add_argument("--out", default=None, metavar="FILE", help="where to write the overlay (default outputs/heatmap.png in the lab home)")
     explain.set_defaults(handler=run_explain)
 
@@ -157,12 +167,13 @@ def run_explain(args: argparse.Namespace) -> int:
     from deepfake_edu.detect.keras_import import load_detector
     from deepfake_edu.forensics.explain import explain_image
 
+    from deepfake_edu.fileio import refuse_overwriting
     from deepfake_edu.paths import default_output
 
     image = read_image(args.image)
     model, info = load_detector(args.model, with_info=True, kinds=None)  # any registered image model
     result = explain_image(model, image, layer=args.layer, input_size=args.size)
     args.out = args.out or str(default_output("heatmap.png"))
-    write_image(args.out, result["overlay"])
+    write_image(refuse_overwriting(args.out, args.image), result["overlay"])
     print(f"{info['model']}: P(fake) = {result['probability']:.3f}; Grad-CAM of layer {result['layer']!r} written to {args.out}")
     return 0

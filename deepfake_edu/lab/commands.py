@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import argparse
 
+from deepfake_edu.cli_types import minutes, ranged
+
+BUDGET = minutes(0.2)  # prepare_lab needs more than 0.2 minutes
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     prepare = sub.add_parser("prepare", help="make the lab's data and models (a few minutes, once)",
                              description="Render the synthetic twins, train a classroom face-swap model and a Meso-4 "
                                          "detector on them. What exists is reused.")
-    prepare.add_argument("--minutes", type=float, default=5.0, help="time budget on a 2-core laptop (default 5)")
+    prepare.add_argument("--minutes", type=BUDGET, default=5.0, help=ranged("time budget on a 2-core laptop", BUDGET, 5))
     prepare.add_argument("--force", action="store_true", help="make everything again")
     prepare.set_defaults(handler=_prepare)
 
     tour = sub.add_parser("tour", help="the whole lab end to end on synthetic twins",
                           description="Prepare the lab, make a fake video of a twin, check its marks, and ask the "
                                       "detector about the real and the fake clip.")
-    tour.add_argument("--minutes", type=float, default=5.0, help="time budget for preparing (default 5)")
+    tour.add_argument("--minutes", type=BUDGET, default=5.0, help=ranged("time budget for preparing", BUDGET, 5))
     tour.add_argument("--out", help="folder for the clips (default outputs/tour)")
     tour.set_defaults(handler=_tour)
 

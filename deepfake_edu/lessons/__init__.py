@@ -4,8 +4,10 @@
 
 Notebooks import, call, plot and ask; every computation they show lives in the library. The
 lesson-specific helpers sit beside this file: ``setup`` (lab 0), ``training`` and ``funnel``
-(lab 1), ``swaplab`` (lab 2), ``ownfaces`` (lab 3), ``detectlab`` (labs 4-6), ``critical`` (lab 7),
-and ``student`` makes the student versions of the notebooks.
+(lab 1, and the demo's funnel tab), ``swaplab`` (lab 2), ``ownfaces`` (lab 3), ``detectlab``
+(labs 4-6), ``spot_the_fake`` (lab 7 and the demo's game, with the class's tally) and
+``critical`` (lab 7's provenance), and ``student`` makes the student versions of the notebooks.
+``quiz`` is the notebooks' multiple-choice questions.
 """
 
 from deepfake_edu.lessons.checks import check, evaluate, list_exercises

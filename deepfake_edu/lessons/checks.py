@@ -184,9 +184,9 @@ def _funnel_lost_first(answer, errors=None, **_) -> Outcome:
         growth = errors[widths[0]][right] / max(errors[widths[-1]][right], 1e-9)
         message = f"In your run the error of the {right} grows {growth:.2f} times from width {widths[-1]} to width {widths[0]}, more than any other region."
         if growth <= 1:
-            message += (f" But nothing grows: your widest funnel is no better than the narrowest, so it has not learned"
-                        f" enough yet (a wide code needs more training steps to pay off). Compare the steps each model"
-                        f" trained, then train again with more steps before you draw a conclusion.")
+            message += (" But nothing grows: your widest funnel is no better than the narrowest, so it has not learned"
+                        " enough yet (a wide code needs more training steps to pay off). Compare the steps each model"
+                        " trained, then train again with more steps before you draw a conclusion.")
         return Outcome(True, message)
     known = [r.replace("_", " ") for r in errors[sorted(errors)[0]]]
     if given not in known:

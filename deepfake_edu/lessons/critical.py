@@ -1,4 +1,8 @@
-"""Lab 7, thinking critically: spot the fake (human against machine) and what provenance proves."""
+"""Lab 7, thinking critically: what provenance proves (a fake, laundered, and what survives).
+
+The lab's first part, spot the fake (human against machine), lives in ``lessons.spot_the_fake``,
+beside the demo's version of the same game.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from deepfake_edu.errors import LabError
-
-
-def spot_the_fake_set(dataset, count: int = 12, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """``count`` faces of a RealFakeSet, half real and half fake, shuffled: (images, labels 1 = fake)."""
-    rng = np.random.default_rng(seed)
-    real, fake = np.flatnonzero(dataset.labels == 0), np.flatnonzero(dataset.labels == 1)
-    half = count // 2
-    if len(real) < half or len(fake) < count - half:
-        raise LabError(f"the set has {len(real)} real and {len(fake)} fake faces: too few for {count}")
-    chosen = np.concatenate([rng.choice(real, half, replace=False), rng.choice(fake, count - half, replace=False)])
-    rng.shuffle(chosen)
-    return dataset.images[chosen], dataset.labels[chosen]
-
-
-def guesses_to_labels(guesses, count: int) -> np.ndarray:
-    """The numbers (1-based, as shown under the pictures) a student calls fake -> labels (count,)."""
-    if guesses is Ellipsis or guesses is None:
-        raise LabError("write your guesses first: the numbers of the faces you think are fake, e.g. [2, 5, 7]")
-    labels = np.zeros(count, np.int64)
-    for guess in guesses:
-        if not isinstance(guess, (int, np.integer)) or not 1 <= guess <= count:
-            raise LabError(f"write the numbers shown under the pictures (1 to {count}), e.g. [2, 5, 7]; {guess!r} is not one")
-        labels[guess - 1] = 1
-    return labels
-
-
-def accuracy(predicted: np.ndarray, labels: np.ndarray) -> float:
-    return float((np.asarray(predicted) == np.asarray(labels)).mean())
+# Re-exported for callers written before spot the fake had its own module (tests/lessons/test_helpers.py).
 
 
 def provenance_demo(swap_run, out_dir, size: int = 256) -> dict[str, Path]:

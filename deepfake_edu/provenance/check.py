@@ -80,7 +80,9 @@ def save_marked_image(path: str | Path, rgb: np.ndarray, info: dict | None = Non
 
 def mark_file(source: str | Path, destination: str | Path, info: dict | None = None) -> Path:
     """Label and mark an image or video file into ``destination`` (videos: every frame)."""
-    source, destination = Path(source), Path(destination)
+    from deepfake_edu.fileio import refuse_overwriting
+
+    source, destination = Path(source), refuse_overwriting(destination, source)
     if source.suffix.lower() in VIDEO_SUFFIXES:
         return _mark_video_file(source, destination)
     from deepfake_edu.data.images import read_image

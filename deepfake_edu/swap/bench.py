@@ -23,17 +23,21 @@ from pathlib import Path
 
 
 def add_arguments(parser) -> None:
+    from deepfake_edu.cli_types import count, max_workers, minutes, ranged
+
+    budget, threads, per_identity, every = minutes(), count(1, max_workers()), count(1, 20_000), count(1, 100_000)
+    batch, steps = count(1, 512), count(1, 100_000)  # batch: as `swap train --batch-size`
     parser.add_argument("--only", choices=["classroom", "loop"], help="run one part (default: both)")
-    parser.add_argument("--minutes", type=float, default=10.0, help="classroom: training budget (default 10)")
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch (default 2, a classroom laptop)")
+    parser.add_argument("--minutes", type=budget, default=10.0, help=ranged("classroom: training budget", budget, 10))
+    parser.add_argument("--threads", type=threads, default=2, help=ranged("CPU threads for torch; 2 are a classroom laptop's", threads, 2))
     parser.add_argument("--data", help="twins dataset with 2+ identities, 128 px best (default: render one into runs/bench-swap/)")
-    parser.add_argument("--per-identity", type=int, default=1000, help="faces per twin when the bench renders its data")
-    parser.add_argument("--eval-every", type=int, default=100, help="classroom: steps between SSIM measurements")
+    parser.add_argument("--per-identity", type=per_identity, default=1000, help=ranged("faces per twin when the bench renders its data", per_identity, 1000))
+    parser.add_argument("--eval-every", type=every, default=100, help=ranged("classroom: steps between SSIM measurements", every, 100))
     parser.add_argument("--preset", choices=["original", "classroom"], default="original", help="loop: which model")
     parser.add_argument("--device", default="cpu", help="loop: cpu, cuda, mps or auto")
     parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32", help="loop: autocast precision")
-    parser.add_argument("--batch-size", type=int, help="loop: faces per identity per step (default 16 on CPU, 256 on a GPU)")
-    parser.add_argument("--steps", type=int, help="loop: measured steps per side (default 6 on CPU, 60 on a GPU)")
+    parser.add_argument("--batch-size", type=batch, help=ranged("loop: faces per identity per step", batch, "16 on CPU, 256 on a GPU"))
+    parser.add_argument("--steps", type=steps, help=ranged("loop: measured steps per side", steps, "6 on CPU, 60 on a GPU"))
     parser.add_argument("--compile", action="store_true", help="loop: torch.compile both sides")
     parser.add_argument("--keep", help="classroom: keep the run in this folder (default: a temporary one)")
 

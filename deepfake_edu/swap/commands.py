@@ -12,6 +12,17 @@ from __future__ import annotations
 
 import argparse
 
+from deepfake_edu.cli_types import count, minutes, number, ranged, seed
+
+STEPS = count(1, 1_000_000)
+MINUTES = minutes()
+BATCH = count(1, 512)  # faces per PERSON per step: 512 x 2 people of the original model is already ~GBs of activations
+LEARNING_RATE = number(0, 1, low_open=True)
+BOTTLENECK = count(1, 2048)  # the original's is 1024; its two dense layers grow with it (2048: ~1.1 GB of weights and Adam state at 64 px)
+LIMIT = count(1, 1_000_000)
+COLUMNS = count(1, 64)
+SEED = seed()
+
 
 def register(subparsers) -> None:
     swap = subparsers.add_parser("swap", help="make a fake: train the face-swap autoencoder and swap faces", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -22,19 +33,19 @@ def register(subparsers) -> None:
     train.add_argument("--identities", nargs="+", metavar="NAME", help="who to learn, by identity name (default: the first two people)")
     train.add_argument("--preset", choices=["classroom", "original"], default="classroom", help="classroom: light, minutes on a laptop; original: the 2017 model (~82 M parameters)")
     length = train.add_mutually_exclusive_group()
-    length.add_argument("--steps", type=int, help="training steps (default 2000)")
-    length.add_argument("--minutes", type=float, help="train for this many minutes instead")
-    train.add_argument("--batch-size", type=int, help="faces per person per step (default: 16 classroom, 64 original)")
-    train.add_argument("--lr", type=float, help="learning rate (default: 5e-4 classroom, 5e-5 original)")
-    train.add_argument("--bottleneck", type=int, help="width of the funnel: how many numbers describe a face")
+    length.add_argument("--steps", type=STEPS, help=ranged("training steps", STEPS, 2000))
+    length.add_argument("--minutes", type=MINUTES, help=ranged("train for this many minutes instead", MINUTES))
+    train.add_argument("--batch-size", type=BATCH, help=ranged("faces per person per step", BATCH, "16 classroom, 64 original"))
+    train.add_argument("--lr", type=LEARNING_RATE, help=ranged("learning rate", LEARNING_RATE, "5e-4 classroom, 5e-5 original"))
+    train.add_argument("--bottleneck", type=BOTTLENECK, help=ranged("width of the funnel: how many numbers describe a face", BOTTLENECK, "the preset's"))
     train.add_argument("--size", type=int, choices=[64, 128], help="face side in pixels (default: the preset's, 64)")
     train.add_argument("--run", help="run folder (default runs/swap-<preset>)")
     train.add_argument("--resume", action="store_true", help="continue the run already in --run")
     train.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     train.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     train.add_argument("--compile", action="store_true", help="torch.compile the model (GPU: faster steps after a slow start)")
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--limit", type=int, help="use at most this many faces of each person")
+    train.add_argument("--seed", type=SEED, default=0, help=ranged("seeds the weights and every batch", SEED, 0))
+    train.add_argument("--limit", type=LIMIT, help=ranged("use at most this many faces of each person", LIMIT, "all"))
     train.set_defaults(handler=_train)
 
     apply = sub.add_parser("apply", help="swap the face in a photo or every frame of a video")
@@ -54,13 +65,13 @@ def register(subparsers) -> None:
     preview.add_argument("--out", required=True, help="output picture (.png)")
     preview.add_argument("--data", nargs="+", help="faces to show (default: the run's training data)")
     preview.add_argument("--identities", nargs="+", metavar="NAME")
-    preview.add_argument("--faces", type=int, default=8, help="columns")
+    preview.add_argument("--faces", type=COLUMNS, default=8, help=ranged("columns", COLUMNS, 8))
     preview.add_argument("--curves", help="also plot the swap's SSIM/PSNR over training to this .png")
     preview.set_defaults(handler=_preview)
 
     funnel = sub.add_parser("funnel", help="print each layer's output shape: the funnel from face to code and back")
     funnel.add_argument("--preset", choices=["classroom", "original"], default="classroom")
-    funnel.add_argument("--bottleneck", type=int)
+    funnel.add_argument("--bottleneck", type=BOTTLENECK, help=ranged("width of the funnel", BOTTLENECK, "the preset's"))
     funnel.add_argument("--size", type=int, choices=[64, 128])
     funnel.set_defaults(handler=_funnel)
 
@@ -104,6 +115,7 @@ def _apply(args) -> int:
 def _preview(args) -> int:
     import torch
 
+    from deepfake_edu.data.forget import record_output
     from deepfake_edu.data.images import write_image
     from deepfake_edu.swap.facesets import load_face_sets
     from deepfake_edu.swap.metrics import plot_swap_curves
@@ -117,6 +129,7 @@ def _preview(args) -> int:
     sets = load_face_sets(data, identities if len(data) == 1 else None, model.config.input_size, limit=args.faces)
     faces = [torch.from_numpy(f[: args.faces]).permute(0, 3, 1, 2).float().div(255) for f in sets.faces[:2]]
     path = write_image(args.out, preview_grid(model, faces))
+    record_output(path, info.get("datasets", []))  # the picture shows the people: `forget` must find it
     print(f"wrote {path}: rows {sets.names[0]}, rebuilt, as {sets.names[1]}; {sets.names[1]}, rebuilt, as {sets.names[0]}")
     if args.curves:
         plot_swap_curves(info.get("history", []), args.curves)

@@ -286,7 +286,9 @@ def apply_swap(
     from deepfake_edu.swap.train import identity_index, load_swap_model
     from deepfake_edu.training.device import pick_device
 
-    source, out = Path(source), Path(out)
+    from deepfake_edu.fileio import refuse_overwriting
+
+    source, out = Path(source), refuse_overwriting(out, source)
     model, info = load_swap_model(run, pick_device(device))
     if locate_fn is None or isinstance(locate_fn, str):
         locate_fn = locator_for(info, model.config.input_size, locate_fn)

@@ -181,6 +181,24 @@ def build_model_config(options: SwapTrainOptions, n_identities: int) -> SwapConf
     )
 
 
+def check_options(options: SwapTrainOptions) -> None:
+    """A one-line LabError for a length, batch or rate no run can use (the CLI's types refuse them first)."""
+    import math
+    import numbers
+
+    def positive(name: str, value, whole: bool) -> None:
+        good = not isinstance(value, bool) and (isinstance(value, numbers.Integral) if whole else isinstance(value, numbers.Real) and math.isfinite(value))
+        if not good or value <= 0:
+            raise LabError(f"{name} must be {'a whole number' if whole else 'a finite number'} above 0, not {value!r}")
+
+    positive("--steps", options.steps, whole=True)
+    for name, value, whole in (("--minutes", options.minutes, False), ("--batch-size", options.batch_size, True),
+                               ("--lr", options.learning_rate, False), ("--limit", options.limit_per_identity, True),
+                               ("--bottleneck", options.bottleneck, True)):
+        if value is not None:
+            positive(name, value, whole)
+
+
 def train_swap(
     options: SwapTrainOptions,
     face_sets: FaceSets | None = None,
@@ -196,6 +214,7 @@ def train_swap(
     from deepfake_edu.training import TrainConfig, Trainer, seed_everything
     from deepfake_edu.training.device import pick_device
 
+    check_options(options)
     preset_config = SwapConfig.from_preset(options.preset, input_size=options.input_size)
     if face_sets is None:
         face_sets = load_face_sets(options.data, options.identities, preset_config.input_size, options.limit_per_identity)

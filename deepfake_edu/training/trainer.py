@@ -168,6 +168,11 @@ class Trainer:
                 self._resume()
             elif self.is_main:
                 self._clear_partials()
+            if self.is_main and self.info.get("datasets"):
+                from deepfake_edu.data.forget import record_output_once
+
+                # `forget` finds the run by the datasets it learned from, wherever --run put it.
+                record_output_once(self.run_dir, self.info["datasets"])
             if self.step >= config.steps:
                 return self.history
             if config.batch_size % self.world_size:

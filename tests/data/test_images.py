@@ -104,3 +104,28 @@ def test_write_image_leaves_no_partial_file_on_failure(tmp_path):
     with pytest.raises(LabError):
         write_image(tmp_path / "x.gifx", np.zeros((4, 4, 3), np.uint8))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_pipe_or_a_device_named_like_an_image_is_refused_without_reading(tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    device = tmp_path / "zeros.png"
+    device.symlink_to("/dev/zero")
+    for path in (fifo, device):
+        outcome = {}
+        reader = threading.Thread(target=lambda p=path: outcome.setdefault("error", _refusal(p)), daemon=True)
+        reader.start()
+        reader.join(10)
+        assert not reader.is_alive(), f"reading {path.name} hung"
+        assert "not a regular file" in outcome["error"]
+
+
+def _refusal(path) -> str:
+    try:
+        read_image(path)
+    except LabError as error:
+        return str(error)
+    return "read without error"

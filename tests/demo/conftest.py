@@ -19,10 +19,10 @@ FUNNEL_TEST_WIDTHS = (4, 16)
 def make_small_lab(home: Path):
     """Write tiny assets under ``home`` in the layout prepare_lab uses; returns LabAssets."""
     from deepfake_edu.data.twins import generate_twins_dataset
-    from deepfake_edu.demo.funnel import funnel_models
     from deepfake_edu.detect.mesonet import config_dict
     from deepfake_edu.detect.twins_set import build_twins_realfake
     from deepfake_edu.lab import LabAssets
+    from deepfake_edu.lessons.funnel import funnel_models
     from deepfake_edu.registry import create_model
     from deepfake_edu.swap.train import SwapTrainOptions, train_swap
     from deepfake_edu.training.checkpoint import save_model_file

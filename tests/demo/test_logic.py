@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 
 import cv2
 import numpy as np
@@ -81,7 +82,11 @@ def _bad_uploads(folder):
     script = folder / "run.sh"
     script.write_text("echo hi")
     huge = folder / "huge.png"  # a PNG header claiming 60000 x 60000 pixels
-    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (60000).to_bytes(4, "big") * 2 + b"\x08\x02\x00\x00\x00" + b"\x00" * 16)
+    def chunk(kind: bytes, payload: bytes) -> bytes:  # a well-formed PNG chunk, checksum included
+        return len(payload).to_bytes(4, "big") + kind + payload + zlib.crc32(kind + payload).to_bytes(4, "big")
+
+    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", (60000).to_bytes(4, "big") * 2 + b"\x08\x02\x00\x00\x00")
+                     + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b""))
     no_face = folder / "landscape.png"
     cv2.imwrite(str(no_face), np.tile(np.linspace(0, 255, 320, dtype=np.uint8), (200, 1))[..., None].repeat(3, 2))
     long_video = folder / "long.avi"

@@ -76,3 +76,35 @@ def test_ledger_lines_are_json_with_path_and_datasets(lab_home, tmp_path):
     record_output(tmp_path / "x.png", ["b", "a", "a"])
     line = (lab_home / "outputs.jsonl").read_text().splitlines()[0]
     assert json.loads(line) == {"path": str((tmp_path / "x.png").resolve()), "datasets": ["a", "b"]}
+
+
+def test_forget_finds_a_killed_extraction_and_a_run_trained_outside_runs(lab_home, tmp_path, capsys):
+    from deepfake_edu.training import TrainConfig
+
+    _dataset(lab_home, "kim")
+    partial = lab_home / "datasets" / ".kim.x1y2.partial"  # what a killed `faces extract --name kim` leaves
+    (partial / "images").mkdir(parents=True)
+    (partial / "images" / "000001.png").write_bytes(b"kim's face")
+    elsewhere = tmp_path / "my-swap-run"  # `swap train --run` outside runs/
+    _train_a_tiny_run(elsewhere, ["kim"], TrainConfig(steps=2, batch_size=2, device="cpu", progress=False, checkpoint_every=2))
+    assert elsewhere.is_dir()
+    assert main(["forget", "kim"]) == 0
+    assert not partial.exists() and not elsewhere.exists() and not (lab_home / "datasets" / "kim").exists()
+    assert all("kim" not in entry.get("datasets", []) for entry in read_ledger())
+
+
+def _train_a_tiny_run(run_dir, datasets, config):
+    import torch
+
+    from deepfake_edu.training import Trainer
+
+    model = torch.nn.Linear(4, 1)
+    data = torch.randn(8, 4)
+
+    def make_batch(step, rank, world):
+        return data[(step % 4) * 2 : (step % 4) * 2 + 2]
+
+    def loss_fn(net, batch):
+        return net(batch).pow(2).mean(), {}
+
+    Trainer(model, lambda p: torch.optim.SGD(p, lr=0.1), make_batch, loss_fn, run_dir, config, info={"model": "test", "datasets": datasets}).fit()

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import torch
 
-from deepfake_edu.errors import LabError
 
 
 def test_no_network_blocks_connections_and_restores_them():
@@ -107,19 +106,3 @@ def test_noise_pictures_show_jpeg_erasing_noise():
     flat = np.full((32, 32, 3), 77, np.uint8)
     assert (residual_picture(flat) == 128).all()
 
-
-def test_spot_the_fake_set_and_guesses():
-    from deepfake_edu.data.realfake import RealFakeSet
-    from deepfake_edu.lessons.critical import accuracy, guesses_to_labels, spot_the_fake_set
-
-    images = np.arange(20)[:, None, None, None] * np.ones((1, 4, 4, 3), np.uint8)
-    labels = np.array([0] * 10 + [1] * 10)
-    chosen, chosen_labels = spot_the_fake_set(RealFakeSet(images, labels, [{}] * 20), count=6, seed=1)
-    assert chosen_labels.sum() == 3 and len(chosen) == 6
-    assert np.array_equal(chosen_labels, (chosen[:, 0, 0, 0] >= 10).astype(int))  # labels follow their faces
-    guessed = guesses_to_labels([1, 3], 6)
-    assert guessed.tolist() == [1, 0, 1, 0, 0, 0] and accuracy(guessed, guessed) == 1.0
-    with pytest.raises(LabError, match="numbers shown"):
-        guesses_to_labels([0], 6)
-    with pytest.raises(LabError, match="write your guesses"):
-        guesses_to_labels(..., 6)

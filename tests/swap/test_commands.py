@@ -20,6 +20,9 @@ def test_train_preview_apply_from_the_command_line(tmp_path, capsys):
     assert main(["swap", "preview", "--run", str(run), "--out", str(tmp_path / "grid.png"), "--faces", "4"]) == 0
     grid = read_image(tmp_path / "grid.png")
     assert grid.shape[0] > 6 * 64 and grid.shape[1] > 4 * 64
+    from deepfake_edu.data.forget import read_ledger
+
+    assert {"path": str((tmp_path / "grid.png").resolve()), "datasets": ["blobs"]} in read_ledger()  # forget finds the preview
     write_image(tmp_path / "photo.png", blob_faces(0, 1)[0])
     assert main(["swap", "apply", "--run", str(run), str(tmp_path / "photo.png"), "--to", "B", "--out", str(tmp_path / "fake.png"), "--locate", "whole"]) == 0
     assert read_image(tmp_path / "fake.png").shape == (64, 64, 3)

@@ -1,0 +1,132 @@
+"""Writing files: atomic, never over the input itself, never in place of someone's own folder,
+and every unwritable place is one line that says what to do."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from deepfake_edu.cli import main
+from deepfake_edu.errors import LabError
+from deepfake_edu.fileio import atomic_dir, atomic_path, refuse_overwriting, write_text_atomic
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_an_output_that_is_a_folder_a_file_s_child_or_unwritable_is_one_line(tmp_path):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "plain").write_text("x")
+    cases = {tmp_path / "folder": "is a folder", tmp_path / "plain" / "out.txt": "is a file, not a folder",
+             Path("/proc/deepfake-edu/out.txt"): "choose a folder you can write"}
+    for target, message in cases.items():
+        with pytest.raises(LabError, match=message) as refused:
+            write_text_atomic(target, "hello")
+        assert "\n" not in str(refused.value)
+    assert (tmp_path / "plain").read_text() == "x" and list((tmp_path / "folder").iterdir()) == []
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_partial_one(tmp_path):
+    target = tmp_path / "kept.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("killed")
+    assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["kept.txt"]
+
+
+def test_refuse_overwriting_sees_through_other_spellings_of_the_same_file(tmp_path, monkeypatch):
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"original")
+    (tmp_path / "link.png").symlink_to(photo)
+    monkeypatch.chdir(tmp_path)
+    for spelling in (photo, Path("photo.png"), Path("./photo.png"), tmp_path / "sub" / ".." / "photo.png", tmp_path / "link.png"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        with pytest.raises(LabError, match="the input itself"):
+            refuse_overwriting(spelling, photo)
+    assert refuse_overwriting(tmp_path / "fake.png", photo) == tmp_path / "fake.png"
+
+
+def test_a_folder_of_someone_s_files_is_never_replaced(tmp_path):
+    mine = tmp_path / "holiday"
+    mine.mkdir()
+    (mine / "beach.jpg").write_bytes(b"precious")
+    with pytest.raises(LabError, match="did not write"):
+        with atomic_dir(mine, marker="dataset.json") as tmp:
+            (tmp / "dataset.json").write_text("{}")
+    assert (mine / "beach.jpg").read_bytes() == b"precious" and sorted(p.name for p in tmp_path.iterdir()) == ["holiday"]
+    for replaceable in ("empty", "lab-made"):  # an empty folder, or one the lab wrote, may be replaced
+        folder = tmp_path / replaceable
+        folder.mkdir()
+        if replaceable == "lab-made":
+            (folder / "dataset.json").write_text("{}")
+        with atomic_dir(folder, marker="dataset.json") as tmp:
+            (tmp / "dataset.json").write_text('{"new": true}')
+        assert (folder / "dataset.json").read_text() == '{"new": true}'
+
+
+def test_the_commands_refuse_to_write_over_their_input(tmp_path, tiny_swap_run, capsys):
+    from deepfake_edu.data import twins
+    from deepfake_edu.data.images import write_image
+
+    photo = write_image(tmp_path / "face.png", twins.render_face(twins.make_identity(0), twins.Factors(), 256).image)
+    mine = tmp_path / "my-photos"
+    mine.mkdir()
+    (mine / "cat.jpg").write_bytes(b"not the lab's")
+    before = digest(photo)
+    commands = [
+        ["swap", "apply", str(photo), "--run", str(tiny_swap_run), "--to", "twin-01", "--out", str(photo)],
+        ["provenance", "mark", str(photo), str(photo)],
+        ["provenance", "mark", str(photo), str(tmp_path / "." / "face.png")],
+        ["twins", "--identities", "1", "--per-identity", "2", "--size", "64", "--out", str(mine)],
+    ]
+    for command in commands:
+        assert main(command) == 2, command
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and "Traceback" not in error, error
+    assert digest(photo) == before
+    assert sorted(p.name for p in mine.iterdir()) == ["cat.jpg"] and (mine / "cat.jpg").read_bytes() == b"not the lab's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["face.png", "my-photos"]  # nothing half-written beside them
+
+
+def test_sweep_stale_removes_what_a_killed_writer_left_and_nothing_else(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from deepfake_edu.fileio import sweep_stale
+
+    root = tmp_path / "runs"
+    (root / "swap" / "checkpoints").mkdir(parents=True)
+    # A writer killed (SIGKILL) inside atomic_path and atomic_dir, as a power cut or `kill -9` would.
+    script = (
+        "import sys, time\n"
+        "from deepfake_edu.fileio import atomic_dir, atomic_path\n"
+        f"with atomic_path({str(root / 'swap' / 'checkpoints' / 'step-1.safetensors')!r}) as tmp:\n"
+        "    tmp.write_bytes(b'x' * 1000)\n"
+        f"    with atomic_dir({str(root / 'faces')!r}) as folder:\n"
+        "        (folder / 'crop.png').write_bytes(b'face')\n"
+        "        print('ready', flush=True)\n"
+        "        time.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    writer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
+    assert writer.stdout.readline().strip() == "ready"
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait(30)
+    left = sorted(p.name for p in root.rglob(".*partial*"))
+    assert len(left) == 2, left  # the killed process's temporary file and folder
+    # Work in progress of a live process, and files the lab did not name, stay.
+    with atomic_path(root / "swap" / "live.json") as live:
+        live.write_text("{}")
+        mine = root / ".notes.partial.txt"
+        mine.write_text("someone's own file with an unlucky name")
+        removed = sweep_stale([root, tmp_path / "missing"])
+        assert sorted(p.name for p in removed) == left
+        assert live.exists() and mine.exists()
+    assert not list(root.rglob(f".*{writer.pid}-*")) and (root / "swap" / "live.json").exists()
