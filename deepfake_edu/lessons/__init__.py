@@ -7,7 +7,8 @@ lesson-specific helpers sit beside this file: ``setup`` (lab 0), ``training`` an
 (lab 1, and the demo's funnel tab), ``swaplab`` (lab 2), ``ownfaces`` (lab 3), ``detectlab``
 (labs 4-6), ``spot_the_fake`` (lab 7 and the demo's game, with the class's tally) and
 ``critical`` (lab 7's provenance), and ``student`` makes the student versions of the notebooks.
-``quiz`` is the notebooks' multiple-choice questions.
+``quiz`` is the notebooks' multiple-choice questions; ``checks`` runs the exercise checks,
+which live by labs in ``exercises_making`` (0-3) and ``exercises_detecting`` (4-7).
 """
 
 from deepfake_edu.lessons.checks import check, evaluate, list_exercises
