@@ -232,6 +232,9 @@ def _resize(image: np.ndarray, size: int) -> np.ndarray:
 def swap_image(swapper: FaceSwapper, image: np.ndarray, out: str | os.PathLike) -> SwapResult:
     """Swap the faces of one uint8 RGB picture and write it (marked) to ``out``."""
     swapped, faces = swapper.swap_frame(image)
+    if faces == 0:  # a "fake" with no face swapped would still be labelled and recorded as one
+        raise LabError(f"no face found in the picture for {Path(out).name}: give a photo with a clear, frontal face "
+                       f"(or --locate whole for a picture that already is a face crop); nothing was written")
     path = _save_marked_photo(Path(out), swapped)
     return SwapResult(path, 1, image.shape[1], image.shape[0], None, faces)
 
@@ -263,6 +266,8 @@ def swap_video(swapper: FaceSwapper, source: str | os.PathLike, out: str | os.Pa
             faces_total += faces
         if writer.frames_written == 0:
             raise LabError(f"{source} has no frames that OpenCV can decode: try another video")
+        if faces_total == 0:
+            raise LabError(f"no face found in any frame of {source}: give a video with a clear, frontal face; nothing was written")
     return SwapResult(out, writer.frames_written, video.width, video.height, video.fps, faces_total)
 
 

@@ -94,3 +94,22 @@ def test_swapped_video_frames_and_photos_carry_the_provenance_marks(tmp_path):
     swap_image(swapper, frames[0], tmp_path / "fake.png")
     photo = check_file(tmp_path / "fake.png")
     assert photo.label_found and photo.mark_found
+
+
+def test_a_picture_or_a_video_with_no_face_is_refused_and_nothing_is_written_or_recorded(tiny_swap_run, tmp_path, capsys):
+    from deepfake_edu.cli import main
+    from deepfake_edu.data.forget import read_ledger
+    from deepfake_edu.data.images import write_image
+    from deepfake_edu.data.video import write_video
+
+    grey = np.full((256, 256, 3), 128, np.uint8)
+    photo = write_image(tmp_path / "grey.png", grey)
+    clip = write_video(tmp_path / "grey.avi", [grey] * 4, fps=10)
+    before = read_ledger()
+    for source, out in ((photo, tmp_path / "fake.png"), (clip, tmp_path / "fake.avi")):
+        assert main(["swap", "apply", str(source), "--run", str(tiny_swap_run), "--to", "twin-01", "--out", str(out), "--locate", "faces"]) == 2
+        error = capsys.readouterr().err
+        errors = [line for line in error.splitlines() if line.startswith("error:")]  # (a notice may say which face finder ran)
+        assert len(errors) == 1 and "no face found" in errors[0] and "Traceback" not in error
+        assert not out.exists()
+    assert read_ledger() == before and sorted(p.name for p in tmp_path.iterdir()) == ["grey.avi", "grey.png"]
