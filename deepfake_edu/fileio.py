@@ -56,6 +56,19 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
+def save_figure(figure, path: str | os.PathLike, **savefig) -> Path:
+    """Write a matplotlib figure atomically (format from the suffix, PNG without one), then close it.
+
+    ``savefig``: keyword arguments for ``Figure.savefig`` (``dpi``, ``bbox_inches``)."""
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        figure.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png", **savefig)
+    plt.close(figure)
+    return path
+
+
 def _make_parent(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -130,3 +130,18 @@ def test_sweep_stale_removes_what_a_killed_writer_left_and_nothing_else(tmp_path
         assert sorted(p.name for p in removed) == left
         assert live.exists() and mine.exists()
     assert not list(root.rglob(f".*{writer.pid}-*")) and (root / "swap" / "live.json").exists()
+
+
+def test_save_figure_writes_the_picture_atomically_and_closes_the_figure(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from deepfake_edu.fileio import save_figure
+
+    figure, axes = plt.subplots()
+    axes.plot([0, 1], [1, 0])
+    path = save_figure(figure, tmp_path / "plots" / "line.png", dpi=50)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and figure.number not in plt.get_fignums()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["line.png"]

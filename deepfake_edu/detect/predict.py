@@ -241,7 +241,7 @@ def plot_verdict(verdict: Verdict, out: str | os.PathLike) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from deepfake_edu.fileio import atomic_path
+    from deepfake_edu.fileio import save_figure
 
     out = Path(out)
     figure, axes = plt.subplots(figsize=(8, 3.5))
@@ -258,7 +258,4 @@ def plot_verdict(verdict: Verdict, out: str | os.PathLike) -> Path:
     axes.set_title(f"{Path(verdict.path).name}: {verdict.label} ({verdict.faces_found} faces, "
                    f"{0 if verdict.faces_found == 0 else verdict.share_fake:.0%} called fake)")
     figure.tight_layout()
-    with atomic_path(out, suffix=".png") as tmp:
-        figure.savefig(tmp, format="png", dpi=100)
-    plt.close(figure)
-    return out
+    return save_figure(figure, out, dpi=100)

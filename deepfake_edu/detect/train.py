@@ -216,7 +216,7 @@ def plot_roc(labels: np.ndarray, p_fake: np.ndarray, path: str | Path, title: st
     import matplotlib.pyplot as plt
     from sklearn.metrics import roc_auc_score, roc_curve
 
-    from deepfake_edu.fileio import atomic_path
+    from deepfake_edu.fileio import save_figure
 
     fpr, tpr, _ = roc_curve(labels, p_fake)
     figure, axes = plt.subplots(figsize=(4, 4))
@@ -224,10 +224,7 @@ def plot_roc(labels: np.ndarray, p_fake: np.ndarray, path: str | Path, title: st
     axes.plot([0, 1], [0, 1], "--", color="grey", label="chance")
     axes.set(xlabel="false positive rate (real called fake)", ylabel="true positive rate (fakes caught)", title=title)
     axes.legend(loc="lower right")
-    with atomic_path(path) as tmp:
-        figure.savefig(tmp, dpi=100, bbox_inches="tight", format="png")
-    plt.close(figure)
-    return Path(path)
+    return save_figure(figure, path, dpi=100, bbox_inches="tight")
 
 
 def plot_history(history: list[dict], path: str | Path, keys: tuple[str, ...] = ("loss", "val_balanced_accuracy")) -> Path:
@@ -237,7 +234,7 @@ def plot_history(history: list[dict], path: str | Path, keys: tuple[str, ...] = 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from deepfake_edu.fileio import atomic_path
+    from deepfake_edu.fileio import save_figure
 
     present = [k for k in keys if any(k in h for h in history)]
     figure, axes = plt.subplots(1, max(len(present), 1), figsize=(4 * max(len(present), 1), 3), squeeze=False)
@@ -246,10 +243,7 @@ def plot_history(history: list[dict], path: str | Path, keys: tuple[str, ...] = 
         if points:
             axis.plot(*zip(*points))
         axis.set(xlabel="step", title=key)
-    with atomic_path(path) as tmp:
-        figure.savefig(tmp, dpi=100, bbox_inches="tight", format="png")
-    plt.close(figure)
-    return Path(path)
+    return save_figure(figure, path, dpi=100, bbox_inches="tight")
 
 
 def split_for_validation(data: RealFakeSet, held_out: list[str] | None = None, fraction: float = 0.2, seed: int = 0) -> tuple[RealFakeSet, RealFakeSet, str]:

@@ -243,7 +243,7 @@ def plot_study(rows: list[dict], path: str | os.PathLike, metric: str = "accurac
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from deepfake_edu.fileio import atomic_path
+    from deepfake_edu.fileio import save_figure
 
     condition_order = list(dict.fromkeys(row["condition"] for row in rows))
     figure, axes = plt.subplots(figsize=(7, 4), dpi=120)
@@ -259,11 +259,7 @@ def plot_study(rows: list[dict], path: str | os.PathLike, metric: str = "accurac
     axes.set_title("Detectors under compression")
     axes.legend(fontsize=8, loc="lower left")
     figure.tight_layout()
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        figure.savefig(tmp, format=path.suffix.lstrip(".") or "png")
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def write_study(rows: list[dict], out_dir: str | os.PathLike) -> dict[str, Path]:

@@ -160,7 +160,7 @@ def plot_matrix(result: GeneralisationResult, path: str | os.PathLike, metric: s
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from deepfake_edu.fileio import atomic_path
+    from deepfake_edu.fileio import save_figure
 
     matrix = getattr(result, metric)
     size = 1.2 * len(result.methods) + 2
@@ -176,8 +176,4 @@ def plot_matrix(result: GeneralisationResult, path: str | os.PathLike, metric: s
     axes.set_title(f"{metric} (gap {getattr(result, metric + '_gap'):+.2f})")
     figure.colorbar(image, ax=axes, fraction=0.046)
     figure.tight_layout()
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        figure.savefig(tmp, format="png")
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)

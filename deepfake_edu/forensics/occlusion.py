@@ -95,14 +95,13 @@ def format_occlusion(rows: list[dict]) -> str:
 
 def plot_occlusion(rows: list[dict], path, title: str = "What hiding each region does to P(fake)"):
     """A bar chart of mean |delta P(fake)| per region (PNG), written atomically."""
-    from pathlib import Path
 
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from deepfake_edu.fileio import atomic_path
+    from deepfake_edu.fileio import save_figure
 
     figure, axes = plt.subplots(figsize=(6, 3.2), dpi=120)
     names = [row["region"] for row in rows]
@@ -112,11 +111,7 @@ def plot_occlusion(rows: list[dict], path, title: str = "What hiding each region
     axes.set_ylabel("mean |change of P(fake)|")
     axes.set_title(f"{title} (n = {rows[0]['n'] if rows else 0})", fontsize=9)
     figure.tight_layout()
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        figure.savefig(tmp, format="png")
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def _scaled_landmarks(landmarks: dict, factor: float) -> dict:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -180,9 +179,7 @@ def plot_swap_curves(history: list[dict], out: str | os.PathLike | None = None, 
     left.set_ylim(0, 1)
     figure.tight_layout()
     if out is not None:
-        from deepfake_edu.fileio import atomic_path
+        from deepfake_edu.fileio import save_figure
 
-        with atomic_path(Path(out)) as tmp:
-            figure.savefig(tmp, dpi=100, format="png")
-        plt.close(figure)
+        save_figure(figure, out, dpi=100)
     return figure
