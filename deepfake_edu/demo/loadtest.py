@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=7870)
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
     args = parser.parse_args(argv)
-    from deepfake_edu.demo.funnel import trained_widths
+    from deepfake_edu.lessons.funnel import trained_widths
 
     widths = sorted(trained_widths(args.home))
     width = widths[len(widths) // 2] if widths else 16

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import numpy as np
 
-# Re-exported for callers written before spot the fake had its own module (tests/lessons/test_helpers.py).
-
 
 def provenance_demo(swap_run, out_dir, size: int = 256) -> dict[str, Path]:
     """Make a labelled, marked fake photo, then two 'laundered' copies; returns their paths.
