@@ -137,3 +137,11 @@ def ranged(text: str, kind: _Bounded, default=_NO_DEFAULT) -> str:
 
 
 __all__ = ["MINUTES_MAX", "SEED_MAX", "count", "integer", "max_workers", "minutes", "number", "ranged", "seed"]
+
+
+def output_name(text: str) -> str:
+    """An argparse ``type=`` for a file or folder a command writes: an empty name (or one of blanks) is
+    refused, where it would have meant "the default place" and written there without being asked."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name: name the file or folder to write")
+    return text

@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -26,13 +27,11 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     ``suffix`` keeps the extension on the temporary name for writers that choose a format
     from it (OpenCV's imwrite and VideoWriter do).
     """
-    path = Path(path)
-    if path.is_dir():
-        raise LabError(f"cannot write {path}: it is a folder; name a file inside it")
+    path = check_output_file(path)
     _make_parent(path)
     suffix = path.suffix if suffix is None else suffix
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.{os.getpid()}-", suffix=f".partial{suffix}", dir=path.parent)
+    try:  # the stem is cut short in the temporary name: a long file name must still fit with .<pid>-XXXX.partial
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem[:80]}.{os.getpid()}-", suffix=f".partial{suffix[:16]}", dir=path.parent)
     except OSError as error:
         raise LabError(f"cannot write in {path.parent} ({error.strerror}): choose a folder you can write") from None
     os.close(fd)
@@ -45,6 +44,32 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def check_output_file(path: str | os.PathLike, suffixes: Iterable[str] | None = None) -> Path:
+    """``path`` as a file the lab may write, checked before any work: not a folder, not a pipe, a
+    socket or a device (nor a link to one: renaming over it would not write to it), a name the
+    system accepts, and (when given) one of ``suffixes``. A one-line LabError otherwise."""
+    path = Path(path)
+    if suffixes is not None and path.suffix.lower() not in tuple(suffixes):
+        raise LabError(f"cannot write {path}: name it {', '.join(suffixes)}")
+    try:
+        status = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return path  # a new file (a parent that is a file is reported when it is made)
+    except OSError as error:  # a name too long, a link loop, ...
+        raise LabError(f"cannot write {_shown(path)} ({error.strerror}): choose another name") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise LabError(f"cannot write {path}: it is a folder; name a file inside it")
+    if not stat.S_ISREG(status.st_mode):
+        raise LabError(f"cannot write {path}: it is not a regular file (a pipe or a device); name a new file")
+    return path
+
+
+def _shown(path: Path) -> str:
+    """A path for a message: one that is absurdly long is cut in the middle."""
+    text = str(path)
+    return text if len(text) <= 160 else f"{text[:70]}...{text[-70:]}"
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
@@ -63,8 +88,13 @@ def save_figure(figure, path: str | os.PathLike, **savefig) -> Path:
     import matplotlib.pyplot as plt
 
     path = Path(path)
+    kind = path.suffix.lstrip(".").lower() or "png"
+    supported = figure.canvas.get_supported_filetypes()
+    if kind not in supported:
+        plt.close(figure)
+        raise LabError(f"cannot draw {path}: name the plot .png, .jpg, .svg or .pdf")
     with atomic_path(path) as tmp:
-        figure.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png", **savefig)
+        figure.savefig(tmp, format=kind, **savefig)
     plt.close(figure)
     return path
 
@@ -85,11 +115,14 @@ def refuse_overwriting(out: str | os.PathLike, *inputs: str | os.PathLike) -> Pa
     the original, which is then lost. Compares the files themselves (links and ``./`` included).
     """
     out = Path(out)
+    # os.path.exists and realpath, not Path's: a name too long or a link loop is a path like any other
+    # here (Path.exists and Path.resolve raise on those), and the writer says what is wrong with it
+    out_exists = os.path.exists(out)
     for source in inputs:
         source = Path(source)
-        if out.exists() and source.exists() and os.path.samefile(out, source):
+        if out_exists and os.path.exists(source) and os.path.samefile(out, source):
             raise LabError(f"{out} is the input itself: writing there would replace the original; choose another output name")
-        if not out.exists() and out.resolve() == source.resolve():
+        if not out_exists and os.path.realpath(out) == os.path.realpath(source):
             raise LabError(f"{out} is the input itself: choose another output name")
     return out
 

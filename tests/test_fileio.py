@@ -145,3 +145,65 @@ def test_save_figure_writes_the_picture_atomically_and_closes_the_figure(tmp_pat
     path = save_figure(figure, tmp_path / "plots" / "line.png", dpi=50)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and figure.number not in plt.get_fignums()
     assert sorted(p.name for p in path.parent.iterdir()) == ["line.png"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/null", "folder", "link loop", "300-letter name", "wrong suffix"])
+def test_check_output_file_refuses_what_cannot_be_written_as_a_file(tmp_path, kind):
+    import os
+
+    from deepfake_edu.fileio import check_output_file
+
+    target = tmp_path / "out.png"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "link to /dev/null":
+        target.symlink_to("/dev/null")
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "link loop":
+        target.symlink_to(target)
+    elif kind == "300-letter name":
+        target = tmp_path / ("x" * 300 + ".png")
+    else:
+        target = tmp_path / "out.xyz"
+    with pytest.raises(LabError) as refused:
+        check_output_file(target, (".png", ".jpg"))
+    message = str(refused.value)
+    assert message.startswith("cannot write ") and "\n" not in message and len(message) < 300, message
+    if kind != "wrong suffix":  # (the suffix is each writer's own business)
+        with pytest.raises(LabError):
+            write_text_atomic(target, "hello")  # the writer itself checks the same
+    assert os.path.lexists(target) == (kind not in ("300-letter name", "wrong suffix"))
+    if kind == "link to /dev/null":
+        assert target.is_symlink() and os.readlink(target) == "/dev/null"  # not replaced by a file
+
+
+def test_a_long_but_valid_name_is_written(tmp_path):
+    """The temporary name cuts the stem short, so a 250-letter file name still fits beside it."""
+    target = tmp_path / ("y" * 245 + ".txt")
+    write_text_atomic(target, "hello")
+    assert target.read_text() == "hello" and [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_refuse_overwriting_takes_link_loops_and_long_names_as_paths(tmp_path):
+    loop = tmp_path / "loop.png"
+    loop.symlink_to(loop)
+    assert refuse_overwriting(tmp_path / "out.png", loop) == tmp_path / "out.png"
+    with pytest.raises(LabError, match="the input itself"):
+        refuse_overwriting(loop, loop)
+    long = tmp_path / ("z" * 300 + ".png")
+    assert refuse_overwriting(long, tmp_path / "photo.png") == long  # the writer says the name is too long
+
+
+def test_save_figure_refuses_a_format_it_cannot_draw(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from deepfake_edu.fileio import save_figure
+
+    figure, _ = plt.subplots()
+    with pytest.raises(LabError, match="name the plot .png"):
+        save_figure(figure, tmp_path / "plot.xyz")
+    assert list(tmp_path.iterdir()) == [] and not plt.fignum_exists(figure.number)

@@ -10,7 +10,15 @@ library, so a bad argument gives the usual one-line `error: ...` (exit 2).
 
 from __future__ import annotations
 
-from deepfake_edu.cli_types import count, integer, max_workers, number, ranged, seed
+from deepfake_edu.cli_types import (
+    count,
+    integer,
+    max_workers,
+    number,
+    output_name,
+    ranged,
+    seed,
+)
 
 TWIN_SIZES = (64, 128, 256)  # the renderer's sizes, deepfake_edu.data.twins_render.SIZES (not imported: --help stays instant)
 MAX_IDENTITIES = 1000  # as generate_twins_dataset
@@ -33,7 +41,7 @@ def register(subparsers) -> None:
     twins.add_argument("--identities", type=IDENTITIES, default=8, help=ranged("how many invented people", IDENTITIES, 8))
     twins.add_argument("--per-identity", type=PER_IDENTITY, default=500, help=ranged("images of each person; 200000 in all at most", PER_IDENTITY, 500))
     twins.add_argument("--size", type=int, choices=TWIN_SIZES, default=128, help="crop size in pixels: 64, 128 or 256 (default 128)")
-    twins.add_argument("--out", default=None, help="dataset folder to write (default datasets/twins)")
+    twins.add_argument("--out", type=output_name, default=None, help="dataset folder to write (default datasets/twins)")
     twins.add_argument("--seed", type=SEED, default=0, help=ranged("which set of people and images", SEED, 0))
     twins.add_argument("--workers", type=WORKERS, default=None, help=ranged("processes rendering in parallel; the result is the same", WORKERS, "up to 2"))
     twins.set_defaults(handler=_make_dataset)
@@ -47,7 +55,7 @@ def register(subparsers) -> None:
     video.add_argument("--size", type=int, choices=TWIN_SIZES, default=128, help="frame size in pixels: 64, 128 or 256 (default 128)")
     video.add_argument("--seed", type=SEED, default=0, help=ranged("set of people the twin comes from", SEED, 0))
     video.add_argument("--motion-seed", type=SEED, default=0, help=ranged("which movement", SEED, 0))
-    video.add_argument("--out", default=None, help="video file, .mp4 or .avi (default outputs/twin.mp4 in the lab home)")
+    video.add_argument("--out", type=output_name, default=None, help="video file, .mp4 or .avi (default outputs/twin.mp4 in the lab home)")
     video.set_defaults(handler=_make_video)
 
     sheet = actions.add_parser("sheet", help="a contact sheet: a row of faces per twin, to look at them", description="Save a PNG with a row of random images per twin.")
@@ -55,7 +63,7 @@ def register(subparsers) -> None:
     sheet.add_argument("--per-identity", type=SHEET_COLUMNS, default=6, help=ranged("faces per row", SHEET_COLUMNS, 6))
     sheet.add_argument("--size", type=int, choices=TWIN_SIZES, default=128, help="face size in pixels: 64, 128 or 256 (default 128)")
     sheet.add_argument("--seed", type=SEED, default=0, help=ranged("set of people", SEED, 0))
-    sheet.add_argument("--out", default=None, help="PNG file (default outputs/twins.png in the lab home)")
+    sheet.add_argument("--out", type=output_name, default=None, help="PNG file (default outputs/twins.png in the lab home)")
     sheet.set_defaults(handler=_make_sheet)
 
 

@@ -40,6 +40,7 @@ VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpe
 # OpenCV build's FFmpeg; MJPG in AVI works even without FFmpeg.
 WRITE_CODECS = {".mp4": "mp4v", ".avi": "MJPG"}
 DEFAULT_FPS = 25.0  # used when a container does not say its frame rate
+MAX_FRAME_PIXELS = 8192 * 4320  # 8K: a video whose frames are larger is refused before one is decoded
 
 
 def is_video(path: str | os.PathLike) -> bool:
@@ -113,6 +114,9 @@ class VideoReader:
         self.width = int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH) or 0)
         self.height = int(self._capture.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0)
         self._closed = False
+        if self.width * self.height > MAX_FRAME_PIXELS:  # each decoded frame would take width x height x 3 bytes, several times over
+            self.close()
+            raise LabError(f"{self.name} has {self.width}x{self.height} frames, too large: scale the video down to 8K (8192x4320) or less")
 
     # --- messages --------------------------------------------------------------------------
 
@@ -237,28 +241,38 @@ class VideoReader:
         return f"VideoReader({self.name!r}, fps={self.fps:g}, frames={self.frame_count}, size={self.width}x{self.height})"
 
 
-def sample_frames(path: str | os.PathLike, wanted: int, name: str | None = None) -> tuple[list[int], list[np.ndarray], float]:
-    """(frame indices, uint8 RGB (H, W, 3) frames, frames per second) for about ``wanted``
-    frames spread evenly over the video (``sample_frame_indices``).
+def iter_sampled_frames(video: "VideoReader", wanted: int) -> Iterator[tuple[int, np.ndarray]]:
+    """(frame index, uint8 RGB (H, W, 3) frame) for about ``wanted`` frames spread evenly over an
+    open video (``sample_frame_indices``), one at a time, so that a caller keeps only what it needs
+    of each frame (a crop, a score) and memory does not grow with the frame count.
 
     Frames are reached by decoding through the file (exact, unlike seeking). When the container
     does not say how many frames it holds they are counted first. When decoding ends before the
     announced count the frames read so far are kept; none at all is a LabError.
     """
+    wanted_indices = set(sample_frame_indices(video.count_frames(), wanted))
+    last = max(wanted_indices, default=-1)
+    given = 0
+    for index in range(last + 1):
+        if not video.grab():  # decoding stops before the announced end: keep what was read
+            break
+        if index in wanted_indices:
+            rgb = video.retrieve()
+            if rgb is not None:
+                given += 1
+                yield index, rgb
+    if not given:
+        raise video.no_frames_error()
+
+
+def sample_frames(path: str | os.PathLike, wanted: int, name: str | None = None) -> tuple[list[int], list[np.ndarray], float]:
+    """(frame indices, uint8 RGB (H, W, 3) frames, frames per second) for about ``wanted``
+    frames spread evenly over the video (``iter_sampled_frames``, all kept in memory)."""
     with VideoReader(path, name) as video:
-        wanted_indices = set(sample_frame_indices(video.count_frames(), wanted))
-        last = max(wanted_indices, default=-1)
         indices, frames = [], []
-        for index in range(last + 1):
-            if not video.grab():  # decoding stops before the announced end: keep what was read
-                break
-            if index in wanted_indices:
-                rgb = video.retrieve()
-                if rgb is not None:
-                    indices.append(index)
-                    frames.append(rgb)
-        if not frames:
-            raise video.no_frames_error()
+        for index, rgb in iter_sampled_frames(video, wanted):
+            indices.append(index)
+            frames.append(rgb)
         return indices, frames, video.fps
 
 

@@ -59,6 +59,13 @@ def guarded(fn):
     return wrapper
 
 
+def _private() -> dict:
+    """Keyword arguments that keep a helper event out of the page's API (Gradio 6, and 5)."""
+    import inspect
+
+    return {"api_visibility": "private"} if "api_visibility" in inspect.signature(gr.Button.click).parameters else {"show_api": False}
+
+
 def _theme():
     # System fonts: the default theme would make each browser fetch fonts from Google.
     return gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
@@ -185,7 +192,9 @@ def _catch_tab(lab: logic.DemoLab) -> None:
             strip = lab.picture(logic.side_by_side([picture for picture, _ in result.faces])) if result.faces else None
             return f"{captions}\n\n{result.summary}" if captions else result.summary, strip, str(result.curve) if result.curve else None
 
-        go.click(do_catch, [upload, detector], [summary, faces, curve], api_name="catch")
+        # The previous verdict goes first: a refused upload ("no face found ...") must not leave it on screen.
+        cleared = go.click(lambda: ("", None, None), None, [summary, faces, curve], queue=False, **_private())
+        cleared.then(do_catch, [upload, detector], [summary, faces, curve], api_name="catch")
 
 
 def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:

@@ -133,7 +133,8 @@ def check_upload(path: str | os.PathLike | None, allow: tuple[str, ...] = ("imag
     kind = "image" if suffix in IMAGE_SUFFIXES else "video" if suffix in VIDEO_SUFFIXES else None
     if kind is None or kind not in allow:
         wanted = [*(IMAGE_SUFFIXES if "image" in allow else ()), *(VIDEO_SUFFIXES if "video" in allow else ())]
-        raise LabError(f"{path.name} is not a {' or '.join(allow)} file the demo reads: use {', '.join(wanted)}")
+        kinds = " or ".join(allow)
+        raise LabError(f"{path.name} is not {'an' if kinds[0] in 'aeiou' else 'a'} {kinds} file the demo reads: use {', '.join(wanted)}")
     if kind == "video":
         from deepfake_edu.data.video import video_info
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from deepfake_edu.cli_types import count, minutes, ranged, seed
+from deepfake_edu.cli_types import count, minutes, output_name, ranged, seed
 
 FRAMES = count(1, 1000)  # sampled frames of a video, each a 256 px crop scored by the detector
 STEPS = count(1, 1_000_000)
 MINUTES = minutes()
 BATCH = count(1, 1024)  # 256 px faces: ~10 MB of activations each in training, so 1024 is ~10 GB
 SEED = seed()
+PLOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".pdf")  # what --plot writes (matplotlib)
 
 
 
@@ -24,7 +25,7 @@ def register(subparsers) -> None:
                               description="Convert one of the authors' weight files (github.com/DariusAf/MesoNet, "
                                           "folder weights/, e.g. Meso4_DF.h5) into models/<name>.json + .safetensors.")
     importer.add_argument("file", metavar="FILE.h5", help="the authors' weights, e.g. models/keras/Meso4_DF.h5")
-    importer.add_argument("--out", metavar="STEM", help="checkpoint to write (default: models/meso4-df for Meso4_DF.h5)")
+    importer.add_argument("--out", metavar="STEM", type=output_name, help="checkpoint to write (default: models/meso4-df for Meso4_DF.h5)")
     importer.set_defaults(handler=_import_keras)
 
     run = sub.add_parser("run", help="score an image, a folder of face crops, or a video",
@@ -34,7 +35,7 @@ def register(subparsers) -> None:
                      help="a checkpoint in models/ (default meso4-df), a checkpoint path, or an authors' .h5 file")
     run.add_argument("--frames", type=FRAMES, default=30, help=ranged("frames to sample from a video, 30 as the authors did", FRAMES, 30))
     run.add_argument("--json", action="store_true", help="print the verdict as JSON instead of a table")
-    run.add_argument("--plot", metavar="OUT.png", help="also draw the scores (over time for a video)")
+    run.add_argument("--plot", metavar="OUT.png", type=output_name, help="also draw the scores (over time for a video)")
     run.set_defaults(handler=_run)
 
     train = sub.add_parser("train", help="train Meso-4 or MesoInception-4 on real and fake faces",
@@ -49,7 +50,7 @@ def register(subparsers) -> None:
     train.add_argument("--batch-size", type=BATCH, default=75, help=ranged("faces per step, 75 as in the paper", BATCH, 75))
     train.add_argument("--held-out", nargs="+", metavar="IDENTITY", help="identities kept for validation only")
     train.add_argument("--run", help="run folder (default runs/<model>-<data name>)")
-    train.add_argument("--out", help="where to export the trained detector (default models/<run name>)")
+    train.add_argument("--out", type=output_name, help="where to export the trained detector (default models/<run name>)")
     train.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     train.add_argument("--seed", type=SEED, default=0, help=ranged("seeds the weights, the split and every batch", SEED, 0))
     train.add_argument("--no-resume", action="store_true", help="start again even if the run folder holds a run")
@@ -59,7 +60,7 @@ def register(subparsers) -> None:
                               description="Accuracy, balanced accuracy, ROC AUC and the confusion matrix of a detector.")
     evaluate.add_argument("--model", default="meso4-twins", metavar="NAME_OR_PATH", help="a checkpoint in models/ or a path")
     evaluate.add_argument("--data", default=None, help="a real/fake set (default: the lab's twins-realfake)")
-    evaluate.add_argument("--roc", metavar="OUT.png", help="also draw the ROC curve")
+    evaluate.add_argument("--roc", metavar="OUT.png", type=output_name, help="also draw the ROC curve")
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate.set_defaults(handler=_eval)
 
@@ -77,9 +78,22 @@ def _import_keras(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from deepfake_edu.detect.keras_import import load_detector
     from deepfake_edu.detect.predict import detect_path, plot_verdict
+    from deepfake_edu.errors import LabError
 
+    if args.plot:  # checked before any work: a plot never replaces a picture it scores
+        from pathlib import Path
+
+        from deepfake_edu.fileio import check_output_file, refuse_overwriting
+
+        check_output_file(args.plot, PLOT_SUFFIXES)
+        scored = Path(args.path)
+        refuse_overwriting(args.plot, scored, *(sorted(scored.iterdir()) if scored.is_dir() else ()))
     model = load_detector(args.model)
     verdict = detect_path(args.path, model, frames=args.frames)
+    if verdict.faces_found == 0:  # a folder or a video with no face anywhere (an image says so itself)
+        items, use = (("images", "photos with a clear, frontal face, or square face crops") if verdict.kind == "folder"
+                      else ("sampled frames", "a video with a clear, frontal face"))
+        raise LabError(f"no face found in {args.path}: none of its {len(verdict.scores)} {items} shows a face MesoNet can judge; use {use}")
     if args.json:
         print(json.dumps(verdict.to_dict(), indent=2))
     else:

@@ -193,7 +193,7 @@ def extract_faces(
             try:
                 frame = read_image(file)
             except LabError:
-                if path.is_file():
+                if not path.is_dir():  # the one picture given (a pipe or a device included): say what is wrong with it
                     raise
                 skipped.append(file.name)
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from deepfake_edu.cli_types import count, minutes, ranged, seed
+from deepfake_edu.cli_types import count, minutes, output_name, ranged, seed
 
 CROP = count(16, 512)  # compression: crops resized to this; 16 px is the smallest the noise detector reads
 LIMIT = count(1, 2000)  # per label: 2 x 2000 crops of 512 px are 3 GB before the compressed copies
@@ -39,7 +39,7 @@ def register(subparsers) -> None:
         help="a folder with real/ and fake/ subfolders of crops, a lab dataset with 'label' real/fake, "
         "or 'toy' for the toy set whose fakes differ only by a fine noise signature",
     )
-    compression.add_argument("--out", metavar="DIR", help="output folder (default: runs/forensics-compression)")
+    compression.add_argument("--out", metavar="DIR", type=output_name, help="output folder (default: runs/forensics-compression)")
     compression.add_argument("--training", choices=("clean", "matched"), default="clean", help="train the noise detector on clean crops, or on crops compressed like the test crops")
     compression.add_argument("--meso", metavar="NAME_OR_PATH", help="also evaluate this MesoNet checkpoint (used as it is, not retrained)")
     compression.add_argument("--size", type=CROP, help=ranged("resize crops to SIZE x SIZE", CROP, "keep; 256 when --meso is given"))
@@ -62,7 +62,7 @@ def register(subparsers) -> None:
     occlusion.add_argument("--fill", choices=("blur", "mean"), default="blur", help="how a region is hidden (default: blur)")
     occlusion.add_argument("--limit", type=LIMIT, default=200, help=ranged("at most this many faces", LIMIT, 200))
     occlusion.add_argument("--size", type=INPUT, default=256, help=ranged("the model's input size", INPUT, 256))
-    occlusion.add_argument("--out", metavar="DIR", help="output folder (default: runs/forensics-occlusion)")
+    occlusion.add_argument("--out", metavar="DIR", type=output_name, help="output folder (default: runs/forensics-occlusion)")
     occlusion.set_defaults(handler=run_occlusion)
 
     study = studies.add_parser(
@@ -73,7 +73,7 @@ def register(subparsers) -> None:
     )
     study.add_argument("--minutes", type=MINUTES, default=1.5, help=ranged("Meso-4 training budget per model", MINUTES, 1.5))
     study.add_argument("--per-identity", type=PER_IDENTITY, default=30, help=ranged("frames per twin for the generalisation study", PER_IDENTITY, 30))
-    study.add_argument("--out", default=None, help="folder for results.json and the plots (default outputs/forensics-study in the lab home)")
+    study.add_argument("--out", type=output_name, default=None, help="folder for results.json and the plots (default outputs/forensics-study in the lab home)")
     study.set_defaults(handler=run_study_command)
 
     explain = subparsers.add_parser(
@@ -85,7 +85,7 @@ def register(subparsers) -> None:
     explain.add_argument("--model", default="meso4-df", metavar="NAME_OR_PATH", help="a detector checkpoint, a name in models/, or an authors' .h5 file (default: meso4-df)")
     explain.add_argument("--layer", metavar="NAME", help="the layer to explain (default: the last convolution); a wrong name lists them")
     explain.add_argument("--size", type=EXPLAIN_INPUT, default=256, help=ranged("the model's input size", EXPLAIN_INPUT, 256))
-    explain.add_argument("--out", default=None, metavar="FILE", help="where to write the overlay (default outputs/heatmap.png in the lab home)")
+    explain.add_argument("--out", type=output_name, default=None, metavar="FILE", help="where to write the overlay (default outputs/heatmap.png in the lab home)")
     explain.set_defaults(handler=run_explain)
 
 

@@ -66,19 +66,22 @@ class Judgement:
 
 def face_crops(rgb: np.ndarray, finder=None, limit: int = MAX_FACES) -> list[np.ndarray]:
     """MesoNet crops uint8 (256, 256, 3) of every face ``finder`` (a ``faces`` backend; default
-    OpenCV) finds in ``rgb``, largest first. A square picture with no face found, or one face
-    filling it, is taken as a face crop already (as ``detect.predict.face_finder`` does)."""
-    from deepfake_edu.detect.predict import already_cropped
+    OpenCV) finds in ``rgb``, largest first. A square picture with one face filling it is taken as
+    a face crop already, and so is a square picture with no face found that could be a crop (as
+    ``detect.predict.face_finder`` does: not tiny, flat or the same all over); else a LabError."""
+    from deepfake_edu.detect.predict import MIN_FACE_SIDE, already_cropped, crop_problem
     from deepfake_edu.faces import align_face, get_backend
 
-    found = (finder or get_backend("opencv")).detect(rgb)[:limit]
     height, width = rgb.shape[:2]
+    found = (finder or get_backend("opencv")).detect(rgb)[:limit] if min(height, width) >= MIN_FACE_SIDE else []
     is_square = abs(height - width) <= 0.05 * max(height, width)
     if found and not (is_square and len(found) == 1 and found[0].box[2] >= 0.4 * width):
         return [align_face(rgb, face, "mesonet").image for face in found]
-    if is_square:
+    problem = None if found else crop_problem(rgb)
+    if problem is None:
         return [already_cropped(rgb)]
-    raise LabError("no face found: use a photo with a clear, frontal, well-lit face (or a square face crop)")
+    why = "" if problem.startswith("no face was found") else f"the picture {problem.removeprefix('it ')}; "
+    raise LabError(f"no face found: {why}use a photo with a clear, frontal, well-lit face (or a square face crop)")
 
 
 def judge_photo(model, rgb: np.ndarray, finder=None, explain_model=None, limit: int = MAX_FACES) -> Judgement:

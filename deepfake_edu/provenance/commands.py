@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from deepfake_edu.cli_types import output_name
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -21,7 +23,7 @@ def register(subparsers) -> None:
 
     mark = sub.add_parser("mark", help="add the visible label and the invisible mark to an image or video")
     mark.add_argument("input", help="image or video to mark")
-    mark.add_argument("output", help="where to write the marked copy (.png/.jpg for images, .mp4/.avi for videos)")
+    mark.add_argument("output", type=output_name, help="where to write the marked copy (.png/.jpg for images, .mp4/.avi for videos)")
     mark.set_defaults(handler=run_mark)
 
 

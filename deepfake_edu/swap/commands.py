@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from deepfake_edu.cli_types import count, minutes, number, ranged, seed
+from deepfake_edu.cli_types import count, minutes, number, output_name, ranged, seed
 
 STEPS = count(1, 1_000_000)
 MINUTES = minutes()
@@ -52,7 +52,7 @@ def register(subparsers) -> None:
     apply.add_argument("input", help="photo (.png, .jpg) or video (.mp4, .avi, ...)")
     apply.add_argument("--run", required=True, help="training run folder or checkpoint")
     apply.add_argument("--to", required=True, help="who the face becomes: identity name, or A / B")
-    apply.add_argument("--out", required=True, help="output file (.png/.jpg for a photo, .mp4/.avi for a video)")
+    apply.add_argument("--out", type=output_name, required=True, help="output file (.png/.jpg for a photo, .mp4/.avi for a video)")
     apply.add_argument("--locate", choices=["twins", "faces", "whole"],
                        help="twins: the frame is a twins picture; faces: detect faces; whole: the whole frame is the crop (default: as the model trained)")
     apply.add_argument("--blend", choices=["feather", "seamless"], default="feather", help="feathered mask, or OpenCV seamlessClone")
@@ -62,11 +62,11 @@ def register(subparsers) -> None:
 
     preview = sub.add_parser("preview", help="picture of rows A, A rebuilt, A as B, B, B rebuilt, B as A")
     preview.add_argument("--run", required=True, help="training run folder or checkpoint")
-    preview.add_argument("--out", required=True, help="output picture (.png)")
+    preview.add_argument("--out", type=output_name, required=True, help="output picture (.png)")
     preview.add_argument("--data", nargs="+", help="faces to show (default: the run's training data)")
     preview.add_argument("--identities", nargs="+", metavar="NAME")
     preview.add_argument("--faces", type=COLUMNS, default=8, help=ranged("columns", COLUMNS, 8))
-    preview.add_argument("--curves", help="also plot the swap's SSIM/PSNR over training to this .png")
+    preview.add_argument("--curves", type=output_name, help="also plot the swap's SSIM/PSNR over training to this .png")
     preview.set_defaults(handler=_preview)
 
     funnel = sub.add_parser("funnel", help="print each layer's output shape: the funnel from face to code and back")

@@ -40,6 +40,8 @@ def _sha256(path: Path) -> str:
 def save_model_file(stem: str | os.PathLike, tensors: dict[str, torch.Tensor], info: dict) -> Path:
     """Write ``stem.safetensors`` then ``stem.json``; returns the JSON path."""
     stem = Path(stem)
+    if not stem.name or stem.name in (".", ".."):  # "--out ." or "--out /": no name to give the pair
+        raise LabError(f"cannot write a checkpoint named {str(stem)!r}: give it a name, e.g. models/my-detector")
     if stem.suffix in (".json", ".safetensors"):
         stem = stem.with_suffix("")
     tensor_path = stem.with_name(stem.name + ".safetensors")
@@ -336,15 +338,93 @@ def optimizer_to_tensors(optimizer: torch.optim.Optimizer) -> tuple[dict[str, to
     return tensors, {"param_groups": state["param_groups"], "scalars": scalars}
 
 
-def optimizer_from_tensors(optimizer: torch.optim.Optimizer, tensors: dict[str, torch.Tensor], meta: dict) -> None:
+def optimizer_from_tensors(optimizer: torch.optim.Optimizer, tensors: dict[str, torch.Tensor], meta: object,
+                           source: str | os.PathLike = "the checkpoint", fix: str = _USE_ANOTHER) -> None:
+    """Load what ``optimizer_to_tensors`` split off (``optim/...`` tensors and ``meta``, the JSON's
+    ``optimizer`` field) back into ``optimizer``, after checking that it fits: as many parameter
+    groups, each with as many parameters and settings this kind of optimizer accepts (a missing
+    setting keeps the optimizer's own), and for each parameter the state entries this optimizer
+    keeps, numbers where it keeps numbers and tensors of the parameter's shape where it keeps
+    those. Anything else is one LabError line naming ``source`` and ending with ``fix``.
+    """
+    def refuse(problem: str) -> LabError:
+        return LabError(f"{source}: its optimizer state {problem} (edited or damaged): {fix}")
+
+    if meta is None:
+        raise refuse("is missing (no 'optimizer' field)")
+    if not isinstance(meta, dict):
+        raise refuse(f"is {_JSON_TYPES.get(type(meta), 'something else')}, not an object")
+    groups, scalars = meta.get("param_groups"), meta.get("scalars", {})
+    if not isinstance(groups, list) or not all(isinstance(group, dict) for group in groups):
+        raise refuse("has no list of parameter groups ('param_groups')")
+    own = optimizer.param_groups
+    if len(groups) != len(own):
+        raise refuse(f"has {len(groups)} parameter groups where this optimizer has {len(own)}")
+    parameters: dict[int, torch.Tensor] = {}  # the file's parameter index -> this optimizer's parameter
+    loaded_groups = []
+    for number, (group, mine) in enumerate(zip(groups, own)):
+        ids = group.get("params")
+        if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids) or len(ids) != len(mine["params"]):
+            raise refuse(f"group {number} does not list {len(mine['params'])} parameter numbers")
+        if any(i in parameters for i in ids) or len(set(ids)) != len(ids):
+            raise refuse(f"group {number} lists a parameter twice")
+        parameters.update(zip(ids, mine["params"]))
+        settings = {key: value for key, value in mine.items() if key not in ("params", "param_names")}
+        settings.update({key: value for key, value in group.items() if key not in ("params", "param_names")})
+        loaded_groups.append({**settings, "params": ids})
+    if not isinstance(scalars, dict) or not all(isinstance(values, dict) for values in scalars.values()):
+        raise refuse("has 'scalars' that are not an object of objects")
+
     state: dict[int, dict] = {}
     for key, value in tensors.items():
         if key.startswith("optim/"):
-            _, index, name = key.split("/", 2)
+            index, _, name = key[len("optim/"):].partition("/")
+            if not index.isdigit() or int(index) not in parameters or not name:
+                raise refuse(f"holds a tensor {_one_line(key)[:60]!r} for no parameter of this model")
             state.setdefault(int(index), {})[name] = value
-    for index, values in meta.get("scalars", {}).items():
+    for index, values in scalars.items():
+        if not (isinstance(index, str) and index.isdigit() and int(index) in parameters):
+            raise refuse(f"holds numbers for {_one_line(index)[:20]!r}, no parameter of this model")
         state.setdefault(int(index), {}).update(values)
-    optimizer.load_state_dict({"state": state, "param_groups": meta["param_groups"]})
+
+    for number, group in enumerate(loaded_groups):
+        expected = _probe_state(optimizer, group)
+        if expected is None:
+            raise refuse(f"group {number} has settings this {type(optimizer).__name__} optimizer does not take")
+        for index in group["params"]:
+            entry = state.get(index)
+            if not entry:
+                continue  # no state yet: the optimizer starts it at the next step
+            if set(entry) != set(expected):
+                raise refuse(f"of parameter {index} holds {sorted(entry)[:4]}, not {sorted(expected)}")
+            shape = tuple(parameters[index].shape)
+            for name, value in entry.items():
+                wanted = expected[name]
+                if isinstance(wanted, torch.Tensor):
+                    fits = (isinstance(value, torch.Tensor) and value.is_floating_point() == wanted.is_floating_point()
+                            and tuple(value.shape) == (() if wanted.ndim == 0 else shape))
+                else:
+                    fits = isinstance(value, (int, float)) and not isinstance(value, bool)
+                if not fits:
+                    raise refuse(f"of parameter {index}: {name!r} does not fit the parameter {shape}")
+    try:
+        optimizer.load_state_dict({"state": state, "param_groups": loaded_groups})
+    except (ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise refuse(f"does not load ({_one_line(error)[:120]})") from None
+
+
+def _probe_state(optimizer: torch.optim.Optimizer, settings: dict) -> dict | None:
+    """The state a parameter gets from one step of an optimizer of this kind with these settings
+    (on a one-number parameter), or None when such an optimizer refuses the settings."""
+    device = next((p.device for group in optimizer.param_groups for p in group["params"]), torch.device("cpu"))
+    probe = torch.zeros(1, device=device, requires_grad=True)
+    try:
+        trial = type(optimizer)([probe], **{key: value for key, value in settings.items() if key != "params"})
+        probe.grad = torch.zeros_like(probe)
+        trial.step()
+    except Exception:  # noqa: BLE001 - whatever an optimizer says about settings it cannot use
+        return None
+    return dict(trial.state[probe])
 
 
 def save_checkpoint(folder: str | os.PathLike, step: int, tensors: dict[str, torch.Tensor], info: dict, keep: int = 2) -> Path:

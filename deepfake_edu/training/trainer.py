@@ -337,16 +337,69 @@ class Trainer:
     def _resume(self) -> None:
         if self.is_main:
             self._clear_partials()
+        fix = f"start again in a new run folder (--run), or delete {self.run_dir}"
         found = latest_checkpoint(self.checkpoint_dir)
         if found is None:
+            self._refuse_damaged(fix)
             return
         tensors, info = load_model_file(found)
         if "config" in self.info and info.get("config") != self.info.get("config"):
             raise LabError(f"{self.run_dir} holds a run of a different model: choose a new run folder or delete it")
-        load_state_into(self.model, tensors)
-        optimizer_from_tensors(self.optimizer, tensors, info["optimizer"])
-        self.step = int(info["progress"]["step"])
-        self.elapsed_s = float(info["progress"]["elapsed_s"])
-        self.history = list(info.get("history", []))
+        step, elapsed_s, history = resume_progress(found, info, fix)
+        try:
+            load_state_into(self.model, tensors)
+        except LabError as error:
+            raise LabError(f"{found}: {error}; {fix}") from None
+        optimizer_from_tensors(self.optimizer, tensors, info.get("optimizer"), found, fix)
+        self.step, self.elapsed_s, self.history = step, elapsed_s, history
         if self.config.progress and self.is_main:
             print(f"resuming {self.run_dir} from step {self.step}")
+
+    def _refuse_damaged(self, fix: str) -> None:
+        """With no complete checkpoint, a step checkpoint that is there anyway was damaged (or edited):
+        the lab writes the JSON last and deletes it first. Say so, rather than start the run again over it."""
+        folder = self.checkpoint_dir
+        damaged = sorted(folder.glob("step-*.json")) if folder.is_dir() else []
+        if not damaged:
+            return
+        try:
+            load_model_file(damaged[-1])
+        except LabError as error:
+            raise LabError(f"{error}; else {fix}") from None
+        raise LabError(f"{damaged[-1]} records no SHA-256 of its tensors, so it may be incomplete (edited or damaged): {fix}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def resume_progress(json_path: Path, info: dict, fix: str) -> tuple[int, float, list[dict]]:
+    """(step, elapsed seconds, history) of a run's checkpoint JSON, after checking their kinds:
+    a hand-edited or damaged file is one LabError line that names it and ends with ``fix``."""
+    def refuse(problem: str) -> LabError:
+        return LabError(f"{json_path}: {problem} (edited or damaged): {fix}")
+
+    progress = info.get("progress")
+    if not isinstance(progress, dict):
+        raise refuse("its 'progress' field is missing" if progress is None else "its 'progress' field is not an object")
+    step, elapsed_s = progress.get("step"), progress.get("elapsed_s")
+    if not isinstance(step, int) or isinstance(step, bool) or not 0 <= step <= 10**12:
+        raise refuse(f"its progress 'step' is {_shown(step)}, not a whole number of steps")
+    if not _is_number(elapsed_s) or not 0 <= elapsed_s < math.inf:
+        raise refuse(f"its progress 'elapsed_s' is {_shown(elapsed_s)}, not a number of seconds")
+    history = info.get("history", [])
+    if not isinstance(history, list):
+        raise refuse("its 'history' field is not a list")
+    for entry in history:
+        if not isinstance(entry, dict) or not isinstance(entry.get("step"), int) or isinstance(entry.get("step"), bool):
+            raise refuse("its 'history' holds an entry that is not an object with a whole-number 'step'")
+        if not all(value is None or _is_number(value) for value in entry.values()):
+            raise refuse(f"its 'history' entry for step {entry['step']} holds something other than numbers")
+    return step, float(elapsed_s), [dict(entry) for entry in history]
+
+
+def _shown(value: Any) -> str:
+    """A value from a JSON file, short and on one line, for a message."""
+    if value is None:
+        return "missing"
+    return " ".join(repr(value).split())[:40]

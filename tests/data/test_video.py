@@ -205,3 +205,29 @@ def test_an_existing_file_survives_a_failed_write(tmp_path):
             writer.write(_frames(1)[0])
             writer.write(np.zeros((4, 4), np.uint8))
     assert out.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["keep.avi"]
+
+
+def test_sampled_frames_stream_one_at_a_time(tmp_path):
+    """``iter_sampled_frames`` hands over each frame as it is decoded (``detect run`` keeps only its
+    crop), in the order and at the indices ``sample_frames`` returns."""
+    from deepfake_edu.data.video import iter_sampled_frames
+
+    path = write_video(tmp_path / "clip.avi", _frames(40))
+    with VideoReader(path) as video:
+        stream = iter_sampled_frames(video, 5)
+        first = next(stream)
+        assert first[0] == 0 and first[1].shape == (48, 64, 3)
+        rest = list(stream)
+    assert [first[0]] + [index for index, _ in rest] == sample_frames(path, 5)[0]
+
+
+def test_a_video_of_frames_too_large_is_refused_before_one_is_decoded(tmp_path, monkeypatch):
+    from deepfake_edu.data import video as video_module
+
+    path = write_video(tmp_path / "clip.avi", _frames(4))
+    monkeypatch.setattr(video_module, "MAX_FRAME_PIXELS", 64 * 48 - 1)  # one pixel under this video's frames
+    for call in (VideoReader, video_info, lambda p: sample_frames(p, 3)):
+        message = _one_line_error(call, path)
+        assert "64x48 frames, too large" in message and "8K" in message
+    monkeypatch.setattr(video_module, "MAX_FRAME_PIXELS", 64 * 48)
+    assert video_info(path).frames == 4

@@ -98,7 +98,7 @@ def _bad_uploads(folder):
         "not an image": (text, "not a readable image"),
         "corrupt": (corrupt, "not a readable image"),
         "empty": (empty, "empty"),
-        "wrong kind": (script, "not a image or video file"),
+        "wrong kind": (script, "not an image or video file"),
         "huge": (huge, "too large"),
         "no face": (no_face, "no face found"),
         "too long a video": (long_video, "up to 30 s"),
@@ -113,6 +113,39 @@ def test_every_bad_upload_gets_one_line_that_says_what_to_do(demo_lab, tmp_path)
         message = str(caught.value)
         assert expected in message and "\n" not in message, name
         assert path is None or str(path.parent) not in message, name  # the server's folders stay private
+
+
+def _no_face_uploads() -> dict:
+    rng = np.random.default_rng(5)
+    rows = np.arange(256)[:, None, None]
+    bricks = np.where((rows % 16 < 2) | ((np.arange(256)[None, :, None] + 8 * (rows // 16 % 2)) % 32 < 2), 200, (150, 70, 50))
+    return {
+        "1x1.png": (np.zeros((1, 1, 3), np.uint8), "only 1x1 pixels"),
+        "tiny.jpg": (rng.integers(0, 256, (12, 12, 3), dtype=np.uint8), "only 12x12 pixels"),
+        "grey.png": (np.full((256, 256, 3), 128, np.uint8), "one flat colour"),
+        "grey.jpg": (np.full((300, 300, 3), 90, np.uint8), "one flat colour"),
+        "grey.webp": (np.full((200, 200, 3), 200, np.uint8), "one flat colour"),
+        "noise.png": (rng.integers(0, 256, (256, 256, 3), dtype=np.uint8), "the same all over"),
+        "noise.bmp": (rng.integers(0, 256, (128, 128, 3), dtype=np.uint8), "the same all over"),
+        "wall.jpg": (np.clip(bricks + rng.normal(0, 12, (256, 256, 3)), 0, 255).astype(np.uint8), "the same all over"),
+        "strip.png": (np.full((40, 400, 3), 128, np.uint8), "no face found"),
+    }
+
+
+NO_FACE_UPLOADS = _no_face_uploads()
+
+
+@pytest.mark.parametrize("name", sorted(NO_FACE_UPLOADS))
+def test_a_picture_with_no_face_gets_no_verdict(demo_lab, tmp_path, name):
+    from deepfake_edu.data.images import write_image
+
+    picture, reason = NO_FACE_UPLOADS[name]
+    path = write_image(tmp_path / name, picture)
+    with pytest.raises(LabError) as caught:
+        logic.catch_fake(demo_lab, path, next(iter(demo_lab.detectors())))
+    message = str(caught.value)
+    assert message.startswith("no face found") and reason in message and "\n" not in message, message
+    assert str(tmp_path) not in message  # the server's folders stay private
 
 
 def test_check_provenance_says_an_absent_mark_proves_nothing(face_photo):

@@ -36,14 +36,23 @@ def test_every_face_of_a_photo_gets_a_score_and_a_heatmap(meso4):
 
 
 def test_a_square_crop_is_a_face_already_and_a_faceless_photo_is_refused():
+    import cv2
+
+    from deepfake_edu.data import twins
     from deepfake_edu.forensics.judge import face_crops
 
-    crop = np.full((200, 200, 3), 120, np.uint8)
+    frames, _ = twins.render_video(twins.make_identity(0), 1, size=256)
+    crop = cv2.resize(frames[0], (200, 200), interpolation=cv2.INTER_AREA)
     crops = face_crops(crop)
     assert len(crops) == 1 and crops[0].shape == (256, 256, 3)
     landscape = np.tile(np.linspace(0, 255, 320, dtype=np.uint8), (200, 1))[..., None].repeat(3, 2)
     with pytest.raises(LabError, match="no face found"):
         face_crops(landscape)
+    rng = np.random.default_rng(0)
+    for square, reason in ((np.full((200, 200, 3), 120, np.uint8), "one flat colour"), (np.zeros((1, 1, 3), np.uint8), "only 1x1 pixels"),
+                           (rng.integers(0, 256, (200, 200, 3), dtype=np.uint8), "the same all over")):
+        with pytest.raises(LabError, match=f"no face found: the picture .*{reason}"):
+            face_crops(square)
 
 
 def test_a_video_gets_its_frames_scored_and_its_curve(meso4, tmp_path):

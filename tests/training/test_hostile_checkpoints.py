@@ -530,3 +530,257 @@ def test_a_real_header_whose_length_begins_with_0x80_is_not_taken_for_a_pickle(t
             assert list(tensors) == ["model/" + "x" * width]
             return
     pytest.fail("no header length beginning with 0x80 was produced")
+
+
+# --- resuming a training run from a hand-edited checkpoint ---------------------------------------
+# A tiny run is trained 2 steps once; each case edits a copy of its step checkpoint (the JSON, or
+# the tensors with the hash re-recorded) and resumes it: one LabError line naming the JSON and
+# saying how to start again, never a KeyError or TypeError, and the run's files stay as they were.
+
+
+def tiny_trainer(run_dir: Path, steps: int = 4, amsgrad: bool = False):
+    """A Trainer of the training core's tiny task (tests/training/tiny_task.py) on the CPU."""
+    from deepfake_edu.training import (
+        TrainConfig,
+        Trainer,
+        batch_indices,
+        seed_everything,
+    )
+    from tests.training.tiny_task import N_IMAGES, build_model, make_images
+
+    images = make_images()
+    seed_everything(0)
+    config = TrainConfig(steps=steps, batch_size=4, seed=0, device="cpu", checkpoint_every=2, log_every=1,
+                         progress=False, prefetch=False)
+    return Trainer(build_model(), lambda p: torch.optim.Adam(p, lr=1e-2, amsgrad=amsgrad),
+                   lambda step, rank, world: images[batch_indices(0, step, N_IMAGES, 4)],
+                   lambda net, batch: (torch.nn.functional.mse_loss(net(batch), batch), {}),
+                   run_dir, config, info={"model": "tiny", "config": {"size": 16}, "datasets": []})
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory) -> Path:
+    run = tmp_path_factory.mktemp("resume") / "run"
+    tiny_trainer(run, steps=2).fit()
+    return run
+
+
+def _step_json(run: Path) -> Path:
+    return run / "checkpoints" / "step-00000002.json"
+
+
+def _resume_edit(change):
+    """Edit the step checkpoint's JSON in place with ``change(info)`` (what it returns is ignored)."""
+    def corrupt(run: Path):
+        path = _step_json(run)
+        info = json.loads(path.read_text())
+        change(info)
+        path.write_text(json.dumps(info))
+    return corrupt
+
+
+def _resume_bytes(data: bytes):
+    def corrupt(run: Path):
+        _step_json(run).write_bytes(data)
+    return corrupt
+
+
+def _resume_tensors(change):
+    """Rewrite the step checkpoint's tensors with ``change(tensors)`` and re-record their hash."""
+    def corrupt(run: Path):
+        from safetensors.torch import load
+
+        path = _step_json(run)
+        tensor_file = path.with_suffix(".safetensors")
+        tensors = load(tensor_file.read_bytes())
+        change(tensors)
+        save_file(tensors, str(tensor_file))
+        info = json.loads(path.read_text())
+        info["sha256"] = hashlib.sha256(tensor_file.read_bytes()).hexdigest()
+        path.write_text(json.dumps(info))
+    return corrupt
+
+
+def _group(**changes):
+    def change(info):
+        group = info["optimizer"]["param_groups"][0]
+        for key, value in changes.items():
+            if value is _DELETE:
+                group.pop(key)
+            else:
+                group[key] = value
+    return change
+
+
+def _set(*keys, value):
+    def change(info):
+        target = info
+        for key in keys[:-1]:
+            target = target[key]
+        if value is _DELETE:
+            target.pop(keys[-1])
+        else:
+            target[keys[-1]] = value
+    return change
+
+
+def _first_optim(suffix: str):
+    return lambda tensors: min(k for k in tensors if k.startswith("optim/") and k.endswith(suffix))
+
+
+def _optim_reshaped(tensors):
+    key = _first_optim("exp_avg")(tensors)
+    tensors[key] = torch.zeros(tuple(tensors[key].shape) + (2,))
+
+
+def _optim_step_vector(tensors):
+    key = _first_optim("/step")(tensors)
+    tensors[key] = torch.zeros(3)
+
+
+def _optim_integer(tensors):
+    key = _first_optim("exp_avg_sq")(tensors)
+    tensors[key] = tensors[key].to(torch.int32)
+
+
+def _optim_dropped(tensors):
+    tensors.pop(_first_optim("exp_avg_sq")(tensors))
+
+
+def _optim_stranger(index: str):
+    def change(tensors):
+        tensors[f"optim/{index}"] = torch.zeros(1)
+    return change
+
+
+def _model_dropped(tensors):
+    tensors.pop(min(k for k in tensors if k.startswith("model/")))
+
+
+RESUME_CASES = {
+    # the whole JSON (no complete checkpoint is left: the run is not silently started again)
+    "json a number": (_resume_bytes(b"7"), "a number in JSON"),
+    "json an array": (_resume_bytes(b"[]"), "an array in JSON"),
+    "json not utf-8": (_resume_bytes(b'{"format": "\xff"}'), "not UTF-8"),
+    "json truncated": (lambda run: _step_json(run).write_bytes(_step_json(run).read_bytes()[:50]), "not valid JSON"),
+    "json without format": (_resume_edit(_set("format", value=_DELETE)), "no 'format' field"),
+    "json without hash": (_resume_edit(_set("sha256", value=_DELETE)), "no SHA-256"),
+    "tensors zeroed": (lambda run: _step_json(run).with_suffix(".safetensors").write_bytes(b"\x00" * 9), "damaged"),
+    # the optimizer's part of the JSON
+    "optimizer missing": (_resume_edit(_set("optimizer", value=_DELETE)), "optimizer state is missing"),
+    "optimizer a list": (_resume_edit(_set("optimizer", value=[1, 2])), "optimizer state is an array"),
+    "optimizer a string": (_resume_edit(_set("optimizer", value="adam")), "optimizer state is a string"),
+    "optimizer null": (_resume_edit(_set("optimizer", value=None)), "optimizer state is missing"),
+    "param_groups missing": (_resume_edit(_set("optimizer", "param_groups", value=_DELETE)), "no list of parameter groups"),
+    "param_groups an object": (_resume_edit(_set("optimizer", "param_groups", value={"lr": 1})), "no list of parameter groups"),
+    "param_groups of numbers": (_resume_edit(_set("optimizer", "param_groups", value=[1])), "no list of parameter groups"),
+    "param_groups empty": (_resume_edit(_set("optimizer", "param_groups", value=[])), "0 parameter groups"),
+    "param_groups doubled": (_resume_edit(lambda info: info["optimizer"]["param_groups"].append(info["optimizer"]["param_groups"][0])),
+                             "2 parameter groups"),
+    "group params missing": (_resume_edit(_group(params=_DELETE)), "parameter numbers"),
+    "group params a string": (_resume_edit(_group(params="all")), "parameter numbers"),
+    "group params too few": (_resume_edit(lambda info: info["optimizer"]["param_groups"][0]["params"].pop()), "parameter numbers"),
+    "group params strings": (_resume_edit(lambda info: _group(params=[str(i) for i in info["optimizer"]["param_groups"][0]["params"]])(info)),
+                             "parameter numbers"),
+    "group params repeated": (_resume_edit(lambda info: _group(params=[0] * len(info["optimizer"]["param_groups"][0]["params"]))(info)),
+                              "a parameter twice"),
+    "group unknown setting": (_resume_edit(_group(bogus=1)), "settings this Adam optimizer does not take"),
+    "group lr a string": (_resume_edit(_group(lr="fast")), "settings this Adam optimizer does not take"),
+    "group lr negative": (_resume_edit(_group(lr=-1)), "settings this Adam optimizer does not take"),
+    "group betas a string": (_resume_edit(_group(betas="0.9")), "settings this Adam optimizer does not take"),
+    "group betas too many": (_resume_edit(_group(betas=[0.5, 0.9, 0.99])), "settings this Adam optimizer does not take"),
+    "group eps a list": (_resume_edit(_group(eps=[1e-8])), "settings this Adam optimizer does not take"),
+    "group amsgrad switched on": (_resume_edit(_group(amsgrad=True)), "not ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'step']"),
+    "scalars a list": (_resume_edit(_set("optimizer", "scalars", value=[1])), "'scalars'"),
+    "scalars of numbers": (_resume_edit(_set("optimizer", "scalars", value={"0": 1})), "'scalars'"),
+    "scalars for a stranger": (_resume_edit(_set("optimizer", "scalars", value={"999": {"step": 1}})), "no parameter of this model"),
+    "scalars for a word": (_resume_edit(_set("optimizer", "scalars", value={"x": {"step": 1}})), "no parameter of this model"),
+    "scalars extra entry": (_resume_edit(_set("optimizer", "scalars", value={"0": {"momentum": 0.5}})), "holds ['exp_avg'"),
+    # progress and history
+    "progress missing": (_resume_edit(_set("progress", value=_DELETE)), "'progress' field is missing"),
+    "progress a list": (_resume_edit(_set("progress", value=[2, 0.1])), "'progress' field is not an object"),
+    "step missing": (_resume_edit(_set("progress", "step", value=_DELETE)), "'step' is missing"),
+    "step a string": (_resume_edit(_set("progress", "step", value="2")), "'step' is '2'"),
+    "step a float": (_resume_edit(_set("progress", "step", value=2.5)), "'step' is 2.5"),
+    "step negative": (_resume_edit(_set("progress", "step", value=-3)), "'step' is -3"),
+    "step a boolean": (_resume_edit(_set("progress", "step", value=True)), "'step' is True"),
+    "step huge": (_resume_edit(_set("progress", "step", value=10**30)), "not a whole number of steps"),
+    "elapsed missing": (_resume_edit(_set("progress", "elapsed_s", value=_DELETE)), "'elapsed_s' is missing"),
+    "elapsed a string": (_resume_edit(_set("progress", "elapsed_s", value="1.5")), "'elapsed_s' is '1.5'"),
+    "elapsed negative": (_resume_edit(_set("progress", "elapsed_s", value=-1.0)), "'elapsed_s' is -1.0"),
+    "elapsed infinite": (_resume_edit(_set("progress", "elapsed_s", value=float("inf"))), "'elapsed_s' is inf"),
+    "elapsed NaN": (_resume_edit(_set("progress", "elapsed_s", value=float("nan"))), "'elapsed_s' is nan"),
+    "history an object": (_resume_edit(_set("history", value={"step": 1})), "'history' field is not a list"),
+    "history of numbers": (_resume_edit(_set("history", value=[1, 2])), "not an object with a whole-number 'step'"),
+    "history entry without a step": (_resume_edit(_set("history", value=[{"loss": 0.1}])), "not an object with a whole-number 'step'"),
+    "history entry with words": (_resume_edit(_set("history", value=[{"step": 1, "loss": "low"}])), "other than numbers"),
+    # the tensors (hash re-recorded)
+    "optimizer tensor reshaped": (_resume_tensors(_optim_reshaped), "does not fit the parameter"),
+    "optimizer step a vector": (_resume_tensors(_optim_step_vector), "does not fit the parameter"),
+    "optimizer tensor of integers": (_resume_tensors(_optim_integer), "does not fit the parameter"),
+    "optimizer tensor dropped": (_resume_tensors(_optim_dropped), "holds ['exp_avg', 'step']"),
+    "optimizer tensor for a stranger": (_resume_tensors(_optim_stranger("99/exp_avg")), "for no parameter of this model"),
+    "optimizer tensor unnamed": (_resume_tensors(_optim_stranger("0")), "for no parameter of this model"),
+    "optimizer tensor for a word": (_resume_tensors(_optim_stranger("x/exp_avg")), "for no parameter of this model"),
+    "model tensor dropped": (_resume_tensors(_model_dropped), "does not fit this model"),
+}
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", sorted(RESUME_CASES))
+def test_resuming_an_edited_run_is_refused_in_one_line(trained_run, tmp_path, name):
+    run = tmp_path / "run"
+    shutil.copytree(trained_run, run)
+    corrupt, expected = RESUME_CASES[name]
+    corrupt(run)
+    before = _snapshot(run)
+    with pytest.raises(LabError) as caught:
+        tiny_trainer(run).fit(resume=True)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(str(_step_json(run).with_suffix(""))), message  # its .json or .safetensors
+    assert expected in message and "start again in a new run folder (--run), or delete" in message, message
+    assert _snapshot(run) == before  # nothing of the run was deleted or rewritten
+
+
+def test_an_edited_run_that_still_fits_resumes(trained_run, tmp_path):
+    """The controls: the pristine copy resumes, and so does one whose learning rate was deleted
+    (the optimizer keeps its own) or whose history was emptied."""
+    for name, change in (("pristine", lambda info: None), ("no lr", _group(lr=_DELETE)), ("no history", _set("history", value=[]))):
+        run = tmp_path / name
+        shutil.copytree(trained_run, run)
+        _resume_edit(change)(run)
+        trainer = tiny_trainer(run)
+        trainer.fit(resume=True)
+        assert trainer.step == 4, name
+
+
+def test_resuming_through_the_command_line_names_the_file(tmp_path, capsys):
+    """`detect train` on an edited run: one `error:` line naming the checkpoint, exit 2."""
+    from deepfake_edu.data.images import write_image
+
+    rng = np.random.default_rng(0)
+    data = tmp_path / "faces"
+    for label in ("real", "fake"):
+        for index in range(20):
+            write_image(data / label / f"{index}.png", rng.integers(0, 256, (32, 32, 3), dtype=np.uint8))
+    run = tmp_path / "run"
+    argv = ["detect", "train", "--data", str(data), "--run", str(run), "--steps", "2", "--batch-size", "4",
+            "--out", str(tmp_path / "detector"), "--device", "cpu"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    step = run / "checkpoints" / "step-00000002.json"
+    _resume_edit(_set("optimizer", value=_DELETE))(run)
+    assert main([*argv[:argv.index("--steps") + 1], "4", *argv[argv.index("--steps") + 2:]]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {step}: its optimizer state is missing"), err
+
+
+@pytest.mark.parametrize("stem", [".", "..", "/", "runs/.."])
+def test_a_checkpoint_needs_a_name(tmp_path, monkeypatch, stem):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(LabError, match="give it a name"):
+        save_model_file(stem, {"model/w": torch.zeros(1)}, {"model": "meso4"})
+    assert list(tmp_path.iterdir()) == []
