@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "deepfake_edu.forensics.commands",
     "deepfake_edu.provenance.commands",
     "deepfake_edu.demo.commands",
+    "deepfake_edu.zoo.commands",
 )
 
 BENCHMARKS = {
@@ -32,6 +33,7 @@ BENCHMARKS = {
     "swap": ("deepfake_edu.swap.bench", "face-swap model: classroom SSIM curve, loop vs bare step"),
     "detect": ("deepfake_edu.detect.bench", "MesoNet: inference vs the authors' Keras model, training"),
     "faces": ("deepfake_edu.faces.bench", "face detection, tracking and alignment on video"),
+    "provenance": ("deepfake_edu.provenance.bench", "invisible mark: PSNR, visibility, survival after JPEG 50 and half size"),
 }
 
 

@@ -1,5 +1,5 @@
 """The package's imports run one way: core <- data <- training, faces, provenance <- registry <- swap <- detect
-<- lab <- forensics <- lessons <- the shells (demo, cli). No module imports a higher layer, not
+<- zoo <- lab <- forensics <- lessons <- the shells (demo, cli). No module imports a higher layer, not
 even inside a function, and no modules import each other in a loop.
 
 ``python -m tests.test_layers`` prints the counts (for notes and reviews).
@@ -21,6 +21,7 @@ LAYERS = [
     {"registry"},  # builds and loads every model by name: above the checkpoints, below the models
     {"swap"},
     {"detect"},
+    {"zoo"},  # the shipped models: made by swap's and detect's recipes, installed by the lab
     {"lab"},
     {"forensics"},
     {"lessons"},

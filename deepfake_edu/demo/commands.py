@@ -45,8 +45,12 @@ def prepare_demo(minutes: float = 5.0, progress: bool = True):
     funnel_share = min(1.0, 0.2 * minutes)  # the funnel models' part of the budget, minutes
     assets = prepare_lab(minutes=minutes - funnel_share, progress=progress, more_steps=1)
     left = minutes - (time.monotonic() - start) / 60
-    if progress and not set(WIDTHS) <= set(trained_widths(assets.home)):
-        print(f"5/5 training the funnel models of the tab 'inside the autoencoder' (bottleneck widths {', '.join(map(str, WIDTHS))})")
+    missing = [w for w in WIDTHS if w not in trained_widths(assets.home)]
+    if progress and missing:
+        from deepfake_edu import zoo
+
+        verb = "installing the lab's trained" if all(zoo.available(f"funnel-{w}") for w in missing) else "training the"
+        print(f"5/5 {verb} funnel models of the tab 'inside the autoencoder' (bottleneck widths {', '.join(map(str, WIDTHS))})")
     funnel_models(twins=assets.twins, home=assets.home, minutes=max(left, funnel_share), progress=progress)
     return assets
 

@@ -1,7 +1,9 @@
 """The lab's ready state: the data and models that the demo, the tour and the labs start from.
 
-``prepare_lab()`` makes whatever is missing, on the synthetic twins only, within a few minutes
-on a 2-core laptop, and reuses what exists:
+``prepare_lab()`` makes whatever is missing, on the synthetic twins only, and reuses what exists.
+The models come from the lab's zoo (``deepfake_edu.zoo``: trained by the project's recipes, with
+a card each) when this copy ships them, so a first launch renders data and loads models; with
+``train=True``, or when nothing ships, it trains them here within a few minutes on 2 cores:
 
     datasets/twins-lab        128 px twins, 8 invented people (the face-swap model's data)
     runs/swap-lab             a classroom face-swap model trained on twin-00 and twin-01
@@ -27,6 +29,8 @@ from deepfake_edu.paths import LAB_TWINS as TWINS_NAME
 from deepfake_edu.paths import datasets_dir, lab_home, models_dir, runs_dir
 
 SWAP_IDENTITIES = ("twin-00", "twin-01")
+SHIPPED_SWAP = "swap-twins"  # the zoo's names of the lab's swap pair and detector
+SHIPPED_DETECTOR = "meso4-twins"
 
 
 @dataclass
@@ -89,13 +93,17 @@ def load_lab() -> LabAssets:
 
 
 def prepare_lab(minutes: float = 5.0, force: bool = False, progress: bool = True, per_identity: int = 200, realfake_per_identity: int = 40,
-                more_steps: int = 0) -> LabAssets:
-    """Make whatever is missing (everything with ``force``) within about ``minutes`` on 2 cores.
+                more_steps: int = 0, train: bool = False) -> LabAssets:
+    """Make whatever is missing (everything with ``force``).
 
-    Of the budget, about half trains the face-swap model and a third trains the detector; the
-    rest renders. Returns the assets with a report of what was measured. ``more_steps``: how many
-    steps a caller adds after these four, so that the headings count them too ("1/5").
+    The face-swap model and the detector are installed from the zoo when it ships them (unless
+    ``train``); else they train here within about ``minutes`` on 2 cores: about half of the
+    budget for the face-swap model, a third for the detector, the rest renders. Returns the
+    assets with a report of what was measured (for an installed model, its card's figures).
+    ``more_steps``: how many steps a caller adds after these four, so that the headings count
+    them too ("1/5").
     """
+    from deepfake_edu import zoo
     from deepfake_edu.data.twins import generate_twins_dataset
     from deepfake_edu.detect.twins_set import build_twins_realfake
 
@@ -110,24 +118,65 @@ def prepare_lab(minutes: float = 5.0, force: bool = False, progress: bool = True
     if not status["twins"]:
         say(1, "rendering the synthetic twins (invented people, no real face)")
         started = time.perf_counter()
-        generate_twins_dataset(assets.twins, identities=8, per_identity=per_identity, size=128, workers=2, progress=progress)
+        from deepfake_edu.zoo.recipes import TWINS_DATA  # the same twins the shipped models learned
+
+        generate_twins_dataset(assets.twins, **{**TWINS_DATA, "per_identity": per_identity}, workers=2, progress=progress)
         report["twins_s"] = round(time.perf_counter() - started, 1)
     if not status["swap"]:
-        say(2, "training the face-swap model (one shared encoder, a decoder for twin-00 and one for twin-01)")
-        report.update(_train_swap(assets, minutes * 0.5, force, progress))
+        if not train and zoo.available(SHIPPED_SWAP):
+            say(2, "installing the lab's trained face-swap model (one shared encoder, a decoder for twin-00 and one for twin-01)")
+            report.update(_install_swap(assets))
+        else:
+            say(2, "training the face-swap model (one shared encoder, a decoder for twin-00 and one for twin-01)")
+            report.update(_train_swap(assets, minutes * 0.5, force, progress))
     if not status["realfake"]:
         say(3, "making real and fake twins for the detector (the same frames, swapped)")
         started = time.perf_counter()
         build_twins_realfake(assets.realfake, assets.swap_run, per_identity=realfake_per_identity, progress=progress)
         report["realfake_s"] = round(time.perf_counter() - started, 1)
     if not status["detector"]:
-        say(4, "training Meso-4 to catch the fakes (twins 06 and 07 held out to test it)")
-        report.update(_train_detector(assets, minutes * 0.3, progress))
+        installed_swap = report.get("swap_source") == "shipped"
+        if not train and installed_swap and zoo.available(SHIPPED_DETECTOR):
+            say(4, "installing the lab's trained Meso-4 (it learned the shipped model's fakes; twins 06 and 07 held out)")
+            report.update(_install_detector(assets))
+        else:
+            say(4, "training Meso-4 to catch the fakes (twins 06 and 07 held out to test it)")
+            report.update(_train_detector(assets, minutes * 0.3, progress))
     from deepfake_edu.fileio import write_text_atomic
 
     write_text_atomic(_report_path(), json.dumps(report, indent=2))
     assets.report = report
     return assets
+
+
+def _install_swap(assets: LabAssets) -> dict:
+    """Copy the zoo's swap pair into the lab's run folder; the card's figures for the report."""
+    import shutil
+
+    from deepfake_edu import zoo
+
+    card = zoo.card(SHIPPED_SWAP)
+    if assets.swap_run.exists():
+        shutil.rmtree(assets.swap_run)  # an unfinished run of an earlier launch: the shipped one replaces it
+    zoo.install(SHIPPED_SWAP, assets.swap_run / "checkpoints" / f"step-{card['steps']:08d}", {"lab_complete": True})
+    figures = {"swap_source": "shipped", "swap_steps": card["steps"], "swap_minutes": round(card["wall_time_s"] / 60, 1),
+               "swap_trained_on": card["machine"]["device"]}
+    if "swap_ssim" in card.get("measured", {}):
+        figures["swap_ssim_vs_truth"] = card["measured"]["swap_ssim"]
+    return figures
+
+
+def _install_detector(assets: LabAssets) -> dict:
+    from deepfake_edu import zoo
+
+    card = zoo.card(SHIPPED_DETECTOR)
+    zoo.install(SHIPPED_DETECTOR, assets.detector.with_suffix(""))
+    measured = card.get("measured", {})
+    figures = {"detector_source": "shipped", "detector_steps": card["steps"]}
+    for key, name in (("balanced_accuracy_held_out_twins", "detector_balanced_accuracy_held_out"), ("auc_held_out_twins", "detector_auc_held_out")):
+        if key in measured:
+            figures[name] = measured[key]
+    return figures
 
 
 def _train_swap(assets: LabAssets, minutes: float, force: bool, progress: bool) -> dict:
@@ -145,7 +194,7 @@ def _train_swap(assets: LabAssets, minutes: float, force: bool, progress: bool) 
     )
     result = train_swap(options)
     last = [h for h in result.history if "swap_ssim" in h]
-    figures = {"swap_steps": result.steps, "swap_minutes": round(result.elapsed_s / 60, 2)}
+    figures = {"swap_source": "trained here", "swap_steps": result.steps, "swap_minutes": round(result.elapsed_s / 60, 2)}
     if last:
         figures["swap_ssim_vs_truth"] = round(last[-1]["swap_ssim"], 4)
     return figures
@@ -159,6 +208,7 @@ def _train_detector(assets: LabAssets, minutes: float, progress: bool) -> dict:
     run, _, _ = train_on_folder(assets.realfake, runs_dir() / DETECTOR_NAME, config, DetectRecipe(eval_every=50),
                                 held_out=list(HELD_OUT), out=assets.detector.with_suffix(""), resume=False)
     return {
+        "detector_source": "trained here",
         "detector_steps": run.history[-1]["step"] if run.history else 0,
         "detector_balanced_accuracy_held_out": round(run.metrics.get("balanced_accuracy", float("nan")), 4),
         "detector_auc_held_out": round(run.metrics.get("auc", float("nan")), 4),

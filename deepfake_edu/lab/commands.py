@@ -10,11 +10,13 @@ BUDGET = minutes(0.2)  # prepare_lab needs more than 0.2 minutes
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    prepare = sub.add_parser("prepare", help="make the lab's data and models (a few minutes, once)",
-                             description="Render the synthetic twins, train a classroom face-swap model and a Meso-4 "
-                                         "detector on them. What exists is reused.")
-    prepare.add_argument("--minutes", type=BUDGET, default=5.0, help=ranged("time budget on a 2-core laptop", BUDGET, 5))
+    prepare = sub.add_parser("prepare", help="make the lab's data and install its models (about a minute, once)",
+                             description="Render the synthetic twins and install the lab's trained face-swap model and "
+                                         "Meso-4 detector (see `deepfake-edu zoo list`), or train them here with --train. "
+                                         "What exists is reused.")
+    prepare.add_argument("--minutes", type=BUDGET, default=5.0, help=ranged("time budget of --train on a 2-core laptop", BUDGET, 5))
     prepare.add_argument("--force", action="store_true", help="make everything again")
+    prepare.add_argument("--train", action="store_true", help="train the models on this computer instead of installing the shipped ones")
     prepare.set_defaults(handler=_prepare)
 
     tour = sub.add_parser("tour", help="the whole lab end to end on synthetic twins",
@@ -30,7 +32,7 @@ def _prepare(args: argparse.Namespace) -> int:
 
     from deepfake_edu.lab import prepare_lab
 
-    assets = prepare_lab(minutes=args.minutes, force=args.force)
+    assets = prepare_lab(minutes=args.minutes, force=args.force, train=args.train)
     print(json.dumps(assets.report, indent=2))
     return 0
 

@@ -55,7 +55,9 @@ def describe(result: TourResult) -> str:
     report = result.assets.report
     lines = ["", "What the tour made and measured:"]
     if "swap_ssim_vs_truth" in report:
-        lines.append(f"- the face swap, checked against the true answer (twin-01 rendered with twin-00's pose): "
+        made = (f"the lab's trained model, {report.get('swap_steps')} steps" if report.get("swap_source") == "shipped"
+                else f"trained here, {report.get('swap_steps')} steps in {report.get('swap_minutes')} min")
+        lines.append(f"- the face swap ({made}), checked against the true answer (twin-01 rendered with twin-00's pose): "
                      f"SSIM {report['swap_ssim_vs_truth']:.3f} (1 would be perfect)")
     if "detector_balanced_accuracy_held_out" in report:
         lines.append(f"- Meso-4 on twins it never saw: balanced accuracy {report['detector_balanced_accuracy_held_out']:.3f} "

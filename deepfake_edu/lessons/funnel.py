@@ -6,15 +6,16 @@ two twins (``TRAIN_IDENTITIES``), each width its own classroom face-swap model t
 TRAINED with that funnel: cutting numbers out of a wider model's code would show damage the
 model never learned to live with.
 
-- ``funnel_models`` trains (once) the demo's models into ``<home>/models/funnel-<width>/``;
-  ``trained_widths`` finds them. Lab 1 trains its own, longer runs (``lessons.training.train_or_load``).
+- ``funnel_models`` installs the zoo's funnel models (``funnel-4/32/256``, 3,000 steps each) or
+  trains (once) the demo's own into ``<home>/models/funnel-<width>/``; ``trained_widths`` finds them. Lab 1 trains its own, longer runs (``lessons.training.train_or_load``).
 - ``funnel_faces`` and ``rebuild_face``: a face squeezed through one width and rebuilt, with its
   error; ``draw_funnel`` and ``describe_layers`` show a model's stages.
 - ``region_errors`` measures how badly a model rebuilds each part of the face (eyes, brows,
   nose, mouth, cheeks, background) on faces it did not train on, using the twins' landmarks and masks.
 
-The comparison is fair between widths (same data, steps, seed) but every model is short-trained:
-more training sharpens every width, and the gap between widths is what the experiment is about.
+The comparison is fair between widths (same data, steps, seed); a model trained in class is
+short-trained, and more training sharpens every width: the gap between widths is what the
+experiment is about.
 Faces are uint8 RGB (S, S, 3) swap crops, 64 px for the classroom preset.
 """
 
@@ -69,17 +70,27 @@ def funnel_models(
     minutes: float | None = None,
     batch_size: int = 8,
     progress: bool = True,
+    shipped: bool = True,
 ) -> dict[int, Path]:
-    """Train (once) one classroom autoencoder per width on ``TRAIN_IDENTITIES``; {width: run folder}.
+    """Install or train (once) one classroom autoencoder per width on ``TRAIN_IDENTITIES``;
+    {width: run folder}.
 
-    Widths already trained under ``home`` are reused. ``minutes`` caps the whole call: the
-    remaining time is shared by the widths still to train (a width cut short by the cap keeps
-    what it learned and says so in its checkpoint history).
+    Widths already under ``home`` are reused. With ``shipped``, when the lab's zoo ships every
+    width still missing (``funnel-<width>``, each trained the same way by one recipe), they are
+    installed instead of trained. Else they train here: ``minutes`` caps the whole call, the
+    remaining time shared by the widths still to train (a width cut short by the cap keeps what
+    it learned and says so in its checkpoint history).
     """
+    from deepfake_edu import zoo
     from deepfake_edu.swap.train import SwapTrainOptions, train_swap
 
     start = time.monotonic()
     todo = [int(w) for w in widths if int(w) not in trained_widths(home)]
+    if shipped and todo and all(zoo.available(f"funnel-{w}") for w in todo):
+        for width in todo:  # all or none: a page comparing widths must compare equal training
+            steps_done = zoo.card(f"funnel-{width}")["steps"]
+            zoo.install(f"funnel-{width}", funnel_dir(home, width) / "checkpoints" / f"step-{steps_done:08d}")
+        todo = []
     for position, width in enumerate(todo):
         budget = None
         if minutes is not None:

@@ -111,3 +111,19 @@ def rebuild(model, images: np.ndarray, identity: int) -> np.ndarray:
     model.eval()
     with torch.no_grad():
         return to_uint8(model.decode(model.encode(faces_tensor(images)), identity))
+
+
+def shipped_model_line(name: str = "swap-twins") -> str:
+    """One line on the lab's shipped model ``name`` (its card), to set beside what a lesson just
+    trained: steps, wall time, the machine, and its swap SSIM against the true answer."""
+    from deepfake_edu import zoo
+    from deepfake_edu.errors import LabError
+
+    try:
+        card = zoo.card(name)
+    except LabError:
+        return f"(this copy of the lab ships no {name} model to compare with)"
+    measured = card.get("measured", {})
+    quality = f", swap SSIM against the true answer {measured['swap_ssim']:.3f}" if "swap_ssim" in measured else ""
+    return (f"the lab's shipped {name}: {card['steps']} steps in {card['wall_time_s'] / 60:.0f} minutes on "
+            f"{card['machine']['device']}{quality} (`deepfake-edu zoo list`)")

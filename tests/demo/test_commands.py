@@ -16,7 +16,7 @@ def test_prepare_demo_trains_the_experiments_widths_after_the_lab(tmp_path, monk
     monkeypatch.setattr(funnel, "funnel_models", lambda **options: calls.append(("funnel", options)))
     assert prepare_demo(minutes=5.0) is assets
     heading = capsys.readouterr().out
-    assert heading.startswith("5/5 training the funnel models") and "(bottleneck widths 4, 32, 256)" in heading
+    assert heading.startswith("5/5 ") and "funnel models" in heading and "(bottleneck widths 4, 32, 256)" in heading
     assert calls[0] == ("lab", 4.0) and calls[1][0] == "funnel"
     assert calls[1][1]["home"] == tmp_path and calls[1][1]["twins"] == assets.twins and calls[1][1]["minutes"] >= 1.0
 
@@ -25,4 +25,4 @@ def test_prepare_demo_trains_the_experiments_widths_after_the_lab(tmp_path, monk
     assert "5/5" not in capsys.readouterr().out
     monkeypatch.setattr(funnel, "trained_widths", lambda home: {8: tmp_path, 32: tmp_path, 128: tmp_path})  # an older lab's widths
     prepare_demo(minutes=5.0)
-    assert "5/5 training the funnel models" in capsys.readouterr().out
+    assert "funnel models of the tab" in capsys.readouterr().out

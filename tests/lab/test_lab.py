@@ -15,8 +15,24 @@ def lab_home(tmp_path_factory):
         patch.setenv("DEEPFAKE_EDU_HOME", str(home))
         from deepfake_edu.lab import prepare_lab
 
-        assets = prepare_lab(minutes=0.5, progress=False, per_identity=16, realfake_per_identity=4)
+        assets = prepare_lab(minutes=0.5, progress=False, per_identity=16, realfake_per_identity=4, train=True)
         yield home, assets
+
+
+def test_prepare_installs_the_shipped_models_and_trains_nothing(tmp_path, monkeypatch):
+    from deepfake_edu import zoo
+    from deepfake_edu.lab import prepare_lab
+    from deepfake_edu.swap import train as swap_train
+    from deepfake_edu.training.checkpoint import latest_checkpoint
+
+    monkeypatch.setenv("DEEPFAKE_EDU_HOME", str(tmp_path))
+    monkeypatch.setattr(swap_train, "train_swap", lambda *a, **k: pytest.fail("prepare trained a swap model"))
+    assets = prepare_lab(progress=False, per_identity=16, realfake_per_identity=4)
+    card = zoo.card("swap-twins")
+    assert assets.report["swap_source"] == "shipped" and assets.report["swap_steps"] == card["steps"]
+    assert assets.report["detector_source"] == "shipped"
+    assert latest_checkpoint(assets.swap_run).name == f"step-{card['steps']:08d}.json"
+    assert zoo.verify("meso4-twins")["sha256"] == __import__("json").loads(assets.detector.read_text())["sha256"]
 
 
 def test_load_lab_says_what_to_run_before_preparing(tmp_path, monkeypatch):
@@ -37,10 +53,11 @@ def test_prepare_makes_the_four_assets_and_reports_measurements(lab_home, monkey
     assert {r["label"] for r in load_dataset(assets.realfake).records} == {"real", "fake"}
     assert assets.detector.exists()
     report = load_lab().report
+    assert report["swap_source"] == report["detector_source"] == "trained here"
     assert report["swap_steps"] > 0 and 0 <= report["detector_balanced_accuracy_held_out"] <= 1
     # a second call reuses everything: nothing is trained again
     stamp = assets.detector.stat().st_mtime_ns
-    again = prepare_lab(minutes=0.5, progress=False)
+    again = prepare_lab(minutes=0.5, progress=False, train=True)
     assert assets.detector.stat().st_mtime_ns == stamp and again.report == report
 
 
