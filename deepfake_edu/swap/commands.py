@@ -22,6 +22,7 @@ BOTTLENECK = count(1, 2048)  # the original's is 1024; its two dense layers grow
 LIMIT = count(1, 1_000_000)
 COLUMNS = count(1, 64)
 SEED = seed()
+SHEET_COUNT = count(1, 100)
 
 
 def register(subparsers) -> None:
@@ -47,6 +48,15 @@ def register(subparsers) -> None:
     train.add_argument("--seed", type=SEED, default=0, help=ranged("seeds the weights and every batch", SEED, 0))
     train.add_argument("--limit", type=LIMIT, help=ranged("use at most this many faces of each person", LIMIT, "all"))
     train.set_defaults(handler=_train)
+
+    sheet = sub.add_parser("sheet", help="a blind sheet: real and fake twins faces, shuffled and numbered, answers apart",
+                           description="Write SHEET/sheet.jpg (real and fake twins frames of a swap pair, shuffled and "
+                                       "numbered; the sheet is labelled and marked, the faces are not) and SHEET/answers.json.")
+    sheet.add_argument("--run", help="a swap pair of two twins (default: the prepared lab's runs/swap-lab)")
+    sheet.add_argument("--out", type=output_name, help="folder for sheet.jpg and answers.json (default outputs/blind-sheet)")
+    sheet.add_argument("--count", type=SHEET_COUNT, default=20, help=ranged("real faces, and as many fakes", SHEET_COUNT, 20))
+    sheet.add_argument("--seed", type=SEED, default=0, help=ranged("seeds the shuffle", SEED, 0))
+    sheet.set_defaults(handler=_sheet)
 
     apply = sub.add_parser("apply", help="swap the face in a photo or every frame of a video")
     apply.add_argument("input", help="photo (.png, .jpg) or video (.mp4, .avi, ...)")
@@ -141,4 +151,17 @@ def _funnel(args) -> int:
     from deepfake_edu.swap.model import faceswap
 
     print(faceswap(args.preset, bottleneck=args.bottleneck, input_size=args.size).describe_funnel())
+    return 0
+
+
+def _sheet(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from deepfake_edu.paths import LAB_SWAP_RUN, default_output, runs_dir
+    from deepfake_edu.swap.sheet import write_blind_sheet
+
+    run = Path(args.run) if args.run else runs_dir() / LAB_SWAP_RUN
+    out = Path(args.out) if args.out else default_output("blind-sheet")
+    sheet, answers = write_blind_sheet(run, out, count=args.count, shuffle_seed=args.seed)
+    print(f"blind sheet: {sheet}\nanswers:     {answers} (look only after you have decided)")
     return 0
