@@ -116,7 +116,9 @@ def assert_one_error_line(capsys, started: float, mention: str) -> None:
     assert mention in lines[0], lines[0]
     assert "Traceback" not in captured.err + captured.out
     assert captured.out == ""
-    assert time.perf_counter() - started < 5, "a refused number must stop the command at once"
+    # Not a speed figure: a refused number must stop the command before its work (a run refused
+    # only after training or rendering would take minutes), whatever the load of the machine.
+    assert time.perf_counter() - started < 60, "a refused number must stop the command before its work"
 
 
 @pytest.fixture(autouse=True)

@@ -216,7 +216,7 @@ def paste_back(frame: np.ndarray, crop: np.ndarray, transform: np.ndarray, mask:
     warped = cv2.warpAffine(crop, inverse, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     if mask is None:
         mask = np.ones(crop.shape[:2], np.float32)
-    alpha = cv2.warpAffine(mask.astype(np.float32), inverse, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    alpha = frame_alpha(mask, transform, (height, width))
     if blend == "seamless":
         hard = (alpha > 0.5).astype(np.uint8) * 255
         ys, xs = np.nonzero(hard)
@@ -230,6 +230,21 @@ def paste_back(frame: np.ndarray, crop: np.ndarray, transform: np.ndarray, mask:
     alpha = np.clip(alpha, 0, 1)[..., None]
     blended = frame.astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * alpha
     return np.clip(np.round(blended), 0, 255).astype(np.uint8)
+
+
+def frame_alpha(mask: np.ndarray, transform: np.ndarray, frame_shape: tuple[int, ...]) -> np.ndarray:
+    """float32 (H, W): a crop's mask (float (size, size), 0..1) warped into the frame, 0 outside
+    the crop; how much of each frame pixel ``paste_back`` takes from the crop (feather blend).
+    ``transform`` is the crop's frame -> crop matrix; ``frame_shape`` starts with (H, W)."""
+    height, width = frame_shape[:2]
+    return cv2.warpAffine(np.asarray(mask, np.float32), invert_affine(transform), (width, height), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def paste_scale(transform: np.ndarray) -> float:
+    """Frame pixels per crop pixel of a paste (the inverse of the crop's scale): ~2.9 when a
+    64 px swap crop goes back into a 256 px twins frame."""
+    return float(1 / np.sqrt(abs(np.linalg.det(np.asarray(transform, np.float64)[:, :2]))))
 
 
 # --- the swap framing of the synthetic twins -----------------------------------------------------

@@ -6,10 +6,20 @@
     loop       a preset (default original) on a device: the full training loop (faces on the
                device, batch choice, warp augmentation, loss, step, through the Trainer)
                against a bare model step on ready tensors, side by side; images per second.
+    merge      a trained twins run (--merge RUN, default the lab's prepared one) swaps a talking
+               twins clip both ways, merged several ways (plain, + grain, + sharpening, both,
+               the glasses mask), and a perfect 64 px model (the true answer's crop) for scale:
+               detail kept (variance of the Laplacian where the face was pasted, fake /
+               original, median over the frames), SSIM there against the true answer, the
+               share of the source's glasses left showing, and what detectors say (the noise
+               detector trained on plain fakes and retrained on each merge; Meso-4 when one
+               is found). Two clips: the demo's (rendered at 128 px, shown at 256) and one
+               rendered at 256 px. Not part of the default run.
 
-    deepfake-edu bench swap                                  # both, CPU
+    deepfake-edu bench swap                                  # classroom and loop, CPU
     deepfake-edu bench swap --only classroom --minutes 2     # a quick look at the curve
     deepfake-edu bench swap --only loop --device cuda --precision bf16 --batch-size 256 --compile
+    deepfake-edu bench swap --only merge --merge runs/swap-classroom --merge-sheet merge.png
 """
 
 from __future__ import annotations
@@ -27,7 +37,7 @@ def add_arguments(parser) -> None:
 
     budget, threads, per_identity, every = minutes(), count(1, max_workers()), count(1, 20_000), count(1, 100_000)
     batch, steps = count(1, 512), count(1, 100_000)  # batch: as `swap train --batch-size`
-    parser.add_argument("--only", choices=["classroom", "loop"], help="run one part (default: both)")
+    parser.add_argument("--only", choices=["classroom", "loop", "merge"], help="run one part (default: classroom and loop)")
     parser.add_argument("--minutes", type=budget, default=10.0, help=ranged("classroom: training budget", budget, 10))
     parser.add_argument("--threads", type=threads, default=2, help=ranged("CPU threads for torch; 2 are a classroom laptop's", threads, 2))
     parser.add_argument("--data", help="twins dataset with 2+ identities, 128 px best (default: render one into runs/bench-swap/)")
@@ -40,12 +50,18 @@ def add_arguments(parser) -> None:
     parser.add_argument("--steps", type=steps, help=ranged("loop: measured steps per side", steps, "6 on CPU, 60 on a GPU"))
     parser.add_argument("--compile", action="store_true", help="loop: torch.compile both sides")
     parser.add_argument("--keep", help="classroom: keep the run in this folder (default: a temporary one)")
+    frames, seed = count(4, 240), count(0, 2**31 - 1)
+    parser.add_argument("--merge", metavar="RUN", help="merge: the trained twins run to swap with (default: the lab's prepared one)")
+    parser.add_argument("--merge-frames", type=frames, default=24, help=ranged("merge: frames per clip", frames, 24))
+    parser.add_argument("--merge-seed", type=seed, default=7, help=ranged("merge: the measured clips' motion (the detectors' training clips use the next two seeds)", seed, 7))
+    parser.add_argument("--merge-detector", help="merge: a Meso-4 checkpoint to ask as well (default: the lab's, when prepared)")
+    parser.add_argument("--merge-sheet", metavar="PNG", help="merge: also write a viewer's sheet of the variants (face crops, 3 frames)")
 
 
 def run(args) -> int:
     import torch
 
-    if args.device == "cpu" or args.only == "classroom":
+    if args.device == "cpu" or args.only in ("classroom", "merge"):
         torch.set_num_threads(args.threads)
     figures: dict = {"threads": torch.get_num_threads(), "cpu_count": os.cpu_count(), "load_average": _load_average()}
     print(f"torch {torch.__version__}, {figures['threads']} threads, load average at start {figures['load_average']}")
@@ -53,6 +69,8 @@ def run(args) -> int:
         figures["classroom"] = bench_classroom(args)
     if args.only in (None, "loop"):
         figures["loop"] = bench_loop(args)
+    if args.only == "merge":
+        figures["merge"] = bench_merge(args)  # Meso-4 when found; the noise detector needs a caller above swap
     figures["load_average_end"] = _load_average()
     if getattr(args, "json", None):
         from deepfake_edu.fileio import write_text_atomic
@@ -241,3 +259,329 @@ def bench_loop(args) -> dict:
         "bare_step_s": [round(t, 4) for t in bare_first + bare_again], "loop_step_s": [round(t, 4) for t in loop_times],
     }
 
+
+
+# --- merge: what the merge does to a fake ----------------------------------------------------------
+
+
+def merge_variants() -> dict[str, dict]:
+    """The merges measured: FaceSwapper options by name (the defaults' grain and sharpening)."""
+    from deepfake_edu.swap.convert import GRAIN, SHARPEN
+
+    return {
+        "plain": {"grain": 0.0, "sharpen": 0.0},
+        "+grain (white)": {"grain": GRAIN, "sharpen": 0.0, "grain_spectrum": "white"},
+        "+grain": {"grain": GRAIN, "sharpen": 0.0},
+        "+sharpen": {"grain": 0.0, "sharpen": SHARPEN},
+        "+both": {"grain": GRAIN, "sharpen": SHARPEN},
+        "+both, glasses mask": {"grain": GRAIN, "sharpen": SHARPEN, "mask": "glasses"},
+    }
+
+
+PERFECT_VARIANTS = ("plain", "+grain", "+sharpen", "+both")  # merged from the true answer's 64 px crop too (a perfect model)
+CLIP_KINDS = {"demo clip (128 px shown at 256)": 128, "clip rendered at 256 px": 256}
+
+
+def _merge_clip(person, target, frames: int, seed: int, render_side: int) -> dict:
+    """A twins clip of ``person`` at 256 px (rendered at ``render_side``, enlarged as the demo
+    does), the true answer (``target`` with its factors, clean and with the clip's camera noise)
+    and, where ``person`` wears glasses, where they are (bool (T, 256, 256))."""
+    import dataclasses
+
+    import cv2
+    import numpy as np
+
+    from deepfake_edu.data import twins
+    from deepfake_edu.swap.fakes import FAKE_SIDE
+
+    def show(image):
+        return image if render_side == FAKE_SIDE else cv2.resize(image, (FAKE_SIDE, FAKE_SIDE), interpolation=cv2.INTER_CUBIC)
+
+    clip, factors = twins.render_video(person, frames, size=render_side, seed=seed)
+    quiet = [twins.with_factors(f, noise=0.0) for f in factors]
+    clip = {
+        "frames": np.stack([show(frame) for frame in clip]),
+        "truth": np.stack([show(twins.render_face(target, f, render_side).image) for f in quiet]),
+        "truth_noisy": np.stack([show(twins.render_face(target, f, render_side).image) for f in factors]),
+        "glasses": None,
+    }
+    if person.glasses:
+        bare = dataclasses.replace(person, glasses=False)
+        clip["glasses"] = np.stack([
+            np.abs(show(twins.render_face(person, f, render_side).image).astype(int) - show(twins.render_face(bare, f, render_side).image)).sum(-1) > 30
+            for f in quiet])
+    return clip
+
+
+def bench_merge(args, judges: dict | None = None) -> dict:
+    """Swap twins clips with a trained run, merged each way of ``merge_variants``; see the module doc.
+
+    judges: {name: judge} that say how detectable each merge is; a judge is called as
+    ``judge(real_train, real_test, fakes)`` with uint8 frames (N, 256, 256, 3) and ``fakes`` =
+    {merge: (train frames, test frames)}, and returns ({column: value} for the real frames,
+    {merge: {column: value}}). Meso-4 (``meso_judge``) joins them when --merge-detector names
+    one or the lab has prepared its own. The lab's noise detector lives in ``forensics``, which
+    swap may not import (tests/test_layers.py): a caller above passes ``noise_residual_judge``
+    built from it.
+    """
+    import numpy as np
+
+    from deepfake_edu.data import twins
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.faces.align import frame_alpha, twins_transform, warp_crop
+    from deepfake_edu.swap.convert import FaceSwapper, face_mask, locator_for
+    from deepfake_edu.swap.fakes import FAKE_SIDE, training_faces
+    from deepfake_edu.swap.metrics import detail_kept, region_ssim, twin_identity
+    from deepfake_edu.swap.train import load_swap_model
+
+    run_path = Path(args.merge) if args.merge else None
+    if run_path is None:
+        from deepfake_edu.paths import LAB_SWAP_RUN, runs_dir
+
+        run_path = runs_dir() / LAB_SWAP_RUN
+    if not run_path.exists():
+        raise LabError(f"no trained swap run at {run_path}: pass --merge RUN (a twins run of `deepfake-edu swap train`) or run `deepfake-edu prepare`")
+    model, info = load_swap_model(run_path, "cpu")
+    if info.get("face_kind") != "twins":
+        raise LabError(f"{run_path} learned real faces: the merge bench needs a twins run (it measures against the true answer)")
+    faces = training_faces(model, info, limit=2, name=str(run_path))  # only to know who the two people are
+    people = [twin_identity(twins, faces.records[i][0], faces.dataset_infos[i]) for i in (0, 1)]
+    size = model.config.input_size
+    locate = locator_for(info, size)
+    variants = merge_variants()
+    transform = twins_transform(FAKE_SIDE, size)
+    region = frame_alpha(face_mask(size), transform, (FAKE_SIDE, FAKE_SIDE)) >= 0.95  # wholly the pasted face, in every variant
+    alphas = {name: frame_alpha(face_mask(size, cover=options.get("mask", "face")), transform, (FAKE_SIDE, FAKE_SIDE)) for name, options in variants.items()}
+    judges = dict(judges or {})
+    meso = _merge_detector(args)
+    if meso is not None:
+        judges["Meso-4"] = meso_judge(meso)
+    steps = int(info.get("progress", {}).get("step", 0)) if isinstance(info.get("progress"), dict) else None
+    print(f"\nmerge: {run_path} ({steps if steps is not None else '?'} steps), clips of {args.merge_frames} frames at {FAKE_SIDE} px, "
+          f"both directions ({people[0].name} -> {people[1].name} and back); detail kept = var(Laplacian) fake / original where the face was pasted")
+    if meso is None:
+        print("  Meso-4: none found (pass --merge-detector, or `deepfake-edu prepare` makes the lab's): no Meso-4 column")
+
+    def swapped(swapper, clip, truth_crops=None) -> tuple[np.ndarray, list]:
+        out, restorations = [], []
+        for index, frame in enumerate(clip["frames"]):
+            if truth_crops is not None:  # a perfect model: the true answer's crop stands in for the decoder's face
+                swapper.swap_crops = lambda crops, crop=truth_crops[index]: [crop]
+            fake, _ = swapper.swap_frame(frame)
+            out.append(fake)
+            restorations += swapper.restorations
+        return np.stack(out), restorations
+
+    figures: dict = {"run": str(run_path), "steps": steps, "frames": args.merge_frames, "seed": args.merge_seed,
+                     "judges": sorted(judges), "clips": {}}
+    started = time.perf_counter()
+    for kind, render_side in CLIP_KINDS.items():
+        clips = {}  # direction -> [measured clip, two training clips for the judges]
+        for source, target in ((0, 1), (1, 0)):
+            clips[(source, target)] = [_merge_clip(people[source], people[target], args.merge_frames, args.merge_seed + k, render_side) for k in range(3)]
+        fakes: dict[str, dict] = {}
+        rows: dict[str, dict] = {}
+        for name, options in list(variants.items()) + [(f"perfect 64 px, {v}", variants[v]) for v in PERFECT_VARIANTS]:
+            per_direction, restorations = {}, []
+            for (source, target), three in clips.items():
+                swapper = FaceSwapper(model, target, locate, **options)
+                made = []
+                for k, clip in enumerate(three):
+                    if k > 0 and not judges:
+                        break  # the training clips are for the judges only
+                    truth_crops = [warp_crop(t, transform, size) for t in clip["truth"]] if name.startswith("perfect") else None
+                    fake, done = swapped(swapper, clip, truth_crops)
+                    made.append(fake)
+                    restorations += done if k == 0 else []
+                per_direction[(source, target)] = made
+            fakes[name] = per_direction
+            rows[name] = _merge_scores(per_direction, clips, region, alphas.get(name.removeprefix("perfect 64 px, "), alphas["plain"]), restorations, detail_kept, region_ssim)
+        real_row = _merge_real_row(clips, region, region_ssim)
+        columns = []
+        for judge in judges.values():
+            keys = list(clips)
+            real_train = np.concatenate([clip["frames"] for key in keys for clip in clips[key][1:]])
+            real_test = np.concatenate([clips[key][0]["frames"] for key in keys])
+            made = {name: (np.concatenate([f for key in keys for f in per[key][1:]]), np.concatenate([per[key][0] for key in keys]))
+                    for name, per in fakes.items()}
+            on_real, on_fakes = judge(real_train, real_test, made)
+            real_row.update(on_real)
+            for name, values in on_fakes.items():
+                rows[name].update(values)
+            columns += [key for key in next(iter(on_fakes.values()), {}) if key not in columns]
+        figures["clips"][kind] = {"real frames": real_row, **rows}
+        _print_merge_table(kind, real_row, rows, columns)
+        if args.merge_sheet and render_side == CLIP_KINDS["demo clip (128 px shown at 256)"]:
+            _merge_sheet(args.merge_sheet, clips, fakes, region)
+    figures["seconds"] = round(time.perf_counter() - started, 1)
+    return figures
+
+
+def _merge_detector(args):
+    """Meso-4 to ask, or None: --merge-detector, else the lab's prepared detector if there is one
+    (a checkpoint of the lab's; the authors' .h5 files are read by ``deepfake-edu detect``)."""
+    from deepfake_edu.registry import load_model
+
+    path = Path(args.merge_detector) if args.merge_detector else None
+    if path is None:
+        from deepfake_edu.paths import LAB_DETECTOR, models_dir
+
+        path = models_dir() / f"{LAB_DETECTOR}.json"
+        if not path.exists():
+            return None
+    return load_model(path, "cpu", kinds=("meso4", "mesoinception4"))[0]
+
+
+def _roc_auc(real_scores, fake_scores) -> float:
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(np.r_[np.zeros(len(real_scores)), np.ones(len(fake_scores))], np.r_[real_scores, fake_scores]))
+
+
+def meso_judge(model):
+    """A judge (see ``bench_merge``): a trained MesoNet's mean P(fake) and ROC AUC, real against each merge."""
+    import numpy as np
+    import torch
+
+    def p_fake(frames: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            batches = [model(torch.from_numpy(np.ascontiguousarray(chunk)).permute(0, 3, 1, 2).float().div(255)).float()
+                       for chunk in np.array_split(frames, max(1, len(frames) // 32))]
+        return torch.sigmoid(torch.cat(batches)).numpy().astype(np.float64)
+
+    def judge(real_train, real_test, fakes):
+        real = p_fake(real_test)
+        return ({"meso_p_fake": round(float(real.mean()), 3)},
+                {name: {"meso_p_fake": round(float(p_fake(test).mean()), 3), "meso_auc": round(_roc_auc(real, p_fake(test)), 3)}
+                 for name, (_, test) in fakes.items()})
+
+    return judge
+
+
+def noise_residual_judge(detector_class, features):
+    """A judge (see ``bench_merge``) from the lab's noise detector, passed in by a caller above swap
+    (``forensics.noise.NoiseResidualDetector`` and ``noise_features``): trained on the training
+    clips' reals and PLAIN fakes, its mean P(fake) and ROC AUC on each merge of the measured clip;
+    then retrained on that merge's own fakes (a detector that knows the trick), its AUC."""
+    import numpy as np
+
+    class OnFeatures(detector_class):
+        """The detector fed its features directly: each picture's are computed once."""
+
+        def features(self, images):
+            return images
+
+    def judge(real_train, real_test, fakes):
+        real_train, real_test = features(real_train), features(real_test)
+
+        def fit(fake_train):
+            labels = np.r_[np.zeros(len(real_train)), np.ones(len(fake_train))]
+            return OnFeatures().fit(np.concatenate([real_train, fake_train]), labels)
+
+        on_plain = fit(features(fakes["plain"][0]))
+        real = on_plain.predict_proba(real_test)
+        rows = {}
+        for name, (train, test) in fakes.items():
+            test = features(test)
+            scores = on_plain.predict_proba(test)
+            retrained = fit(features(train))
+            rows[name] = {"noise_p_fake": round(float(scores.mean()), 3), "noise_auc": round(_roc_auc(real, scores), 3),
+                          "noise_retrained_auc": round(_roc_auc(retrained.predict_proba(real_test), retrained.predict_proba(test)), 3)}
+        return {"noise_p_fake": round(float(real.mean()), 3)}, rows
+
+    return judge
+
+
+def _merge_scores(per_direction, clips, region, alpha, restorations, detail_kept, region_ssim) -> dict:
+    import numpy as np
+
+    detail, versus_truth, ssim_clean, ssim_noisy, glasses = [], [], [], [], []
+    by_direction = {}
+    for key, made in per_direction.items():
+        clip, fake = clips[key][0], made[0]
+        kept = [detail_kept(f, o, region) for f, o in zip(fake, clip["frames"])]
+        detail += kept
+        versus_truth += [detail_kept(f, t, region) for f, t in zip(fake, clip["truth_noisy"])]
+        ssim_clean += [region_ssim(f, t, region) for f, t in zip(fake, clip["truth"])]
+        ssim_noisy += [region_ssim(f, t, region) for f, t in zip(fake, clip["truth_noisy"])]
+        by_direction[f"{key[0]}to{key[1]}_detail_kept"] = round(float(np.median(kept)), 4)
+        if clip["glasses"] is not None:
+            glasses.append(float(np.mean([(g & (alpha < 0.5)).sum() / max(g.sum(), 1) for g in clip["glasses"]])))
+    row = {
+        "detail_kept": round(float(np.median(detail)), 4),
+        "detail_vs_truth": round(float(np.median(versus_truth)), 4),
+        "ssim_vs_truth": round(float(np.mean(ssim_clean)), 4),
+        "ssim_vs_noisy_truth": round(float(np.mean(ssim_noisy)), 4),
+        "glasses_showing": round(float(np.mean(glasses)), 3) if glasses else None,
+        **by_direction,
+    }
+    if restorations:
+        row["sharpen_amount"] = round(float(np.median([r.amount for r in restorations])), 3)
+        row["frame_grain_std"] = round(float(np.median([r.frame_grain.mean() for r in restorations])), 2)
+        row["added_grain_std"] = round(float(np.median([r.added_grain.mean() for r in restorations])), 2)
+        row["frame_grain_white_share"] = round(float(np.median([r.white_share for r in restorations])), 2)
+    return row
+
+
+def _merge_real_row(clips, region, region_ssim) -> dict:
+    import numpy as np
+
+    pairs = [(t, c) for key in clips for t, c in zip(clips[key][0]["truth_noisy"], clips[key][0]["truth"])]
+    return {"ssim_noisy_truth_vs_truth": round(float(np.mean([region_ssim(t, c, region) for t, c in pairs])), 4)}
+
+
+_JUDGE_COLUMNS = {  # column key: (header, width)
+    "noise_p_fake": ("noise P", 9), "noise_auc": ("AUC", 7), "noise_retrained_auc": ("retrained", 10),
+    "meso_p_fake": ("Meso P", 8), "meso_auc": ("AUC", 7),
+}
+
+
+def _print_merge_table(kind: str, real_row: dict, rows: dict, columns: list[str]) -> None:
+    print(f"\n{kind}: median detail kept (fake / original; fake / true answer), mean SSIM where the face was pasted against"
+          " the clean true answer (and the one with the clip's camera noise)"
+          + ("; detectors: mean P(fake) and ROC AUC against the real frames (noise: trained on plain fakes, then retrained on each merge)" if columns else ""))
+    header = f"{'merge':<28}{'detail':>8}{'/truth':>8}{'SSIM':>7}{'noisy':>7}"
+    header += "".join(f"{_JUDGE_COLUMNS.get(c, (c, 10))[0]:>{_JUDGE_COLUMNS.get(c, (c, 10))[1]}}" for c in columns)
+    print(header + f"{'glasses':>9}{'amount':>8}{'grain':>7}")
+    line = f"{'real frames':<28}{1.0:>8.3f}{'':>8}{real_row['ssim_noisy_truth_vs_truth']:>7.3f}{'':>7}"
+    for column in columns:
+        width = _JUDGE_COLUMNS.get(column, (column, 10))[1]
+        line += f"{real_row[column]:>{width}.3f}" if column in real_row else " " * width
+    print(line)
+    for name, row in rows.items():
+        line = f"{name:<28}{row['detail_kept']:>8.3f}{row['detail_vs_truth']:>8.3f}{row['ssim_vs_truth']:>7.3f}{row['ssim_vs_noisy_truth']:>7.3f}"
+        line += "".join(f"{row.get(c, float('nan')):>{_JUDGE_COLUMNS.get(c, (c, 10))[1]}.3f}" for c in columns)
+        glasses = row.get("glasses_showing")
+        line += f"{glasses:>9.3f}" if glasses is not None else f"{'':>9}"
+        print(line + f"{row.get('sharpen_amount', 0.0):>8.2f}{row.get('added_grain_std', 0.0):>7.2f}")
+    print("  (SSIM of 'real frames': the true answer with the clip's camera noise against the clean one, a viewer's ceiling;"
+          " glasses: share of the source's glasses left showing; amount, grain: median unsharp amount and added grain std, grey levels)")
+
+
+def _merge_sheet(path, clips, fakes, region) -> None:
+    """A PNG: for 3 frames of each direction, the face area of the original, the true answer
+    and every merge, enlarged 2x, labelled."""
+    import cv2
+    import numpy as np
+
+    from deepfake_edu.data.images import write_image
+
+    ys, xs = np.nonzero(region)
+    pad = 24
+    box = (slice(max(0, ys.min() - pad), ys.max() + pad), slice(max(0, xs.min() - pad), xs.max() + pad))
+    names = ["original", "true answer", *fakes]
+    rows = []
+    for key in clips:
+        clip = clips[key][0]
+        for index in np.linspace(0, len(clip["frames"]) - 1, 3).round().astype(int):
+            tiles = [clip["frames"][index], clip["truth_noisy"][index]] + [fakes[name][key][0][index] for name in fakes]
+            tiles = [cv2.resize(t[box], None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST) for t in tiles]
+            rows.append(np.hstack(tiles))
+    sheet = np.vstack(rows)
+    width = sheet.shape[1] // len(names)
+    head = np.full((28, sheet.shape[1], 3), 255, np.uint8)
+    for i, name in enumerate(names):
+        cv2.putText(head, name, (i * width + 4, 19), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
+    write_image(path, np.vstack([head, sheet]))
+    print(f"wrote the viewer's sheet {path}")

@@ -23,6 +23,8 @@ LIMIT = count(1, 1_000_000)
 COLUMNS = count(1, 64)
 SEED = seed()
 SHEET_COUNT = count(1, 100)
+GRAIN = number(0, 4)
+SHARPEN = number(0, 8)
 
 
 def register(subparsers) -> None:
@@ -67,6 +69,8 @@ def register(subparsers) -> None:
                        help="twins: the frame is a twins picture; faces: detect faces; whole: the whole frame is the crop (default: as the model trained)")
     apply.add_argument("--blend", choices=["feather", "seamless"], default="feather", help="feathered mask, or OpenCV seamlessClone")
     apply.add_argument("--colour", choices=["reinhard", "none"], default="reinhard", help="match the face's colours to the original (Reinhard, Lab)")
+    apply.add_argument("--grain", type=GRAIN, default=1.0, help=ranged("share of the frame's own grain restored on the pasted face (0: the plain paste)", GRAIN, 1.0))
+    apply.add_argument("--sharpen", type=SHARPEN, default=2.0, help=ranged("largest unsharp amount on the pasted face (0: none)", SHARPEN, 2.0))
     apply.add_argument("--device", default="auto")
     apply.set_defaults(handler=_apply)
 
@@ -116,7 +120,8 @@ def _train(args) -> int:
 def _apply(args) -> int:
     from deepfake_edu.swap.convert import apply_swap
 
-    result = apply_swap(args.run, args.input, args.to, args.out, args.locate, args.colour, args.blend, args.device)
+    result = apply_swap(args.run, args.input, args.to, args.out, args.locate, args.colour, args.blend, args.device,
+                        grain=args.grain, sharpen=args.sharpen)
     what = f"{result.frames} frames at {result.fps:g} fps" if result.fps is not None else "photo"
     print(f"wrote {result.path} ({what}, {result.width}x{result.height}, {result.faces_swapped} faces swapped, labelled and marked as a fake)")
     return 0

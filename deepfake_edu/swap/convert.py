@@ -3,7 +3,9 @@
 For each face in a frame: locate and align it (a crop plus the transform that made it), encode
 it, decode it with the OTHER person's decoder, match its colours to the original crop
 (Reinhard transfer in Lab colour space), warp it back into the frame and blend it in through a
-soft (feathered) mask, or with OpenCV's Poisson blending (``seamlessClone``). Videos keep their
+soft (feathered) mask, or with OpenCV's Poisson blending (``seamlessClone``), then give it back
+the frame's sharpness and grain, which a 64 px face stretched over the frame lacks
+(``deepfake_edu.swap.merge``; ``grain=0, sharpen=0`` leaves that out). Videos keep their
 frame count, size and frame rate. Every picture written carries the lab's provenance marks
 (visible label, invisible mark, C2PA for photos when available: ``deepfake_edu.provenance``).
 
@@ -28,7 +30,7 @@ import torch
 from deepfake_edu.data.video import VIDEO_SUFFIXES
 from deepfake_edu.errors import LabError
 
-from deepfake_edu.faces.align import align_by_eyes, paste_back, twins_transform, warp_crop
+from deepfake_edu.faces.align import align_by_eyes, frame_alpha, paste_back, paste_scale, twins_transform, warp_crop
 
 LocateFn = Callable[[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]
 
@@ -101,17 +103,26 @@ def locator_for(info: dict, size: int, name: str | None = None) -> LocateFn:
 # --- the pieces of one swap ------------------------------------------------------------------
 
 
-def face_mask(size: int, feather: float = 0.08) -> np.ndarray:
+MASKS = ("face", "glasses")  # what a swap's mask covers: the face ellipse, or that and the eye line out to the temples
+
+
+def face_mask(size: int, feather: float = 0.08, cover: str = "face") -> np.ndarray:
     """float32 (size, size) in [0, 1]: a soft ellipse over the face of an aligned crop.
 
-    ``feather``: width of the soft edge as a fraction of the side.
+    ``feather``: width of the soft edge as a fraction of the side. ``cover="glasses"`` adds a
+    band along the eye line (the swap framing puts the eyes 38% down) out to the temples, where
+    a source's glasses show round the face ellipse: their frames and the start of their arms.
     """
     import cv2
 
+    if cover not in MASKS:
+        raise LabError(f"unknown mask {cover!r}: use {' or '.join(MASKS)}")
     mask = np.zeros((size, size), np.float32)
     centre = (int(round(0.5 * size)), int(round(0.53 * size)))
     axes = (int(round(0.30 * size)), int(round(0.40 * size)))
     cv2.ellipse(mask, centre, axes, 0, 0, 360, 1.0, -1)
+    if cover == "glasses":
+        cv2.ellipse(mask, (round(0.5 * size), round(0.38 * size)), (round(0.42 * size), round(0.13 * size)), 0, 0, 360, 1.0, -1)
     blur = max(1, int(round(feather * size)))
     mask = cv2.erode(mask, np.ones((blur, blur), np.uint8))  # the soft edge grows inwards, not onto the background
     return cv2.GaussianBlur(mask, (0, 0), blur / 2)
@@ -174,18 +185,35 @@ class SwapResult:
     faces_swapped: int
 
 
+GRAIN = 1.0  # default share of the frame's grain restored on a pasted face (swap.merge)
+SHARPEN = 2.0  # default largest unsharp amount on a pasted face (swap.merge)
+GRAIN_SPECTRA = ("matched", "white")
+
+
 class FaceSwapper:
     """Swaps every located face of a frame to ``to_identity``.
 
     model: a trained FaceSwapModel (eval mode); locate_fn: see the module doc (default: a twins
     picture's swap crop); colour: "reinhard" or "none"; blend: "feather" or "seamless".
+    Detail restored at merge time (``swap.merge``): grain, the share of the original frame's
+    grain given back to the pasted face (0: none, 1: matched); sharpen, the largest unsharp
+    amount (0: none), used only as far as it brings the face's detail toward the frame's;
+    grain_spectrum: "matched" (the frame's, e.g. smoothed by a resize) or "white"; seed: with the
+    frame's own content, seeds each face's grain. grain=0, sharpen=0 is the plain paste.
+    mask: "face" (the face ellipse) or "glasses" (also the eye line out to the temples: see
+    ``face_mask``).
     """
 
-    def __init__(self, model, to_identity: int, locate_fn: LocateFn | None = None, colour: str = "reinhard", blend: str = "feather", feather: float = 0.08):
+    def __init__(self, model, to_identity: int, locate_fn: LocateFn | None = None, colour: str = "reinhard", blend: str = "feather", feather: float = 0.08,
+                 grain: float = GRAIN, sharpen: float = SHARPEN, grain_spectrum: str = "matched", seed: int = 0, mask: str = "face"):
         if colour not in ("reinhard", "none"):
             raise LabError(f"unknown colour matching {colour!r}: use reinhard or none")
         if blend not in ("feather", "seamless"):
             raise LabError(f"unknown blend {blend!r}: use feather or seamless")
+        if grain_spectrum not in GRAIN_SPECTRA:
+            raise LabError(f"unknown grain spectrum {grain_spectrum!r}: use {' or '.join(GRAIN_SPECTRA)}")
+        if not (0 <= grain <= 4 and 0 <= sharpen <= 8):
+            raise LabError(f"grain must be 0-4 and sharpen 0-8, not {grain} and {sharpen}")
         if not 0 <= to_identity < len(model.decoders):
             raise LabError(f"identity {to_identity} does not exist: this model has {len(model.decoders)} decoders")
         self.model = model.eval()
@@ -194,8 +222,10 @@ class FaceSwapper:
         self.locate = locate_fn or twins_locator(self.size)
         self.colour = colour
         self.blend = blend
-        self.mask = face_mask(self.size, feather)
+        self.mask = face_mask(self.size, feather, mask)
         self.device = next(model.parameters()).device
+        self.grain, self.sharpen, self.grain_spectrum, self.seed = float(grain), float(sharpen), grain_spectrum, int(seed)
+        self.restorations: list = []  # what swap.merge did to each face of the last frame
 
     def swap_crops(self, crops: list[np.ndarray]) -> list[np.ndarray]:
         """Aligned uint8 crops (S, S, 3) -> the same faces as ``to_identity``, uint8, one batch."""
@@ -216,10 +246,19 @@ class FaceSwapper:
             crops.append(crop if scale == 1 else _resize(crop, self.size))
             transforms.append(np.asarray(transform, np.float64) * scale)
         out = frame
-        for crop, transform, face in zip(crops, transforms, self.swap_crops(crops)):
+        self.restorations = []
+        for index, (crop, transform, face) in enumerate(zip(crops, transforms, self.swap_crops(crops))):
             if self.colour == "reinhard":
                 face = reinhard_colour_transfer(face, crop, self.mask)
-            out = paste_back(out, face, transform, self.mask, self.blend)
+            pasted = paste_back(out, face, transform, self.mask, self.blend)
+            if self.grain > 0 or self.sharpen > 0:
+                from deepfake_edu.swap.merge import frame_seed, restore_detail
+
+                rng = np.random.default_rng(frame_seed(frame, self.seed, index))
+                pasted, done = restore_detail(pasted, out, frame_alpha(self.mask, transform, out.shape), paste_scale(transform),
+                                              self.grain, self.sharpen, rng, spectrum=self.grain_spectrum == "matched")
+                self.restorations.append(done)
+            out = pasted
         return out, len(located)
 
 
@@ -281,11 +320,14 @@ def apply_swap(
     blend: str = "feather",
     device: str = "auto",
     progress: bool = True,
+    grain: float = GRAIN,
+    sharpen: float = SHARPEN,
 ) -> SwapResult:
     """Load a trained run, swap the face(s) of a photo or a video to identity ``to``, write ``out``.
 
     ``to`` is an identity name as trained ("twin-01"), a decoder number, or a letter (A, B).
     ``locate_fn``: a function or a name for :func:`locator_for` (None: chosen from the model).
+    ``grain``, ``sharpen``: detail restored at merge time (see ``FaceSwapper``; 0, 0: none).
     """
     from deepfake_edu.data.images import IMAGE_SUFFIXES, read_image
     from deepfake_edu.swap.train import identity_index, load_swap_model
@@ -297,7 +339,7 @@ def apply_swap(
     model, info = load_swap_model(run, pick_device(device))
     if locate_fn is None or isinstance(locate_fn, str):
         locate_fn = locator_for(info, model.config.input_size, locate_fn)
-    swapper = FaceSwapper(model, identity_index(info, to), locate_fn, colour, blend)
+    swapper = FaceSwapper(model, identity_index(info, to), locate_fn, colour, blend, grain=grain, sharpen=sharpen)
     if source.suffix.lower() in IMAGE_SUFFIXES:
         if out.suffix.lower() not in IMAGE_SUFFIXES:
             raise LabError(f"the input is a photo: name the output .png or .jpg, not {out.name}")

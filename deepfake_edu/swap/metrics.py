@@ -6,6 +6,8 @@ expression, light), the exact picture a perfect swap would produce. ``true_answe
 builds those pairs; ``SwapMetricsHook`` scores the model on them during training and logs
 ``swap_ssim`` / ``swap_psnr`` (mean over directions) and per direction ``swap_ssim_0to1`` etc.,
 plus ``swap_face_ssim``: SSIM over the true answer's face only (the part a conversion keeps).
+For a merged frame (the face pasted back into a picture): ``detail_kept``, the fake's detail
+(variance of the Laplacian) over the original's where the face was pasted, and ``region_ssim``.
 """
 
 from __future__ import annotations
@@ -145,6 +147,31 @@ def render_true_answer(twins_module, identity, factors: dict, size: int, clean: 
     if clean:
         values.update(noise=0.0, jpeg_quality=0)
     return twins_module.true_swap(identity, twins_module.Factors(**values), size, with_mask=True)
+
+
+# --- a merged frame against its original and its true answer ------------------------------------
+
+
+def detail_kept(fake: np.ndarray, original: np.ndarray, region: np.ndarray) -> float:
+    """How much of the original frame's detail a fake keeps where its face was pasted: variance of
+    the Laplacian of the grey fake over ``region`` (bool (H, W)) / the same of the original.
+
+    Both uint8 RGB (H, W, 3). 1: as detailed; a 64 px face stretched over a 256 px frame with no
+    merge-time restoration keeps a few hundredths (``deepfake-edu bench swap --only merge``).
+    """
+    from deepfake_edu.swap.merge import laplacian_variance
+
+    return laplacian_variance(fake, region) / max(laplacian_variance(original, region), 1e-9)
+
+
+def region_ssim(image: np.ndarray, truth: np.ndarray, region: np.ndarray) -> float:
+    """SSIM of uint8 RGB ``image`` against ``truth`` (both (H, W, 3)), averaged over the pixels of
+    ``region`` (bool (H, W)) where the 11-pixel window fits (the SSIM map is "valid")."""
+    x, y = _to_float(np.asarray(image)[None]), _to_float(np.asarray(truth)[None])
+    similarity = ssim_map(x, y)[0].mean(dim=0).numpy()
+    top, left = (image.shape[0] - similarity.shape[0]) // 2, (image.shape[1] - similarity.shape[1]) // 2
+    inside = np.asarray(region, bool)[top : top + similarity.shape[0], left : left + similarity.shape[1]]
+    return float(similarity[inside].mean()) if inside.any() else float("nan")
 
 
 def _to_float(images: np.ndarray) -> torch.Tensor:

@@ -137,3 +137,16 @@ def test_paste_back_blends_by_poisson_cloning_or_refuses_an_unknown_blend():
     assert cloned[45:55, 75:85].std(axis=(0, 1)).mean() < 0.5 * frame[45:55, 75:85].std(axis=(0, 1)).mean()
     with pytest.raises(LabError, match="unknown blend"):
         paste_back(frame, red, transform, mask, blend="smudge")
+
+
+def test_frame_alpha_is_what_paste_back_blends_with_and_paste_scale_its_stretch():
+    from deepfake_edu.faces.align import frame_alpha, paste_scale
+
+    transform = twins_transform(256, 64)
+    mask = np.zeros((64, 64), np.float32)
+    mask[10:54, 12:52] = 1
+    mask = cv2.GaussianBlur(mask, (0, 0), 2)
+    white = paste_back(np.zeros((256, 256, 3), np.uint8), np.full((64, 64, 3), 255, np.uint8), transform, mask)
+    alpha = frame_alpha(mask, transform, (256, 256, 3))
+    assert alpha.shape == (256, 256) and np.abs(white[..., 0] / 255 - alpha).max() < 0.01
+    assert paste_scale(transform) == pytest.approx(256 * 0.30 / (64 * 0.42), rel=1e-6)  # eye gaps: 30% of the frame, 42% of the crop

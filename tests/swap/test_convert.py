@@ -113,3 +113,32 @@ def test_a_picture_or_a_video_with_no_face_is_refused_and_nothing_is_written_or_
         assert len(errors) == 1 and "no face found" in errors[0] and "Traceback" not in error
         assert not out.exists()
     assert read_ledger() == before and sorted(p.name for p in tmp_path.iterdir()) == ["grey.avi", "grey.png"]
+
+
+def test_plain_merge_is_the_old_paste_and_the_default_one_is_reproducible():
+    from deepfake_edu.faces.align import paste_back
+
+    frame = _frames(1, 120, 120)[0]
+    model = faceswap("classroom", bottleneck=16)
+    plain = FaceSwapper(model, 1, grain=0, sharpen=0)
+    out, _ = plain.swap_frame(frame)
+    crop, transform = plain.locate(frame)[0]
+    face = reinhard_colour_transfer(plain.swap_crops([crop])[0], crop, plain.mask)
+    assert np.array_equal(out, paste_back(frame, face, transform, plain.mask)) and plain.restorations == []
+    merged = FaceSwapper(model, 1)
+    first, _ = merged.swap_frame(frame)
+    again, _ = merged.swap_frame(frame)
+    assert np.array_equal(first, again) and len(merged.restorations) == 1
+    assert np.array_equal(first[:4, :4], frame[:4, :4])
+
+
+def test_the_glasses_mask_reaches_the_temples_and_unknown_options_are_refused():
+    face, glasses = face_mask(64), face_mask(64, cover="glasses")
+    assert (glasses >= face - 1e-6).all()
+    eye_row = round(0.38 * 64)
+    assert face[eye_row, round(0.2 * 64)] < 0.2 and glasses[eye_row, round(0.2 * 64)] > 0.7  # the outer part of a lens
+    assert glasses[round(0.8 * 64), round(0.2 * 64)] == face[round(0.8 * 64), round(0.2 * 64)]  # below the eyes: the same
+    model = faceswap("classroom", bottleneck=16)
+    for options, message in (({"mask": "hat"}, "unknown mask"), ({"grain_spectrum": "pink"}, "grain spectrum"), ({"grain": -1}, "grain must be")):
+        with pytest.raises(LabError, match=message):
+            FaceSwapper(model, 1, **options)

@@ -35,3 +35,22 @@ def test_swap_curves_plot(tmp_path):
     assert list(left.lines[0].get_ydata()) == [row["swap_ssim_0to1"] for row in history]
     assert list(right.lines[0].get_xdata()) == [0.5, 1.0, 1.5, 2.0]  # minutes
     assert (tmp_path / "curves.png").stat().st_size > 1000
+
+
+def test_detail_kept_and_region_ssim_of_a_merged_frame():
+    import cv2
+    import numpy as np
+
+    from deepfake_edu.swap.metrics import detail_kept, region_ssim
+
+    rng = np.random.default_rng(0)
+    original = cv2.GaussianBlur(rng.integers(0, 255, (96, 96, 3), dtype=np.uint8), (0, 0), 0.8)
+    region = np.zeros((96, 96), bool)
+    region[20:70, 30:80] = True
+    blurred = original.copy()
+    blurred[region] = cv2.GaussianBlur(original, (0, 0), 2.0)[region]
+    assert detail_kept(original, original, region) == pytest.approx(1.0)
+    assert detail_kept(blurred, original, region) < 0.3
+    assert region_ssim(original, original, region) == pytest.approx(1.0, abs=1e-6)
+    assert region_ssim(blurred, original, region) < 0.8
+    assert region_ssim(blurred, original, ~region & (np.arange(96)[:, None] > 80)) == pytest.approx(1.0, abs=1e-6)  # far from the change
