@@ -124,6 +124,9 @@ def shipped_model_line(name: str = "swap-twins") -> str:
     except LabError:
         return f"(this copy of the lab ships no {name} model to compare with)"
     measured = card.get("measured", {})
-    quality = f", swap SSIM against the true answer {measured['swap_ssim']:.3f}" if "swap_ssim" in measured else ""
+    rebuilds = [value for key, value in measured.items() if key.startswith("rebuild_ssim")]
+    quality = f", rebuild SSIM {sum(rebuilds) / len(rebuilds):.3f}" if rebuilds else ""
+    if "swap_ssim" in measured:
+        quality += f", swap SSIM against the true answer {measured['swap_ssim']:.3f}"
     return (f"the lab's shipped {name}: {card['steps']} steps in {card['wall_time_s'] / 60:.0f} minutes on "
             f"{card['machine']['device']}{quality} (`deepfake-edu zoo list`)")

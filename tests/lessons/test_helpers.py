@@ -106,3 +106,13 @@ def test_noise_pictures_show_jpeg_erasing_noise():
     flat = np.full((32, 32, 3), 77, np.uint8)
     assert (residual_picture(flat) == 128).all()
 
+
+
+def test_shipped_model_line_reads_the_card_and_says_when_nothing_ships():
+    from deepfake_edu import zoo
+    from deepfake_edu.lessons.training import shipped_model_line
+
+    card = zoo.card("swap-twins")
+    line = shipped_model_line("swap-twins")
+    assert f"{card['steps']} steps" in line and f"{card['measured']['swap_ssim']:.3f}" in line
+    assert "ships no" in shipped_model_line("no-such-model")
