@@ -118,7 +118,8 @@ def prepare_lab(minutes: float = 5.0, force: bool = False, progress: bool = True
     if not status["twins"]:
         say(1, "rendering the synthetic twins (invented people, no real face)")
         started = time.perf_counter()
-        from deepfake_edu.zoo.recipes import TWINS_DATA  # the same twins the shipped models learned
+        # the same twins the shipped models learned
+        from deepfake_edu.zoo.recipes import TWINS_DATA
 
         generate_twins_dataset(assets.twins, **{**TWINS_DATA, "per_identity": per_identity}, workers=2, progress=progress)
         report["twins_s"] = round(time.perf_counter() - started, 1)

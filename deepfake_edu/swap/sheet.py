@@ -46,7 +46,7 @@ def sheet_frames(swap_run: str | Path, count: int = 20, size: int = 128) -> list
     swappers = [FaceSwapper(model, target, locator_for(info, model.config.input_size)) for target in (0, 1)]
 
     def compressed(image: np.ndarray) -> np.ndarray:
-        ok, data = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+        _, data = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
     frames = []

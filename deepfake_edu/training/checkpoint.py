@@ -29,12 +29,16 @@ CHECKPOINT_FORMAT = "deepfake-edu-checkpoint/1"
 _STEP_NAME = re.compile(r"^step-(\d{8})\.json$")
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's bytes, as hex (read in 1 MB blocks)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+_sha256 = file_sha256
 
 
 def save_model_file(stem: str | os.PathLike, tensors: dict[str, torch.Tensor], info: dict) -> Path:

@@ -21,7 +21,6 @@ only invented twins.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -36,11 +35,9 @@ MAX_TOTAL_MB = 40.0  # and all of them together under this
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    from deepfake_edu.training.checkpoint import file_sha256
+
+    return file_sha256(path)
 
 
 def shipped_names(models_dir: Path | None = None) -> list[str]:

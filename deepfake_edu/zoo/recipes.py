@@ -27,7 +27,7 @@ from pathlib import Path
 from deepfake_edu.errors import LabError
 
 # The twins every recipe learns from: the lab's own dataset (``prepare`` renders the same one).
-TWINS_DATA = dict(identities=8, per_identity=200, size=128, seed=0)
+TWINS_DATA = {"identities": 8, "per_identity": 200, "size": 128, "seed": 0}
 PAIR = ("twin-00", "twin-01")  # who the swap pair and the funnel models learn
 HELD_OUT = ("twin-06", "twin-07")  # who the detector never sees while it learns
 SWAP_STEPS = 4_000

@@ -27,7 +27,7 @@ def test_shipped_file_matches_its_card_and_loads(name):
     assert card["steps"] == RECIPES[name].steps, "the card's steps are the recipe's: remake it with `zoo train NAME --ship`"
     assert zoo.weights_path(name).stat().st_size == card["bytes"]
     assert card["bytes"] / 1e6 < zoo.MAX_FILE_MB
-    model, info = load_model(zoo.checkpoint_path(name))
+    _, info = load_model(zoo.checkpoint_path(name))
     assert info["shipped"] == name and info["model"] == card["model"]
     assert not any(key.startswith("optim/") for key in _tensor_names(name))
 
