@@ -58,6 +58,7 @@ def outputs_dir() -> Path:
 LAB_TWINS = "twins-lab"  # datasets/: 128 px twins, 8 invented people
 LAB_SWAP_RUN = "swap-lab"  # runs/: the classroom face-swap model of twin-00 and twin-01
 LAB_REALFAKE = "twins-realfake"  # datasets/: 256 px real twins and the same frames swapped
+LAB_PRIOR = "face-prior"  # models/: the shared encoder and a generic decoder pretrained on hundreds of twins
 LAB_DETECTOR = "meso4-twins"  # models/: Meso-4 trained on that set, twins 06 and 07 held out
 LAB_HELD_OUT = ("twin-06", "twin-07")  # the people the lab's detector never sees while it learns
 

@@ -33,7 +33,18 @@ log = logging.getLogger("deepfake_edu.demo")
 QUEUE_SIZE = 24  # events waiting at most; more get "queue is full" at once
 CONCURRENCY = 2  # events running at once (2 cores)
 CACHE_SWEEP = (300, 900)  # every 5 minutes, delete uploads and outputs Gradio cached over 15 minutes ago
+GALLERY_FACES, GALLERY_COLUMNS = 16, 8  # tab 1's thumbnails: two rows of eight, about 100 px each at 1024 px wide
+FACE_HEIGHT = 300  # tab 1's two faces, pixels (their pictures are logic.SHOWN_SIDE, 256)
+FAKE_HEIGHT = 300  # tab 2's three pictures, pixels
 GENERIC_ERROR = "Something went wrong on the server. Try again, or tell the teacher (the details are in the terminal)."
+
+# The page's own style, scoped by elem_id. Gradio's gallery without a fixed height keeps 320 px
+# (or 55% of the window) and thumbnails of at least 100 px: tab 1's takes the height of its two
+# rows and shrinks its thumbnails to the width instead of scrolling.
+CSS = """
+#funnel-gallery .grid-wrap { min-height: 0; max-height: none; }
+#funnel-gallery .grid-container { grid-template-columns: repeat(var(--grid-cols), minmax(0, 1fr)); }
+"""
 
 INTRO = """# deepfake-edu: look inside a deepfake, make one, catch one
 Everything here runs on this computer; nothing is sent anywhere. Every fake made here carries a
@@ -82,7 +93,7 @@ def build_app(assets) -> gr.Blocks:
         _fake_tab(lab)
         _catch_tab(lab)
         _spot_the_fake_tab(app, lab)
-        _check_tab()
+        _check_tab(lab)
     return app
 
 
@@ -97,19 +108,21 @@ def _funnel_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
             identity = gr.Dropdown(list(TRAIN_IDENTITIES), value=TRAIN_IDENTITIES[0], label="whose face")
             face_index = gr.Slider(0, logic.FACES_PER_PERSON - 1, value=0, step=1, label="which face")
             width = gr.Radio([str(w) for w in widths], value=str(widths[0]) if widths else None, label="bottleneck width (numbers)")
-        gallery = gr.Gallery(label="faces (click one)", columns=12, height=130, allow_preview=False)
+        # Two rows of thumbnails that follow the page's width (a fixed height scrolled at 1024x768; see CSS).
+        gallery = gr.Gallery(label="faces (click one to rebuild it)", columns=GALLERY_COLUMNS, rows=2, height="auto",
+                             object_fit="contain", allow_preview=False, elem_id="funnel-gallery")
         rebuild = gr.Button("squeeze and rebuild", variant="primary")
-        with gr.Row():
-            original = gr.Image(label="the face", type="filepath", interactive=False, height=200)
-            rebuilt = gr.Image(label="rebuilt through the funnel", type="filepath", interactive=False, height=200)
-        summary = gr.Markdown()
+        with gr.Row(equal_height=True):
+            original = gr.Image(label="the face", type="filepath", interactive=False, height=FACE_HEIGHT, scale=1, min_width=FACE_HEIGHT)
+            rebuilt = gr.Image(label="rebuilt through the funnel", type="filepath", interactive=False, height=FACE_HEIGHT, scale=1, min_width=FACE_HEIGHT)
+            summary = gr.Markdown(elem_id="funnel-summary")
         funnel = gr.Image(label="the funnel", type="filepath", interactive=False)
         with gr.Accordion("layer sizes", open=False):
             layers = gr.Markdown()
 
         @guarded
         def show_gallery(person):
-            return [lab.picture(face) for face in logic.funnel_faces(lab, person)[:24]]
+            return [lab.picture(face) for face in logic.funnel_faces(lab, person)[:GALLERY_FACES]]
 
         @guarded
         def do_rebuild(person, index, chosen_width):
@@ -118,13 +131,15 @@ def _funnel_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
             view = logic.rebuild_face(lab, person, int(index), int(chosen_width))
             return lab.picture(view.original), lab.picture(view.rebuilt), view.summary(), lab.picture(view.funnel), logic.describe_layers(view.layers)
 
-        def pick(event: gr.SelectData):
-            return event.index
+        @guarded
+        def pick(person, chosen_width, event: gr.SelectData):
+            """A click on a face: the slider moves to it and the face is rebuilt at once."""
+            return (event.index, *do_rebuild(person, event.index, chosen_width))
 
         outputs = [original, rebuilt, summary, funnel, layers]
         identity.change(show_gallery, identity, gallery, api_name="funnel_gallery")
         app.load(show_gallery, identity, gallery, api_visibility="private")
-        gallery.select(pick, None, face_index, api_visibility="private")
+        gallery.select(pick, [identity, width], [face_index, *outputs], api_visibility="private")
         rebuild.click(do_rebuild, [identity, face_index, width], outputs, api_name="rebuild")
         width.change(do_rebuild, [identity, face_index, width], outputs, api_visibility="private")
         face_index.release(do_rebuild, [identity, face_index, width], outputs, api_visibility="private")
@@ -144,9 +159,9 @@ def _fake_tab(lab: logic.DemoLab) -> None:
             make = gr.Button("make the fake", variant="primary")
             make_clip = gr.Button(f"make a {logic.CLIP_FRAMES}-frame clip (twins)")
         with gr.Row():
-            source = gr.Image(label="A", type="filepath", interactive=False, height=220)
-            fake = gr.Image(label="A as B (labelled and marked)", type="filepath", interactive=False, height=220)
-            truth = gr.Image(label="the true answer (twins only)", type="filepath", interactive=False, height=220)
+            source = gr.Image(label="A", type="filepath", interactive=False, height=FAKE_HEIGHT)
+            fake = gr.Image(label="A as B, in A's picture (labelled, marked)", type="filepath", interactive=False, height=FAKE_HEIGHT)
+            truth = gr.Image(label="the true answer's face (twins only)", type="filepath", interactive=False, height=FAKE_HEIGHT)
         summary = gr.Markdown()
         download = gr.File(label="the fake, with its marks", interactive=False)
         clip = gr.Image(label="the swapped clip", type="filepath", interactive=False, height=260)
@@ -166,7 +181,10 @@ def _fake_tab(lab: logic.DemoLab) -> None:
             result = logic.make_fake_clip(lab, run_label, chosen)
             return str(result.preview), str(result.video), result.summary()
 
+        results = [source, fake, truth, summary, download, clip]
         run.change(directions, run, direction, api_name="fake_directions")
+        # Another direction (or model) makes the fake and the clip on screen someone else's: they go.
+        direction.change(lambda: (None,) * 3 + ("", None, None), None, results, queue=False, **_private())
         make.click(do_fake, [run, direction, face_index], [source, fake, truth, summary, download], api_name="make_fake")
         make_clip.click(do_clip, [run, direction], [clip, download, summary], api_name="make_clip")
 
@@ -182,7 +200,7 @@ def _catch_tab(lab: logic.DemoLab) -> None:
             detector = gr.Dropdown(detectors, value=detectors[0], label="detector")
         go = gr.Button("catch it", variant="primary")
         summary = gr.Markdown()
-        faces = gr.Image(label="faces found, with their heatmaps (left to right)", type="filepath", interactive=False, height=280)
+        faces = gr.Image(label="faces found, with their heatmaps (left to right; a video: a few of its frames)", type="filepath", interactive=False, height=280)
         curve = gr.Image(label="P(fake) over the video", type="filepath", interactive=False)
 
         @guarded
@@ -193,34 +211,42 @@ def _catch_tab(lab: logic.DemoLab) -> None:
             return f"{captions}\n\n{result.summary}" if captions else result.summary, strip, str(result.curve) if result.curve else None
 
         # The previous verdict goes first: a refused upload ("no face found ...") must not leave it on screen.
-        cleared = go.click(lambda: ("", None, None), None, [summary, faces, curve], queue=False, **_private())
-        cleared.then(do_catch, [upload, detector], [summary, faces, curve], api_name="catch")
+        outputs = [summary, faces, curve]
+        cleared = go.click(lambda: ("", None, None), None, outputs, queue=False, **_private())
+        cleared.then(do_catch, [upload, detector], outputs, api_name="catch")
+        upload.change(lambda: ("", None, None), None, outputs, queue=False, **_private())  # a new file: the old verdict goes
 
 
 def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
     with gr.Tab("4. Spot the fake", id="quiz"):
         gr.Markdown("Real twin or swapped twin? Guess first, then see what the machine said. The class's tally compares you with it.")
-        question = gr.State(None)
+        turn = gr.State(None)  # the face on screen: {"number": n, "answered": bool, "reveal": ...}
         with gr.Row():
-            face = gr.Image(label="real or fake?", type="filepath", interactive=False, height=280)
+            face = gr.Image(label="real or fake?", type="filepath", interactive=False, height=280, elem_id="quiz-face")
             with gr.Column():
                 next_face = gr.Button("next face", variant="primary")
                 say_real = gr.Button("real")
                 say_fake = gr.Button("fake")
                 reveal = gr.Markdown()
         tally = gr.Markdown()
-        reset = gr.Button("reset the class's tally", variant="stop", size="sm")
+        with gr.Row():
+            reset = gr.Button("reset the class's tally...", size="sm", scale=0, min_width=200, elem_id="quiz-reset")
+        with gr.Row(visible=False, elem_id="quiz-reset-confirm") as confirm_row:
+            gr.Markdown("**Start the class's tally again from zero?** Every answer counted so far is lost.")
+            confirm = gr.Button("yes, reset it", variant="stop", size="sm", scale=0, min_width=140)
+            cancel = gr.Button("cancel", size="sm", scale=0, min_width=100)
 
-        @guarded
-        def ask(previous):
-            _, number = logic.quiz_question(lab, previous)
-            return logic.quiz_picture(lab, number), number, "Your guess?"
+        def new_face(previous):
+            picture, new_turn = logic.quiz_turn(lab, previous)
+            return picture, new_turn, "Your guess?"
+
+        ask = guarded(new_face)
 
         def answer(guess):
             @guarded
-            def mark(number):
-                text, counts = logic.quiz_answer(lab, number, guess)
-                return text, describe_tally(counts), None  # one answer per face: the question is spent
+            def mark(current):
+                text, counts, after = logic.quiz_guess(lab, current, guess)
+                return text, describe_tally(counts), after  # a second guess on the same face is not counted
 
             return mark
 
@@ -232,22 +258,52 @@ def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
         def do_reset():
             return describe_tally(lab.tally.reset())
 
-        next_face.click(ask, question, [face, question, reveal], api_name="quiz_next")
-        say_real.click(answer("real"), question, [reveal, tally, question], api_name="quiz_real")
-        say_fake.click(answer("fake"), question, [reveal, tally, question], api_name="quiz_fake")
-        reset.click(do_reset, None, tally, api_name="quiz_reset")
+        @guarded
+        def first_face(previous):
+            """The face the quiz opens on; a lab without its real/fake set says so in the page, not in a pop-up."""
+            try:
+                return new_face(previous)
+            except LabError as error:
+                return None, None, str(error)
+
+        def confirming(shown):
+            return gr.update(visible=shown), gr.update(visible=not shown)
+
+        next_face.click(ask, turn, [face, turn, reveal], api_name="quiz_next")
+        say_real.click(answer("real"), turn, [reveal, tally, turn], api_name="quiz_real")
+        say_fake.click(answer("fake"), turn, [reveal, tally, turn], api_name="quiz_fake")
+        # Resetting takes two clicks: the small button asks, "yes, reset it" resets.
+        reset.click(lambda: confirming(True), None, [confirm_row, reset], queue=False, **_private())
+        cancel.click(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
+        confirm.click(do_reset, None, tally, api_name="quiz_reset").then(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
         app.load(show_tally, None, tally, api_name="quiz_tally")
+        app.load(first_face, turn, [face, turn, reveal], **_private())  # the quiz opens on a face, not an empty frame
 
 
-def _check_tab() -> None:
+def _check_tab(lab: logic.DemoLab) -> None:
     kinds = list(logic.IMAGE_SUFFIXES + logic.VIDEO_SUFFIXES)
     with gr.Tab("5. Check a file", id="check"):
         gr.Markdown("Does a picture or video say it was made by an AI tool? The lab looks for its visible label, "
                     "its invisible mark and a C2PA manifest.")
-        upload = gr.File(label="photo or video", file_types=kinds, type="filepath", elem_id="check-upload")
+        with gr.Row():
+            upload = gr.File(label="photo or video", file_types=kinds, type="filepath", elem_id="check-upload")
+            preview = gr.Image(label="what you uploaded (a video: its first frame)", type="filepath", interactive=False,
+                               height=240, elem_id="check-preview")
         go = gr.Button("check it", variant="primary")
         report = gr.Markdown()
-        go.click(guarded(logic.check_provenance), upload, report, api_name="check_file")
+
+        @guarded
+        def show_preview(path):
+            return logic.upload_preview(lab, path)
+
+        @guarded
+        def do_check(path):
+            return logic.check_provenance(path, lab)
+
+        go.click(lambda: "", None, report, queue=False, **_private()).then(do_check, upload, report, api_name="check_file")
+        # A new file: the old report goes, and the new file is shown (a bad one gets its one line now).
+        upload.change(lambda: ("", None), None, [report, preview], queue=False, **_private()).then(
+            show_preview, upload, preview, **_private())
 
 
 def _safe(make, default):
@@ -281,6 +337,7 @@ def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = Fals
         pwa=False,
         mcp_server=False,
         theme=_theme(),
+        css=CSS,
     )
 
 

@@ -29,7 +29,9 @@ from deepfake_edu.swap.fakes import CLIP_FRAMES
 MAX_UPLOAD_MB = 25  # uploads above this are refused (Gradio refuses them first, see app.launch_app)
 MAX_VIDEO_SECONDS = 30.0  # a longer video is refused: the demo scores ~30 frames, a class waits
 MAX_VIDEO_FRAMES = 3000  # and so is one with more frames than this, whatever its frame rate says
-SHOWN_SIDE = 192  # side of the face pictures shown in the page, pixels
+SHOWN_SIDE = 256  # side of the face pictures shown in the page, pixels (big enough for a projector)
+VIDEO_HEATMAPS = 3  # video frames that get a heatmap (spread over the frames with a face)
+PREVIEW_SIDE = 320  # longest side of an upload's preview, pixels
 # The demo's own, narrower than data.images.IMAGE_SUFFIXES: no TIFF uploads (most browsers do not show TIFF).
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 
@@ -74,7 +76,7 @@ def rebuild_face(lab: DemoLab, identity: str, face_index: int, width: int):
     model, info = lab.funnel_model(int(width))
     layers = lab.cached(("layers", int(width)), model.layer_sizes)  # measuring hooks the shared model: once
     view = funnel.rebuild_face(model, info, faces[index], identity, layers)
-    picture = lab.cached(("funnel-picture", int(width)), lambda: funnel.draw_funnel(layers))
+    picture = lab.cached(("funnel-picture", int(width)), lambda: funnel.draw_funnel(layers, font_scale=2))
     return dataclasses.replace(view, original=_shown(view.original), rebuilt=_shown(view.rebuilt), funnel=picture)
 
 
@@ -94,15 +96,84 @@ def fake_directions(lab: DemoLab, run_label: str) -> list[str]:
     return directions(lab.swap_model(run_label)[1])
 
 
-def make_fake(lab: DemoLab, run_label: str, direction: str, face_index: int):
-    """Swap face ``face_index`` of A to B with a run's model; write it marked and record it
-    (a ``swap.fakes.FakePhoto`` with pictures sized for the page)."""
-    from deepfake_edu.swap.fakes import make_fake_photo
+def _fake_info(run_label: str) -> dict:
+    """The provenance info of the demo's fakes (its fingerprint is the mark's payload: ``payload_note``)."""
+    return {"tool": "demo", "run": run_label}
+
+
+@dataclass
+class FakeInFrame:
+    """A fake photo as the page shows it: the swapped face pasted into A's whole picture (hair and
+    background are A's own, as in a clip), beside the true answer's face."""
+
+    photo: object  # the ``swap.fakes.FakePhoto`` of the face alone (its SSIM, its file)
+    source: np.ndarray  # uint8 (FAKE_SIDE, FAKE_SIDE, 3): A's picture the face was pasted into (the crop, for extracted faces)
+    fake: np.ndarray  # uint8: the pasted picture as written (label and mark on)
+    path: Path  # the pasted picture's file (marked, recorded in the ledger): the download
+
+    @property
+    def truth(self) -> np.ndarray | None:
+        return self.photo.truth
+
+    @property
+    def ssim(self) -> float | None:
+        return self.photo.ssim
+
+    def summary(self) -> str:
+        a, b = self.photo.names
+        if self.path == self.photo.path:  # extracted faces: the crop is all the run has
+            return self.photo.summary()
+        head = (f"{a}'s face swapped to {b}, then pasted into {a}'s picture (hair and background stay {a}'s, as in the clip), "
+                f"written to `{self.path.name}` with a visible label, an invisible mark and provenance data.")
+        if self.ssim is None:
+            return head
+        return head + f" SSIM against the true answer (the swapped face alone): **{self.ssim:.3f}** (1 = perfect)."
+
+
+def make_fake(lab: DemoLab, run_label: str, direction: str, face_index: int) -> FakeInFrame:
+    """Swap face ``face_index`` of A to B with a run's model (``swap.fakes.make_fake_photo``: the
+    face, its true answer and SSIM) and paste it into A's whole picture (``swap.convert``), as a
+    clip does; both written marked and recorded. Pictures sized for the page."""
+    from deepfake_edu.swap.fakes import FAKE_SIDE, PHOTO_INFO, make_fake_photo, parse_direction
 
     model, info = lab.swap_model(run_label)
-    photo = make_fake_photo(model, info, lab.run_faces(run_label), direction, face_index, lab.new_output("fake", ".png"),
-                            provenance_info={"tool": "demo", "run": run_label})
-    return dataclasses.replace(photo, source=_shown(photo.source), fake=_shown(photo.fake, smooth=True), truth=_shown(photo.truth))
+    faces = lab.run_faces(run_label)
+    photo = make_fake_photo(model, info, faces, direction, face_index, lab.new_output("fake-face", ".png"),
+                            provenance_info=_fake_info(run_label))
+    photo = dataclasses.replace(photo, source=_shown(photo.source), fake=_shown(photo.fake, smooth=True), truth=_shown(photo.truth))
+    source_index, target_index = parse_direction(info, direction)
+    frame = _run_picture(lab, info, faces, source_index, int(face_index))
+    if frame is None:  # extracted faces: the crop is the whole picture
+        return FakeInFrame(photo, photo.source, photo.fake, photo.path)
+    import cv2
+
+    from deepfake_edu import provenance
+    from deepfake_edu.data.forget import record_output
+    from deepfake_edu.data.images import read_image
+    from deepfake_edu.swap.convert import FaceSwapper, locator_for
+
+    frame = cv2.resize(frame, (FAKE_SIDE, FAKE_SIDE), interpolation=cv2.INTER_CUBIC)  # as the clip: the mark needs 256 px
+    swapped, found = FaceSwapper(model, target_index, locator_for(info, model.config.input_size)).swap_frame(frame)
+    if found == 0:
+        raise LabError("the face could not be placed back into its picture: choose another face")
+    out = provenance.save_marked_image(lab.new_output("fake", ".png"), swapped, info={**PHOTO_INFO, **_fake_info(run_label)})
+    record_output(out, info.get("datasets", []))
+    return FakeInFrame(photo, frame, read_image(out), Path(out))
+
+
+def _run_picture(lab: DemoLab, info: dict, faces, person: int, index: int) -> np.ndarray | None:
+    """uint8 RGB: the whole twins picture face ``index`` of ``person`` was cut from, or None for
+    extracted faces (already crops, nothing around them)."""
+    records = faces.records[person]
+    if info.get("face_kind") != "twins" or not 0 <= index < len(records):
+        return None
+    from deepfake_edu.data.dataset import load_dataset
+
+    data = info.get("train_options", {}).get("data") or []
+    if not data:
+        return None
+    folder = data[0] if len(data) == 1 else data[person]  # several datasets: one person each (swap.facesets)
+    return lab.cached(("dataset", str(folder)), lambda: load_dataset(folder)).image(records[index])
 
 
 def make_fake_clip(lab: DemoLab, run_label: str, direction: str, frames: int = CLIP_FRAMES):
@@ -168,17 +239,49 @@ class CatchResult:
 
 
 def catch_fake(lab: DemoLab, upload: str | os.PathLike | None, detector_label: str) -> CatchResult:
-    """Score every face of an uploaded photo (with heatmaps), or ~30 frames of a short video."""
+    """Score every face of an uploaded photo (with heatmaps), or ~30 frames of a short video (its
+    curve, and heatmaps of ``VIDEO_HEATMAPS`` of those frames: ``video_heatmaps``)."""
     from deepfake_edu.forensics.judge import judge_photo, judge_video
 
     path, kind = check_upload(upload)
     model = lab.detector(detector_label)
     if kind == "video":
         judged = judge_video(model, path, lab.new_output("verdict", ".png"))
-    else:
-        judged = judge_photo(model, read_upload_image(path), lab.face_backend(), lab.private_detector(detector_label))
+        faces = video_heatmaps(lab, path, judged.verdict, detector_label)
+        return CatchResult(faces, judged.summary(detector_label), judged.curve, bool(faces), judged.scores)
+    judged = judge_photo(model, read_upload_image(path), lab.face_backend(), lab.private_detector(detector_label))
     faces = [(face.picture, face.caption(number)) for number, face in enumerate(judged.faces, start=1)]
-    return CatchResult(faces, judged.summary(detector_label), judged.curve, kind == "image", judged.scores)
+    return CatchResult(faces, judged.summary(detector_label), judged.curve, True, judged.scores)
+
+
+def video_heatmaps(lab: DemoLab, path: Path, verdict, detector_label: str, count: int = VIDEO_HEATMAPS) -> list[tuple[np.ndarray, str]]:
+    """(the face with its Grad-CAM heatmap, caption) for ``count`` of a video's scored frames,
+    spread from the first to the last: each frame read again by seeking and judged as a photo
+    (``forensics.judge.judge_photo``, its largest face), with one private copy of the detector.
+    A frame whose face is not found again is left out."""
+    from deepfake_edu.data.video import VideoReader
+    from deepfake_edu.detect.predict import FAKE_THRESHOLD
+    from deepfake_edu.forensics.judge import judge_photo
+
+    scored = [score for score in verdict.scores if score.p_fake is not None and score.frame is not None]
+    if not scored or count <= 0:
+        return []
+    chosen = [scored[i] for i in sorted(set(np.linspace(0, len(scored) - 1, min(count, len(scored))).round().astype(int).tolist()))]
+    model, explainer = lab.detector(detector_label), lab.private_detector(detector_label)
+    shown = []
+    with VideoReader(path, name=path.name) as video:
+        for score in chosen:
+            frame = video.frame_at(score.frame)
+            if frame is None:
+                continue
+            try:
+                face = judge_photo(model, frame, lab.face_backend(), explainer, limit=1).faces[0]
+            except LabError:
+                continue
+            when = f" at {score.time_s:.1f} s" if score.time_s is not None else ""
+            verdict_word = "fake" if face.p_fake > FAKE_THRESHOLD else "real"
+            shown.append((face.picture, f"frame {score.frame}{when}: P(fake) = {face.p_fake:.2f} ({verdict_word}?)"))
+    return shown
 
 
 # --- tab 4: spot the fake (lessons.spot_the_fake) -------------------------------------------------
@@ -202,15 +305,95 @@ def quiz_answer(lab: DemoLab, number: int | None, guess: str) -> tuple[str, dict
     return answer.reveal(), answer.tally
 
 
+ALREADY_ANSWERED = "You have already answered this face: only your first answer counts. Press **next face** for another one."
+
+
+def quiz_turn(lab: DemoLab, previous: dict | None = None) -> tuple[str, dict]:
+    """(the file of a new face, the page's turn for it: ``{"number": n, "answered": False}``);
+    ``previous`` is the turn on screen, whose face is not asked again."""
+    number = lab.spot.question(None if previous is None else previous.get("number"))
+    return quiz_picture(lab, number), {"number": number, "answered": False}
+
+
+def quiz_guess(lab: DemoLab, turn: dict | None, guess: str) -> tuple[str, dict, dict | None]:
+    """A guess on the face on screen: (what to show, the tally, the turn after it). The first
+    guess on a face is counted; a second one on the same face is not, and says so with the
+    first answer's reveal."""
+    if turn is not None and turn.get("answered"):
+        return f"{ALREADY_ANSWERED}\n\n{turn.get('reveal', '')}".strip(), lab.tally.read(), turn
+    text, counts = quiz_answer(lab, None if turn is None else turn.get("number"), guess)
+    return text, counts, {**turn, "answered": True, "reveal": text}
+
+
 # --- tab 5: check a file (provenance.check) -------------------------------------------------------
 
 
-def check_provenance(upload: str | os.PathLike | None) -> str:
+def check_provenance(upload: str | os.PathLike | None, lab: DemoLab | None = None) -> str:
     """Markdown: the visible label, invisible mark and C2PA manifest found in an uploaded file,
-    and what their absence does not prove."""
+    what the mark's payload is, and what their absence does not prove."""
     from deepfake_edu.provenance.check import check_file
 
     path, _ = check_upload(upload)
     report = check_file(path)
     found = "\n".join(f"- {line}" for line in report.lines())
-    return f"{found}\n\n" + report.explain().replace("\n", "\n\n")
+    note = payload_note(report, lab)
+    return f"{found}\n\n" + (f"{note}\n\n" if note else "") + report.explain().replace("\n", "\n\n")
+
+
+def payload_note(report, lab: DemoLab | None = None) -> str:
+    """Markdown: the mark's payload in plain words (empty when no mark was found); with ``lab``,
+    which of the demo's models made it when the payload is one of theirs."""
+    from deepfake_edu.provenance.check import VIDEO_PAYLOAD_TAG, payload_for
+    from deepfake_edu.swap.fakes import PHOTO_INFO
+
+    if not report.mark_found or not report.payload:
+        return ""
+    value = int(report.payload, 16)
+    head = (f"**What the payload is.** The invisible mark carries a short hidden message of 32 bits, written as "
+            f"8 hexadecimal digits: `{report.payload}`. It names no person and holds no picture.")
+    if value >> 16 == VIDEO_PAYLOAD_TAG:
+        frames = ", ".join(str(n) for n in report.mark_frames[:8])
+        return head + (f" In a video, each frame's message is `{VIDEO_PAYLOAD_TAG:04x}` (the lab's video tag) followed by "
+                       f"the frame's own number, so a check can tell which frame it is looking at"
+                       + (f" (frames read here: {frames})." if frames else "."))
+    known = {"deepfake-edu, with no details given": payload_for(None)}
+    if lab is not None:
+        for run_label in _safe_runs(lab):
+            known[f"this demo's **make a fake** tab, model *{run_label}*"] = payload_for({**PHOTO_INFO, **_fake_info(run_label)})
+    maker = next((who for who, payload in known.items() if payload == value), None)
+    tail = (f" Here it matches the fingerprint of {maker}." if maker else
+            " It matches none of this demo's models (another command or tool of the lab, or other details, made it).")
+    return head + (" For a picture it is a fingerprint of how the picture was made: the first 4 bytes of the SHA-256 "
+                   "of the tool's details (which program, which model). The same details always give the same "
+                   "fingerprint, so it can be matched, but it cannot be turned back into the details." + tail)
+
+
+def _safe_runs(lab: DemoLab) -> list[str]:
+    try:
+        return list(lab.swap_runs())
+    except LabError:
+        return []
+
+
+def upload_preview(lab: DemoLab, upload: str | os.PathLike | None) -> str | None:
+    """The file of a small picture of an upload (PNG, at most PREVIEW_SIDE px): the picture
+    itself, or a video's first frame; None when nothing is uploaded. The upload is checked first
+    (``check_upload``), so a bad file gets the same one line as when it is checked."""
+    import cv2
+
+    if upload is None or str(upload) == "":
+        return None
+    path, kind = check_upload(upload)
+    if kind == "video":
+        from deepfake_edu.data.video import VideoReader
+
+        with VideoReader(path, name=path.name) as video:
+            picture = video.read()
+        if picture is None:
+            raise LabError(f"{path.name} has no frame the lab can decode: choose another video")
+    else:
+        picture = read_upload_image(path)
+    scale = PREVIEW_SIDE / max(picture.shape[:2])
+    if scale < 1:
+        picture = cv2.resize(picture, (max(1, round(picture.shape[1] * scale)), max(1, round(picture.shape[0] * scale))), interpolation=cv2.INTER_AREA)
+    return lab.picture(picture)

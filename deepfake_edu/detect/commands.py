@@ -13,6 +13,7 @@ MINUTES = minutes()
 BATCH = count(1, 1024)  # 256 px faces: ~10 MB of activations each in training, so 1024 is ~10 GB
 SEED = seed()
 PLOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".pdf")  # what --plot writes (matplotlib)
+BINS = count(2, 100)  # calibration bins of P(fake); 10 is the field's usual choice
 
 
 
@@ -56,11 +57,18 @@ def register(subparsers) -> None:
     train.add_argument("--no-resume", action="store_true", help="start again even if the run folder holds a run")
     train.set_defaults(handler=_train)
 
-    evaluate = sub.add_parser("eval", help="measure a detector on a real/fake set",
-                              description="Accuracy, balanced accuracy, ROC AUC and the confusion matrix of a detector.")
+    evaluate = sub.add_parser("eval", help="measure a detector on a real/fake set with the field's protocol",
+                              description="The field's evaluation protocol: frame AUC, video AUC (the mean P(fake) per video, "
+                                          "as DeepfakeBench), EER, average precision, accuracy and balanced accuracy at 0.5, "
+                                          "the confusion matrix, and calibration (reliability table, ECE). Says which way round "
+                                          "the scores are, and warns when an AUC below 0.5 points to a label-polarity mistake.")
     evaluate.add_argument("--model", default="meso4-twins", metavar="NAME_OR_PATH", help="a checkpoint in models/ or a path")
-    evaluate.add_argument("--data", default=None, help="a real/fake set (default: the lab's twins-realfake)")
+    evaluate.add_argument("--data", default=None,
+                          help="a real/fake set: a folder with real/ and fake/, the MesoNet authors' layout (real/ and df/ "
+                               "or f2f/, e.g. their test_images/), or a lab dataset (default: the lab's twins-realfake)")
     evaluate.add_argument("--roc", metavar="OUT.png", type=output_name, help="also draw the ROC curve")
+    evaluate.add_argument("--reliability", metavar="OUT.png", type=output_name, help="also draw the reliability (calibration) plot")
+    evaluate.add_argument("--bins", type=BINS, default=10, help=ranged("calibration bins of P(fake)", BINS, 10))
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate.set_defaults(handler=_eval)
 
@@ -137,21 +145,53 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from deepfake_edu.data.realfake import load_real_fake
     from deepfake_edu.detect.keras_import import load_detector
-    from deepfake_edu.detect.train import classification_metrics, plot_roc, score
+    from deepfake_edu.detect.protocol import evaluate, format_report, orientation, plot_reliability
+    from deepfake_edu.detect.train import plot_roc, score
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.fileio import check_output_file, refuse_overwriting
 
-    data = load_real_fake(_default_data(args.data))
-    model = load_detector(args.model)
+    plots = [p for p in (args.roc, args.reliability) if p]
+    for plot in plots:  # checked before any work
+        check_output_file(plot, PLOT_SUFFIXES)
+    if args.roc and args.reliability and Path(args.roc).resolve() == Path(args.reliability).resolve():
+        raise LabError("--roc and --reliability name the same file: give each plot its own name")
+    where = _default_data(args.data)
+    data = load_real_fake(where)
+    scored = [Path(r["file"]) if "label_folder" in r else Path(where) / r["file"] for r in data.records]
+    for plot in plots:  # a plot never replaces a face it measures
+        refuse_overwriting(plot, *scored, *(file for file, _ in data.skipped))
+    model, info = load_detector(args.model, with_info=True)
+    flip, scores_line = orientation(info)
     p_fake = score(model, data.images)
-    metrics = classification_metrics(data.labels, p_fake)
-    if args.json:
-        print(json.dumps(metrics, indent=2))
-    else:
-        print(f"{metrics['count']} faces: accuracy {metrics['accuracy']:.3f}, balanced accuracy {metrics['balanced_accuracy']:.3f}, "
-              f"ROC AUC {metrics['auc']:.3f}, confusion [[TN, FP], [FN, TP]] {metrics['confusion']}")
+    if flip:
+        p_fake = 1.0 - p_fake
+    videos, grouping = data.video_ids()
+    report = evaluate(data.labels, p_fake, videos, bins=args.bins, video_note=grouping)
+    report = {"data": str(where), "layout": data.layout, "model": str(args.model), "scores": scores_line,
+              "skipped": [{"file": file, "why": why} for file, why in data.skipped], **report}
+    drawn = {}
     if args.roc:
-        print(f"ROC: {plot_roc(data.labels, p_fake, args.roc)}")
+        drawn["roc"] = str(plot_roc(data.labels, p_fake, args.roc))
+    if args.reliability:
+        drawn["reliability"] = str(plot_reliability(data.labels, p_fake, args.reliability, bins=args.bins))
+    report["plots"] = drawn
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"data: {where} ({data.layout})")
+    print(f"model: {args.model}")
+    print(report["scores"])
+    if data.skipped:
+        shown = ", ".join(Path(file).name for file, _ in data.skipped[:3]) + (", ..." if len(data.skipped) > 3 else "")
+        print(f"skipped {len(data.skipped)} unreadable image file{'s' * (len(data.skipped) != 1)}: {shown}")
+    print()
+    print(format_report(report))
+    for kind, path in drawn.items():
+        print(f"{'ROC' if kind == 'roc' else 'reliability'}: {path}")
     return 0
 
 

@@ -100,18 +100,12 @@ def score(model: torch.nn.Module, images: np.ndarray, batch: int = 64) -> np.nda
 
 
 def classification_metrics(labels: np.ndarray, p_fake: np.ndarray, threshold: float = 0.5) -> dict:
-    """accuracy, balanced accuracy, ROC AUC and the confusion matrix [[TN, FP], [FN, TP]]."""
-    from sklearn.metrics import balanced_accuracy_score, confusion_matrix, roc_auc_score
+    """accuracy, balanced accuracy, ROC AUC and the confusion matrix [[TN, FP], [FN, TP]]: the
+    training loop's summary, computed by the one owner of detection metrics (``detect.protocol``,
+    where ``evaluate`` gives the field's whole protocol)."""
+    from deepfake_edu.detect.protocol import classification_metrics as metrics
 
-    predicted = (p_fake > threshold).astype(int)
-    both = len(set(labels.tolist())) == 2
-    return {
-        "accuracy": float((predicted == labels).mean()),
-        "balanced_accuracy": float(balanced_accuracy_score(labels, predicted)) if both else float("nan"),
-        "auc": float(roc_auc_score(labels, p_fake)) if both else float("nan"),
-        "confusion": confusion_matrix(labels, predicted, labels=[0, 1]).tolist(),
-        "count": int(len(labels)),
-    }
+    return metrics(labels, p_fake, threshold)
 
 
 def check_config(config: TrainConfig) -> None:

@@ -72,6 +72,26 @@ def realfake_pairs(
             yield jpeg_roundtrip(fake, quality), {**common, "label": "fake", "swapped_to": trained[target] if target < len(trained) else target}
 
 
+def _one_twins_pairs(job: tuple) -> list[tuple[np.ndarray, dict]]:
+    """Every (image, record) of one twin: a worker's job in ``build_twins_realfake``."""
+    import torch
+
+    torch.set_num_threads(1)  # one process per core does the sharing
+    swap_run, identity_index, per_identity, size, qualities, seed = job
+    return list(realfake_pairs(swap_run, [identity_index], per_identity, size, qualities, seed))
+
+
+def _pairs_in_workers(swap_run, identities, per_identity, size, qualities, seed, workers: int) -> Iterator[tuple[np.ndarray, dict]]:
+    """``realfake_pairs`` twin by twin over ``workers`` processes, in the same order and with the
+    same pictures (each frame's fake depends only on the twin, the frame and the model)."""
+    from deepfake_edu.data.twins_dataset import render_pool
+
+    jobs = [(str(swap_run), int(index), per_identity, size, tuple(qualities), seed) for index in identities]
+    with render_pool(workers) as pool:
+        for pairs in pool.imap(_one_twins_pairs, jobs):
+            yield from pairs
+
+
 def build_twins_realfake(
     out: str | os.PathLike,
     swap_run: str | os.PathLike,
@@ -81,13 +101,18 @@ def build_twins_realfake(
     qualities: Sequence[int] = DEFAULT_QUALITIES,
     seed: int = 1,
     progress: bool = False,
+    workers: int = 1,
 ):
-    """Write the real-versus-fake twins set at ``out`` (a lab dataset); returns it."""
+    """Write the real-versus-fake twins set at ``out`` (a lab dataset); returns it. ``workers``
+    processes share the twins (the result does not depend on how many)."""
     from deepfake_edu.data.dataset import write_dataset
     from deepfake_edu.swap.train import load_swap_model
 
     _, swap_info = load_swap_model(swap_run)
-    items = realfake_pairs(swap_run, identities, per_identity, size, qualities, seed)
+    if workers > 1 and len(identities) > 1:
+        items = _pairs_in_workers(swap_run, identities, per_identity, size, qualities, seed, min(workers, len(identities)))
+    else:
+        items = realfake_pairs(swap_run, identities, per_identity, size, qualities, seed)
     if progress:
         from tqdm import tqdm
 

@@ -1,7 +1,7 @@
 """Real faces: find them, align them, cut crops that can be pasted back, build datasets with consent.
 
     from deepfake_edu.faces import get_backend, align_face, paste_back, extract_dataset
-    backend = get_backend("opencv")              # or "face-alignment", "auto"
+    backend = get_backend()                      # "auto": dlib where installed, else OpenCV; or "dlib", "opencv", "face-alignment"
     face = backend.detect(frame)[0]              # frame: uint8 RGB (H, W, 3); largest face first
     crop = align_face(frame, face, "swap", 128)  # crop.image, crop.transform (frame->crop), crop.inverse
     frame2 = paste_back(frame, new_face, crop.transform, crop.mask())

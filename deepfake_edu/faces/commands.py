@@ -13,7 +13,7 @@ MAX_FRAMES = count(1, 20_000)  # crops stay in memory until written: 20,000 of 2
 DETECT_EVERY = count(1, 1000)
 MIN_FACE = count(1, 4096)  # frame pixels; 4K video is 3840 wide
 
-BACKEND_CHOICES = ("opencv", "face-alignment", "auto")
+BACKEND_CHOICES = ("auto", "dlib", "opencv", "face-alignment")
 
 
 def register(subparsers) -> None:
@@ -30,7 +30,7 @@ def register(subparsers) -> None:
     extract.add_argument("--name", required=True, help="dataset name: datasets/NAME/ (letters, digits, - _ .)")
     extract.add_argument("--consent", help='who agreed, when, to what, e.g. "Sam, 2025-03-02, class face-swap lab only"')
     extract.add_argument("--webcam", nargs="?", type=CAMERA, const=0, default=None, metavar="INDEX", help=ranged("read from the webcam instead of SOURCE", CAMERA, 0))
-    extract.add_argument("--backend", choices=BACKEND_CHOICES, default="opencv", help="face finder: opencv (default, offline), face-alignment (68 landmarks, needs its weights), auto")
+    extract.add_argument("--backend", choices=BACKEND_CHOICES, default="auto", help="face finder: auto (default: dlib where installed, else opencv), dlib (68 landmarks, offline), opencv (Haar cascades, offline), face-alignment (68 landmarks, needs its weights)")
     extract.add_argument("--crop", choices=("swap", "mesonet"), default="swap", help="swap: tight crop for the face-swap model; mesonet: looser 256 px crop for the detector")
     extract.add_argument("--size", type=CROP, default=None, help=ranged("crop side in pixels", CROP, "swap 128, mesonet 256"))
     extract.add_argument("--every", type=EVERY, default=1, metavar="K", help=ranged("use every K-th video frame", EVERY, 1))

@@ -39,7 +39,7 @@ MIN_CONSENT_CHARS = 10  # "yes" is not a record of who agreed to what
 class ExtractOptions:
     """How faces are found, framed and filtered."""
 
-    backend: str = "opencv"  # "opencv", "face-alignment" or "auto"
+    backend: str = "auto"  # "auto" (dlib where installed, else OpenCV), "dlib", "opencv" or "face-alignment"
     crop: str = "swap"  # "swap" (tight, 64-256 px) or "mesonet" (loose, 256 px)
     size: int | None = None  # crop side in pixels; None: the crop's default (128 or 256)
     every: int = 1  # keep every k-th video frame

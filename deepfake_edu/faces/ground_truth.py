@@ -107,14 +107,22 @@ def label_error(crop, eyes: np.ndarray) -> float:
     return float(np.linalg.norm(landed - targets, axis=1).max() / crop.size)
 
 
+def eye_gap_error(face, eyes: np.ndarray) -> float:
+    """Largest distance from a found eye centre to its labelled one, / the labelled eye gap."""
+    found = np.array([face.left_eye, face.right_eye], dtype=np.float64)
+    return float(np.linalg.norm(found - eyes, axis=1).max() / np.linalg.norm(eyes[1] - eyes[0]))
+
+
 def measure_label_errors(backend, photos: list[LabelledPhoto], crops=(("swap", 128), ("mesonet", 256))) -> list[dict]:
-    """One row per photo: how the eyes were found and the error of each crop (None: face not found)."""
+    """One row per photo: how the eyes were found, the found eyes' error / the eye gap, and the error
+    of each crop (None: face not found)."""
     from deepfake_edu.faces.align import align_face
 
     rows = []
     for photo in photos:
         face = face_at(backend.detect(photo.image), photo.eyes)
         row = {"photo": photo.name, "degrees": photo.degrees, "eyes": None if face is None else face.eyes}
+        row["eye_gap_error"] = None if face is None else round(eye_gap_error(face, photo.eyes), 4)
         for kind, size in crops:
             row[f"{kind}_{size}"] = None if face is None else round(label_error(align_face(photo.image, face, kind, size), photo.eyes), 4)
         rows.append(row)

@@ -2,7 +2,9 @@
 
 Detecting faces is the slow part, so the tracker runs the detector only every ``detect_every``
 frames and, in between, moves each face's box by template matching on a small grey copy of the
-frame (normalised cross-correlation inside a window around the last position). On a detection
+frame (normalised cross-correlation inside a window around the last position); a backend with
+``refresh`` (dlib) then reads the face's landmarks and eyes again inside the moved box, so
+landmarks come every frame and the detector every few. On a detection
 frame, detections are matched to tracks by the overlap (IoU) of their boxes; a detection that
 matches no track starts a new one, and a track that matches nothing for ``max_missed``
 detections in a row ends. A shot cut (the small grey frame changes a lot at once) ends every
@@ -80,7 +82,7 @@ class FaceTracker:
             self._detect(frame, small, scale)
         else:
             for track in self.tracks:
-                self._follow(track, small, scale)
+                self._follow(track, small, scale, frame)
         self._merge_duplicates()
         self.frames_seen += 1
         return [(track.id, track.face) for track in self.tracks if track.found_on_this_frame]
@@ -104,7 +106,7 @@ class FaceTracker:
         for t, track in enumerate(self.tracks):
             if t not in used_tracks:
                 track.missed += 1
-                self._follow(track, small, scale)
+                self._follow(track, small, scale, frame)
         self.tracks = [track for track in self.tracks if track.missed <= self.max_missed]
         for f, face in enumerate(faces):
             if f not in used_faces:
@@ -119,8 +121,10 @@ class FaceTracker:
                 kept.append(track)
         self.tracks = kept
 
-    def _follow(self, track: Track, small: np.ndarray, scale: float) -> None:
-        """Move the track's face to where its template matches best near its last position."""
+    def _follow(self, track: Track, small: np.ndarray, scale: float, frame: np.ndarray | None = None) -> None:
+        """Move the track's face to where its template matches best near its last position; a
+        backend with ``refresh`` (dlib) then reads its landmarks again on ``frame``."""
+        refresh = getattr(self.backend, "refresh", None) if frame is not None else None
         template = track.template
         th, tw = template.shape
         if th < 4 or tw < 4:
@@ -141,6 +145,8 @@ class FaceTracker:
             return
         dx, dy = (x0 + bx - int(x)) / scale, (y0 + by - int(y)) / scale
         track.face = track.face.shifted(dx, dy)
+        if refresh is not None:  # landmarks read again on this frame inside the moved box
+            track.face = refresh(frame, track.face)
         track.found_on_this_frame = True
 
 

@@ -16,6 +16,7 @@ Every step writes atomically or resumes (a run interrupted at any point continue
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +134,8 @@ def prepare_lab(minutes: float = 5.0, force: bool = False, progress: bool = True
     if not status["realfake"]:
         say(3, "making real and fake twins for the detector (the same frames, swapped)")
         started = time.perf_counter()
-        build_twins_realfake(assets.realfake, assets.swap_run, per_identity=realfake_per_identity, progress=progress)
+        build_twins_realfake(assets.realfake, assets.swap_run, per_identity=realfake_per_identity, progress=progress,
+                             workers=min(2, os.cpu_count() or 1))
         report["realfake_s"] = round(time.perf_counter() - started, 1)
     if not status["detector"]:
         installed_swap = report.get("swap_source") == "shipped"
@@ -192,6 +194,7 @@ def _train_swap(assets: LabAssets, minutes: float, force: bool, progress: bool) 
         run=str(assets.swap_run),
         resume=not force,
         progress=progress,
+        prior=None,  # `prepare --train` shows what the laptop makes on its own
     )
     result = train_swap(options)
     last = [h for h in result.history if "swap_ssim" in h]

@@ -28,13 +28,14 @@ from pathlib import Path
 import numpy as np
 
 from deepfake_edu.errors import LabError
+from deepfake_edu.zoo.recipes import PAIR
 
 # The bottleneck widths of the experiment, lab 1's and the demo's alike. 256 is the classroom
 # preset's own code (the model of the swap tab and labs 2-7); 32 and 4 are each eight times
 # narrower. Evenly spaced on a log scale, each step down loses something one can see and measure
 # (lab 1's region table), and 4 numbers keep little more than the pose and the light.
 WIDTHS = (4, 32, 256)
-TRAIN_IDENTITIES = ("twin-00", "twin-01")  # the two twins every funnel model learns (and rebuilds)
+TRAIN_IDENTITIES = PAIR  # the two twins every funnel model learns (and rebuilds): the zoo's recipes' pair
 DEMO_STEPS = 150  # optimizer steps per width of the demo's models (about 20 s each on 2 quiet cores)
 FACE_SIZE = 64  # side of the swap crops the funnel models learn: the classroom preset's input, pixels
 REGION_ORDER = ("eyes", "brows", "nose", "mouth", "cheeks", "background")
@@ -81,8 +82,11 @@ def funnel_models(
     remaining time shared by the widths still to train (a width cut short by the cap keeps what
     it learned and says so in its checkpoint history).
     """
+    import dataclasses
+
     from deepfake_edu import zoo
-    from deepfake_edu.swap.train import SwapTrainOptions, train_swap
+    from deepfake_edu.swap.train import train_swap
+    from deepfake_edu.zoo.recipes import swap_options
 
     start = time.monotonic()
     todo = [int(w) for w in widths if int(w) not in trained_widths(home)]
@@ -96,21 +100,10 @@ def funnel_models(
         if minutes is not None:
             left = minutes * 60 - (time.monotonic() - start)
             budget = max(left / (len(todo) - position), 1.0) / 60
-        options = SwapTrainOptions(
-            data=[str(twins)],
-            identities=list(TRAIN_IDENTITIES),
-            preset="classroom",
-            bottleneck=width,
-            steps=steps,
-            minutes=budget,
-            batch_size=batch_size,
-            run=str(funnel_dir(home, width)),
-            checkpoint_every=max(steps, 1),
-            preview_every=0,
-            timelapse_every=0,
-            metrics_every=0,
-            progress=progress,
-        )
+        # the zoo's recipe of the funnel models (what the shipped ones were made by), with this call's
+        # length and batch: a lesson's own models differ from the shipped ones in time only
+        options = dataclasses.replace(swap_options(Path(twins), funnel_dir(home, width), steps, width, progress),
+                                      minutes=budget, batch_size=batch_size, checkpoint_every=max(steps, 1))
         train_swap(options)
     return trained_widths(home)
 
@@ -171,9 +164,10 @@ def rebuild_face(model, info: dict, face: np.ndarray, identity: str, layers: lis
                       layers if layers is not None else model.layer_sizes())
 
 
-def draw_funnel(layers: list[dict]) -> np.ndarray:
+def draw_funnel(layers: list[dict], font_scale: float = 1.0) -> np.ndarray:
     """uint8 RGB picture: one bar per stage of ``layers`` (``layer_sizes()``), its height the log
-    of the numbers it holds; the narrowest stage in red."""
+    of the numbers it holds; the narrowest stage in red. ``font_scale`` enlarges every label
+    (the demo's projector uses 2)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -182,17 +176,18 @@ def draw_funnel(layers: list[dict]) -> np.ndarray:
     values = np.array([row["values"] for row in layers], np.float64)
     heights = np.log10(values)
     narrowest = int(values.argmin())
-    figure, axes = plt.subplots(figsize=(8, 3.2), dpi=90)
+    figure, axes = plt.subplots(figsize=(8, 3.2 + 1.6 * (font_scale - 1)), dpi=90)  # room for the larger labels
     colours = ["tab:blue" if row["name"].startswith(("input", "encoder down")) else "tab:orange" for row in layers]
     colours[narrowest] = "tab:red"
     axes.bar(range(len(layers)), heights, bottom=-heights / 2, color=colours, width=0.8)
     for x, (row, h) in enumerate(zip(layers, heights)):
-        axes.text(x, h / 2 + 0.1, f"{row['values']:,}", ha="center", va="bottom", fontsize=7, rotation=90 if row["values"] >= 100_000 else 0)
+        axes.text(x, h / 2 + 0.1, f"{row['values']:,}", ha="center", va="bottom", fontsize=7 * font_scale,
+                  rotation=90 if row["values"] >= (100_000 if font_scale <= 1.3 else 10_000) else 0)  # large labels stand up
     names = [row["name"].replace("encoder ", "enc ").replace("decoder ", "dec ") for row in layers]
-    axes.set_xticks(range(len(layers)), names, rotation=40, ha="right", fontsize=7)
+    axes.set_xticks(range(len(layers)), names, rotation=40, ha="right", fontsize=7 * font_scale)
     axes.set_yticks([])
-    axes.set_ylim(-heights.max() / 2 - 0.2, heights.max() / 2 + 1.6)
-    axes.set_title(f"the funnel: numbers at each stage (log scale); narrowest: {int(values[narrowest]):,}", fontsize=9)
+    axes.set_ylim(-heights.max() / 2 - 0.2, heights.max() / 2 + 1.6 * font_scale)
+    axes.set_title(f"the funnel: numbers at each stage (log scale); narrowest: {int(values[narrowest]):,}", fontsize=9 * font_scale)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
     figure.tight_layout()

@@ -67,11 +67,13 @@ def train_or_load(
     limit_per_identity: int | None = None,
     retrain: bool = False,
     progress: bool = True,
+    prior: str | None = None,
 ) -> LessonRun:
     """Train a classroom face-swap model into ``run_dir``, or load the one already there.
 
     Training stops at ``steps`` or after ``minutes``, whichever comes first. ``batch_size`` is
-    faces per person per step (None: the preset's 16; 4 in fast mode).
+    faces per person per step (None: the preset's 16; 4 in fast mode). ``prior``: a face prior's
+    checkpoint (or "auto": the lab's installed one) starts a new run (``swap.prior``); None: random weights.
     """
     from deepfake_edu.lessons.mode import pick
 
@@ -90,7 +92,7 @@ def train_or_load(
         data=[str(d) for d in data], identities=identities, preset="classroom", bottleneck=bottleneck, steps=steps, minutes=minutes,
         batch_size=batch_size or pick(4, None), run=str(run_dir), resume=False, checkpoint_every=10**9, log_every=max(1, min(10, steps // 10 or 1)),
         preview_every=0, timelapse_every=max(1, steps // 24) if metrics_every else 0, metrics_every=metrics_every,
-        metrics_faces=metrics_faces, limit_per_identity=limit_per_identity, progress=progress, device="cpu",
+        metrics_faces=metrics_faces, limit_per_identity=limit_per_identity, progress=progress, device="cpu", prior=prior,
     )
     result = train_swap(options)
     model, info = load_swap_model(run_dir)
@@ -124,9 +126,15 @@ def shipped_model_line(name: str = "swap-twins") -> str:
     except LabError:
         return f"(this copy of the lab ships no {name} model to compare with)"
     measured = card.get("measured", {})
-    rebuilds = [value for key, value in measured.items() if key.startswith("rebuild_ssim")]
+    rebuilds = [value for key, value in measured.items() if key.startswith("rebuild_ssim_twin")]
     quality = f", rebuild SSIM {sum(rebuilds) / len(rebuilds):.3f}" if rebuilds else ""
     if "swap_ssim" in measured:
         quality += f", swap SSIM against the true answer {measured['swap_ssim']:.3f}"
+    if "rebuild_ssim_unseen" in measured:
+        quality += f", rebuild SSIM of twins it never saw {measured['rebuild_ssim_unseen']:.3f}"
+    if "auc_held_out_twins" in measured:
+        quality += f", ROC AUC {measured['auc_held_out_twins']:.3f} on twins it never saw"
+    if "balanced_accuracy_held_out_twins" in measured:
+        quality += f" (balanced accuracy {measured['balanced_accuracy_held_out_twins']:.3f})"
     return (f"the lab's shipped {name}: {card['steps']} steps in {card['wall_time_s'] / 60:.0f} minutes on "
             f"{card['machine']['device']}{quality} (`deepfake-edu zoo list`)")

@@ -15,11 +15,17 @@
                detector trained on plain fakes and retrained on each merge; Meso-4 when one
                is found). Two clips: the demo's (rendered at 128 px, shown at 256) and one
                rendered at 256 px. Not part of the default run.
+    prior      what the face prior buys: a pair of twins that neither the prior nor any lesson
+               saw (seed 2), trained for --minutes (or --pair-steps) from random weights, then
+               as long from the prior (--prior, default the lab's installed one); both arms'
+               SSIM against the true answer over time and the detail their merged fakes keep
+               on the demo's clip. Not part of the default run.
 
     deepfake-edu bench swap                                  # classroom and loop, CPU
     deepfake-edu bench swap --only classroom --minutes 2     # a quick look at the curve
     deepfake-edu bench swap --only loop --device cuda --precision bf16 --batch-size 256 --compile
     deepfake-edu bench swap --only merge --merge runs/swap-classroom --merge-sheet merge.png
+    deepfake-edu bench swap --only prior --minutes 10        # the prior against scratch, 10 minutes each
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ def add_arguments(parser) -> None:
 
     budget, threads, per_identity, every = minutes(), count(1, max_workers()), count(1, 20_000), count(1, 100_000)
     batch, steps = count(1, 512), count(1, 100_000)  # batch: as `swap train --batch-size`
-    parser.add_argument("--only", choices=["classroom", "loop", "merge"], help="run one part (default: classroom and loop)")
+    parser.add_argument("--only", choices=["classroom", "loop", "merge", "prior"], help="run one part (default: classroom and loop)")
     parser.add_argument("--minutes", type=budget, default=10.0, help=ranged("classroom: training budget", budget, 10))
     parser.add_argument("--threads", type=threads, default=2, help=ranged("CPU threads for torch; 2 are a classroom laptop's", threads, 2))
     parser.add_argument("--data", help="twins dataset with 2+ identities, 128 px best (default: render one into runs/bench-swap/)")
@@ -56,12 +62,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--merge-seed", type=seed, default=7, help=ranged("merge: the measured clips' motion (the detectors' training clips use the next two seeds)", seed, 7))
     parser.add_argument("--merge-detector", help="merge: a Meso-4 checkpoint to ask as well (default: the lab's, when prepared)")
     parser.add_argument("--merge-sheet", metavar="PNG", help="merge: also write a viewer's sheet of the variants (face crops, 3 frames)")
+    parser.add_argument("--prior", metavar="CHECKPOINT", help="prior: the face prior to start from (default: the lab's installed one)")
+    parser.add_argument("--pair-steps", type=steps, help=ranged("prior: train each arm this many steps instead of --minutes", steps))
 
 
 def run(args) -> int:
     import torch
 
-    if args.device == "cpu" or args.only in ("classroom", "merge"):
+    if args.device == "cpu" or args.only in ("classroom", "merge", "prior"):
         torch.set_num_threads(args.threads)
     figures: dict = {"threads": torch.get_num_threads(), "cpu_count": os.cpu_count(), "load_average": _load_average()}
     print(f"torch {torch.__version__}, {figures['threads']} threads, load average at start {figures['load_average']}")
@@ -71,6 +79,8 @@ def run(args) -> int:
         figures["loop"] = bench_loop(args)
     if args.only == "merge":
         figures["merge"] = bench_merge(args)  # Meso-4 when found; the noise detector needs a caller above swap
+    if args.only == "prior":
+        figures["prior"] = bench_prior(args)
     figures["load_average_end"] = _load_average()
     if getattr(args, "json", None):
         from deepfake_edu.fileio import write_text_atomic
@@ -261,6 +271,88 @@ def bench_loop(args) -> dict:
 
 
 
+# --- prior: what the face prior buys a new pair ----------------------------------------------------
+
+DEMO_CLIP = "demo clip (128 px shown at 256)"
+DEFAULT_MERGE = "+both"  # swap apply's defaults: the frame's grain and the bounded sharpening
+
+
+def unseen_pair_data(args) -> Path:
+    """A pair of twins that neither the lab's prior nor any lesson saw (``--data`` replaces it)."""
+    if args.data:
+        return Path(args.data)
+    from deepfake_edu.data.twins import generate_twins_dataset
+    from deepfake_edu.paths import runs_dir
+    from deepfake_edu.swap.prior import UNSEEN_PAIR_DATA
+
+    path = runs_dir() / "bench-swap" / f"twins-unseen-seed{UNSEEN_PAIR_DATA['seed']}"
+    if not (path / "dataset.json").exists():
+        print(f"rendering the unseen pair (seed {UNSEEN_PAIR_DATA['seed']}) into {path} (once)")
+        generate_twins_dataset(path, workers=max(1, min(4, os.cpu_count() or 1)), progress=True, **UNSEEN_PAIR_DATA)
+    return path
+
+
+def bench_prior(args) -> dict:
+    """The unseen pair trained from random weights, then as long from the face prior: SSIM
+    against the true answer over time and the detail kept by each arm's merged fake."""
+    import argparse
+
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.swap.prior import installed_prior
+    from deepfake_edu.swap.train import SwapTrainOptions, train_swap
+
+    prior = Path(args.prior) if args.prior else installed_prior()
+    if prior is None:
+        raise LabError("no face prior to measure: run `deepfake-edu prepare` (it installs the lab's) or pass --prior CHECKPOINT")
+    data = unseen_pair_data(args)
+    length = f"{args.pair_steps} steps" if args.pair_steps else f"{args.minutes:g} minutes"
+    print(f"\nprior: {data.name}, {length} from random weights, then {length} from {prior}")
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-swap-prior-"))
+    arms: dict[str, dict] = {}
+    try:
+        for arm, start in (("from scratch", None), ("from the prior", str(prior))):
+            run = folder / arm.replace(" ", "-")
+            options = SwapTrainOptions(
+                data=[str(data)], preset="classroom", steps=args.pair_steps or 10**7, minutes=None if args.pair_steps else args.minutes,
+                device="cpu", run=str(run), resume=False, prior=start, metrics_every=args.eval_every, checkpoint_every=10**7,
+                preview_every=0, timelapse_every=0, progress=True,
+            )
+            result = train_swap(options)
+            if start is not None and result.prior is None:
+                raise LabError(f"{prior} did not start the run: is it a face prior of the classroom preset at 64 px?")
+            curve = [{"step": row["step"], "minutes": round(row["time_s"] / 60, 2), "swap_ssim": round(row["swap_ssim"], 4),
+                      "swap_face_ssim": round(row.get("swap_face_ssim", float("nan")), 4), "swap_psnr": round(row["swap_psnr"], 2)}
+                     for row in result.history if "swap_ssim" in row]
+            merge_args = argparse.Namespace(merge=str(run), merge_frames=args.merge_frames, merge_seed=args.merge_seed,
+                                            merge_detector=None, merge_sheet=None)
+            merged = bench_merge(merge_args, only_variants=[DEFAULT_MERGE], only_kinds=[DEMO_CLIP], quiet=True)
+            row = merged["clips"][DEMO_CLIP][DEFAULT_MERGE]
+            arms[arm] = {"steps": result.steps, "training_minutes": round(result.elapsed_s / 60, 2),
+                         "final_swap_ssim": curve[-1]["swap_ssim"] if curve else None,
+                         "final_swap_face_ssim": curve[-1]["swap_face_ssim"] if curve else None,
+                         "final_swap_psnr": curve[-1]["swap_psnr"] if curve else None,
+                         "detail_kept": row["detail_kept"], "merged_ssim_vs_truth": row["ssim_vs_truth"], "curve": curve}
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    scratch, primed = arms["from scratch"], arms["from the prior"]
+    target = scratch["final_swap_ssim"]
+    caught_up = next((point["minutes"] for point in primed["curve"] if target is not None and point["swap_ssim"] >= target), None)
+    figures = {"data": str(data), "prior": str(prior), "length": length, "arms": arms,
+               "prior_minutes_to_scratch_final_ssim": caught_up,
+               "ssim_gain": round(primed["final_swap_ssim"] - target, 4) if target is not None and primed["final_swap_ssim"] is not None else None}
+    print(f"\n{'arm':<16}{'steps':>7}{'minutes':>9}{'SSIM':>8}{'face SSIM':>11}{'PSNR dB':>9}{'detail kept':>13}")
+    for arm, values in arms.items():
+        print(f"{arm:<16}{values['steps']:>7}{values['training_minutes']:>9.2f}{values['final_swap_ssim'] or float('nan'):>8.3f}"
+              f"{values['final_swap_face_ssim'] or float('nan'):>11.3f}{values['final_swap_psnr'] or float('nan'):>9.2f}{values['detail_kept']:>13.3f}")
+    if caught_up is not None:
+        print(f"from the prior, the swap reached the from-scratch arm's final SSIM ({target:.3f}) after {caught_up} min")
+    print(f"{'step':>7}{'scratch SSIM':>14}{'prior SSIM':>12}")
+    for a, b in zip(scratch["curve"], primed["curve"]):  # both arms measure every --eval-every steps
+        print(f"{a['step']:>7}{a['swap_ssim']:>14.3f}{b['swap_ssim']:>12.3f}")
+    return figures
+
+
 # --- merge: what the merge does to a fake ----------------------------------------------------------
 
 
@@ -313,7 +405,8 @@ def _merge_clip(person, target, frames: int, seed: int, render_side: int) -> dic
     return clip
 
 
-def bench_merge(args, judges: dict | None = None) -> dict:
+def bench_merge(args, judges: dict | None = None, only_variants: list[str] | None = None, only_kinds: list[str] | None = None,
+                quiet: bool = False) -> dict:
     """Swap twins clips with a trained run, merged each way of ``merge_variants``; see the module doc.
 
     judges: {name: judge} that say how detectable each merge is; a judge is called as
@@ -322,7 +415,8 @@ def bench_merge(args, judges: dict | None = None) -> dict:
     {merge: {column: value}}). Meso-4 (``meso_judge``) joins them when --merge-detector names
     one or the lab has prepared its own. The lab's noise detector lives in ``forensics``, which
     swap may not import (tests/test_layers.py): a caller above passes ``noise_residual_judge``
-    built from it.
+    built from it. ``only_variants`` and ``only_kinds`` measure a part (then no perfect model and
+    no Meso-4 unless ``judges`` brings it); ``quiet`` prints nothing.
     """
     import numpy as np
 
@@ -349,18 +443,23 @@ def bench_merge(args, judges: dict | None = None) -> dict:
     size = model.config.input_size
     locate = locator_for(info, size)
     variants = merge_variants()
+    perfect = list(PERFECT_VARIANTS)
+    if only_variants is not None:
+        variants, perfect = {name: variants[name] for name in only_variants}, []
+    kinds = CLIP_KINDS if only_kinds is None else {kind: CLIP_KINDS[kind] for kind in only_kinds}
     transform = twins_transform(FAKE_SIDE, size)
     region = frame_alpha(face_mask(size), transform, (FAKE_SIDE, FAKE_SIDE)) >= 0.95  # wholly the pasted face, in every variant
     alphas = {name: frame_alpha(face_mask(size, cover=options.get("mask", "face")), transform, (FAKE_SIDE, FAKE_SIDE)) for name, options in variants.items()}
     judges = dict(judges or {})
-    meso = _merge_detector(args)
+    meso = _merge_detector(args) if only_variants is None and only_kinds is None else None
     if meso is not None:
         judges["Meso-4"] = meso_judge(meso)
     steps = int(info.get("progress", {}).get("step", 0)) if isinstance(info.get("progress"), dict) else None
-    print(f"\nmerge: {run_path} ({steps if steps is not None else '?'} steps), clips of {args.merge_frames} frames at {FAKE_SIDE} px, "
+    say = (lambda *a, **k: None) if quiet else print
+    say(f"\nmerge: {run_path} ({steps if steps is not None else '?'} steps), clips of {args.merge_frames} frames at {FAKE_SIDE} px, "
           f"both directions ({people[0].name} -> {people[1].name} and back); detail kept = var(Laplacian) fake / original where the face was pasted")
-    if meso is None:
-        print("  Meso-4: none found (pass --merge-detector, or `deepfake-edu prepare` makes the lab's): no Meso-4 column")
+    if meso is None and only_variants is None:
+        say("  Meso-4: none found (pass --merge-detector, or `deepfake-edu prepare` makes the lab's): no Meso-4 column")
 
     def swapped(swapper, clip, truth_crops=None) -> tuple[np.ndarray, list]:
         out, restorations = [], []
@@ -375,13 +474,13 @@ def bench_merge(args, judges: dict | None = None) -> dict:
     figures: dict = {"run": str(run_path), "steps": steps, "frames": args.merge_frames, "seed": args.merge_seed,
                      "judges": sorted(judges), "clips": {}}
     started = time.perf_counter()
-    for kind, render_side in CLIP_KINDS.items():
+    for kind, render_side in kinds.items():
         clips = {}  # direction -> [measured clip, two training clips for the judges]
         for source, target in ((0, 1), (1, 0)):
             clips[(source, target)] = [_merge_clip(people[source], people[target], args.merge_frames, args.merge_seed + k, render_side) for k in range(3)]
         fakes: dict[str, dict] = {}
         rows: dict[str, dict] = {}
-        for name, options in list(variants.items()) + [(f"perfect 64 px, {v}", variants[v]) for v in PERFECT_VARIANTS]:
+        for name, options in list(variants.items()) + [(f"perfect 64 px, {v}", variants[v]) for v in perfect]:
             per_direction, restorations = {}, []
             for (source, target), three in clips.items():
                 swapper = FaceSwapper(model, target, locate, **options)
@@ -395,7 +494,7 @@ def bench_merge(args, judges: dict | None = None) -> dict:
                     restorations += done if k == 0 else []
                 per_direction[(source, target)] = made
             fakes[name] = per_direction
-            rows[name] = _merge_scores(per_direction, clips, region, alphas.get(name.removeprefix("perfect 64 px, "), alphas["plain"]), restorations, detail_kept, region_ssim)
+            rows[name] = _merge_scores(per_direction, clips, region, alphas[name.removeprefix("perfect 64 px, ")], restorations, detail_kept, region_ssim)
         real_row = _merge_real_row(clips, region, region_ssim)
         columns = []
         for judge in judges.values():
@@ -410,7 +509,8 @@ def bench_merge(args, judges: dict | None = None) -> dict:
                 rows[name].update(values)
             columns += [key for key in next(iter(on_fakes.values()), {}) if key not in columns]
         figures["clips"][kind] = {"real frames": real_row, **rows}
-        _print_merge_table(kind, real_row, rows, columns)
+        if not quiet:
+            _print_merge_table(kind, real_row, rows, columns)
         if args.merge_sheet and render_side == CLIP_KINDS["demo clip (128 px shown at 256)"]:
             _merge_sheet(args.merge_sheet, clips, fakes, region)
     figures["seconds"] = round(time.perf_counter() - started, 1)

@@ -49,6 +49,9 @@ def register(subparsers) -> None:
     train.add_argument("--compile", action="store_true", help="torch.compile the model (GPU: faster steps after a slow start)")
     train.add_argument("--seed", type=SEED, default=0, help=ranged("seeds the weights and every batch", SEED, 0))
     train.add_argument("--limit", type=LIMIT, help=ranged("use at most this many faces of each person", LIMIT, "all"))
+    train.add_argument("--prior", metavar="CHECKPOINT",
+                       help="start a new pair from this face prior instead of random weights (`deepfake-edu zoo train face-prior` makes one; "
+                            "on the lab's twins it made the swap worse, see ARCHITECTURE.md)")
     train.set_defaults(handler=_train)
 
     sheet = sub.add_parser("sheet", help="a blind sheet: real and fake twins faces, shuffled and numbered, answers apart",
@@ -106,9 +109,11 @@ def _train(args) -> int:
         data=args.data, identities=args.identities, preset=args.preset, input_size=args.size, bottleneck=args.bottleneck,
         steps=steps, minutes=args.minutes, batch_size=args.batch_size, learning_rate=args.lr, seed=args.seed,
         device=args.device, precision=args.precision, compile=args.compile, run=str(run), resume=args.resume,
-        limit_per_identity=args.limit,
+        limit_per_identity=args.limit, prior=args.prior,
     )
     result = train_swap(options)
+    if result.prior:
+        print(f"started from the face prior {result.prior['path']} ({result.prior.get('steps') or '?'} steps on many twins)")
     last = next((row for row in reversed(result.history) if "swap_ssim" in row), None)
     print(f"trained {' and '.join(result.names)} for {result.steps} steps ({result.elapsed_s / 60:.1f} min) -> {result.run_dir}")
     if last is not None:

@@ -85,7 +85,7 @@ class SwapConfig:
     preset: str = "original"  # the preset these values came from ("original" | "classroom"), for display
     input_size: int = 64  # side of the square face crop in pixels: 64 or 128
     bottleneck: int = 1024  # width of the funnel: how many numbers describe a face
-    n_identities: int = 2  # how many people, hence how many decoders
+    n_identities: int = 2  # how many people, hence how many decoders (1: a face prior's one generic decoder)
     encoder_filters: tuple[int, ...] = (128, 256, 512, 1024)  # channels of the 5x5 stride-2 convs, one per halving
     seed_channels: int = 1024  # channels of the small (seed_size x seed_size) map the expand layer makes from the code
     encoder_upscale: int = 512  # channels after the shared encoder's upscale block (what every decoder receives)
@@ -102,8 +102,8 @@ class SwapConfig:
             # One more halving and one more upscale keep the funnel's 4x4 seed at 128 px.
             self.encoder_filters = (self.encoder_filters[0] // 2,) + self.encoder_filters
             self.decoder_filters = self.decoder_filters + (self.decoder_filters[-1] // 2,)
-        if self.n_identities < 2:
-            raise ValueError("a face swap needs at least 2 identities")
+        if self.n_identities < 1:
+            raise ValueError("a model needs at least 1 decoder (a face swap needs 2 identities, a face prior 1)")
         if self.bottleneck < 1:
             raise ValueError("bottleneck must be at least 1")
 

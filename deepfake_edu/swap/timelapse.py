@@ -17,15 +17,20 @@ from deepfake_edu.swap.model import FaceSwapModel
 
 
 def preview_grid(model: FaceSwapModel, faces: list[torch.Tensor], pad: int = 2) -> np.ndarray:
-    """uint8 RGB picture: rows A, A rebuilt, A as B, B, B rebuilt, B as A (identities 0 and 1).
+    """uint8 RGB picture: rows A, A rebuilt, A as B, B, B rebuilt, B as A (identities 0 and 1);
+    for a face prior (one decoder), rows faces and rebuilt.
 
-    faces: two float (n, 3, S, S) tensors on the model's device (n columns).
+    faces: two float (n, 3, S, S) tensors on the model's device (n columns); one for a prior.
     """
     from deepfake_edu.data.images import to_uint8
 
     was_training = model.training
     model.eval()
     with torch.no_grad():
+        if len(model.decoders) == 1:
+            rows = [faces[0], model(faces[:1])[0]]
+            model.train(was_training)
+            return tile_rows([to_uint8(row.float()) for row in rows], pad=pad)
         a, b = faces[0], faces[1]
         a_rebuilt, b_rebuilt = model([a, b])
         rows = [a, a_rebuilt, model.swap(a, 1), b, b_rebuilt, model.swap(b, 0)]

@@ -65,6 +65,8 @@ class SwapTrainOptions:
     metrics_every: int = 100  # steps between swap SSIM/PSNR against the true answer (twins only; 0: off)
     metrics_faces: int = 64  # faces used for those metrics
     limit_per_identity: int | None = None  # use at most this many faces of each person
+    prior: str | None = None  # a new run starts from this face prior's checkpoint ("auto": the lab's installed one when it fits, as `swap train` does; None: random weights)
+    prior_decoders: bool = True  # the prior's generic decoder starts every decoder too (False: the prior's encoder only, random decoders)
     progress: bool = True  # tqdm progress bar
 
 
@@ -159,6 +161,7 @@ class SwapRunResult:
     names: list[str]
     steps: int
     elapsed_s: float
+    prior: dict | None = None  # the face prior the run started from (swap.prior.start_from_prior), or None
 
 
 def preset_augment(preset: str) -> AugmentConfig:
@@ -227,6 +230,8 @@ def train_swap(
     if device.type == "cuda":
         model = model.to(memory_format=torch.channels_last)
 
+    prior = _start_from_prior(model, options, run_dir)
+
     faces = [torch.from_numpy(f) for f in face_sets.faces]
     masks = [torch.from_numpy(m) for m in face_sets.masks] if face_sets.masks is not None else None
     augment_config = options.augment or preset_augment(options.preset)
@@ -276,18 +281,65 @@ def train_swap(
             "face_kind": "twins" if all(records and "factors" in records[0] for records in face_sets.records) else "real",
             "framing": SWAP_FRAMING,
             "train_options": _options_dict(options),
+            "prior": prior,
         },
         hooks=hooks,
         preview=preview,
     )
     history = trainer.fit(resume=options.resume)
     write_timelapse(run_dir)
-    return SwapRunResult(run_dir, history, trainer.model, face_sets.names, trainer.step, trainer.elapsed_s)
+    return SwapRunResult(run_dir, history, trainer.model, face_sets.names, trainer.step, trainer.elapsed_s, prior)
+
+
+def train_prior(options: SwapTrainOptions, limit_per_identity: int | None = None) -> SwapRunResult:
+    """Train a face prior (``swap.prior``) on ``options.data[0]``, a twins dataset of many people
+    pooled into one generic decoder, with the swap's loss and augmentation (``options.identities``
+    is ignored). No true answer and no timelapse: a prior swaps nobody."""
+    from deepfake_edu.swap.prior import pooled_face_sets
+
+    if len(options.data) != 1:
+        raise LabError("a face prior learns from one dataset of many people: give one --data")
+    size = SwapConfig.from_preset(options.preset, input_size=options.input_size).input_size
+    faces = pooled_face_sets(options.data[0], size, limit_per_identity)
+    options = dataclasses.replace(options, prior=None, metrics_every=0, timelapse_every=0)
+    return train_swap(options, face_sets=faces)
+
+
+def _start_from_prior(model: FaceSwapModel, options: SwapTrainOptions, run_dir: Path) -> dict | None:
+    """Load the face prior into a NEW run's model; a resumed run keeps what its checkpoint says
+    it started from (the resumed weights replace these anyway). Returns what to record."""
+    import json
+
+    from deepfake_edu.swap.prior import installed_prior, prior_problem, start_from_prior
+    from deepfake_edu.training import latest_checkpoint
+
+    last = latest_checkpoint(run_dir) if options.resume else None
+    if last is not None:
+        try:
+            return json.loads(last.read_text(encoding="utf-8")).get("prior")
+        except (OSError, ValueError):
+            return None  # the Trainer reports a damaged checkpoint itself
+    if options.prior is None or len(model.decoders) < 2:
+        return None
+    if options.prior == "auto":
+        from deepfake_edu.training.checkpoint import load_model_file
+
+        path = installed_prior()
+        if path is None:
+            return None
+        try:
+            _, info = load_model_file(path)
+        except LabError:
+            return None  # a damaged installed prior: start from scratch rather than refuse to train
+        if prior_problem(model.config, info) is not None:
+            return None  # e.g. the original preset, or 128 px: the classroom prior does not fit
+        return start_from_prior(model, path, options.prior_decoders)
+    return start_from_prior(model, options.prior, options.prior_decoders)
 
 
 def _options_dict(options: SwapTrainOptions) -> dict:
     values = dataclasses.asdict(options)
-    for volatile in ("steps", "minutes", "resume", "progress", "run", "device", "compile"):
+    for volatile in ("steps", "minutes", "resume", "progress", "run", "device", "compile", "prior", "prior_decoders"):
         values.pop(volatile, None)  # a resumed run may change these
     return values
 

@@ -40,7 +40,7 @@ def _list(args: argparse.Namespace) -> int:
     for name in names:
         card = zoo.card(name)
         quality = ", ".join(f"{key} {value}" for key, value in card.get("measured", {}).items()
-                            if key.startswith(("swap_ssim", "rebuild_ssim", "auc")) and "_0to1" not in key and "_1to0" not in key)
+                            if key.startswith(("swap_ssim", "rebuild_ssim", "auc")) and not any(part in key for part in ("_0to1", "_1to0", "unseen_")))
         print(f"{name:12s} {card.get('steps', '?'):>6} steps  {card.get('wall_time_s', 0) / 60:6.1f} min on {card.get('machine', {}).get('device', '?')}"
               f"  {card.get('bytes', 0) / 1e6:4.1f} MB {card.get('precision', '')}  {quality}")
     return 0
@@ -60,8 +60,11 @@ def _train(args: argparse.Namespace) -> int:
 
     from deepfake_edu.errors import LabError
     from deepfake_edu.paths import default_output, source_checkout
-    from deepfake_edu.zoo.recipes import ship, train_recipe
+    from deepfake_edu.zoo.recipes import RECIPES, ship, train_recipe
 
+    if args.ship and not RECIPES[args.name].ships:
+        raise LabError(f"{args.name} does not ship with the lab (see ARCHITECTURE.md): leave out --ship, "
+                       f"then start a pair from it with `deepfake-edu swap train --prior CHECKPOINT`")
     if args.ship and (args.steps is not None or args.faces is not None):
         raise LabError("--ship takes the recipe as it is: leave out --steps and --faces")
     if args.ship and source_checkout() is None:
@@ -71,6 +74,8 @@ def _train(args: argparse.Namespace) -> int:
     print(f"{args.name}: {outcome.steps} steps in {outcome.wall_s / 60:.1f} min on {outcome.device}; checkpoint {outcome.checkpoint}")
     for key, value in outcome.measured.items():
         print(f"  {key}: {value}")
+    if RECIPES[args.name].kind == "prior":
+        print(f"start a new pair from it: deepfake-edu swap train --prior {outcome.checkpoint}")
     if args.ship:
         print(f"shipped: {ship(outcome)}")
     return 0

@@ -12,6 +12,10 @@ wires the two. Recipes count steps, not minutes, so a remake does the same work 
                    same way (lab 1 and the demo's "inside the autoencoder")
     meso4-twins    Meso-4 trained on real twins and swap-twins' fakes of them, twins 06 and 07
                    held out (the demo's detector tab, labs 4-7)
+    face-prior     the classroom model's shared encoder and one generic decoder, pretrained on
+                   hundreds of twins of a seed no lesson uses (``swap train --prior`` starts a new
+                   pair from it; ``bench swap --only prior`` measures what it buys). Not shipped:
+                   on twins it cost the swap more than it gave (``Recipe.ships``)
 """
 
 from __future__ import annotations
@@ -25,15 +29,22 @@ from datetime import date
 from pathlib import Path
 
 from deepfake_edu.errors import LabError
+from deepfake_edu.swap.prior import PRIOR_DATA
+from deepfake_edu.swap.prior import UNSEEN_PAIR_DATA as UNSEEN_DATA
 
 # The twins every recipe learns from: the lab's own dataset (``prepare`` renders the same one).
 TWINS_DATA = {"identities": 8, "per_identity": 200, "size": 128, "seed": 0}
 PAIR = ("twin-00", "twin-01")  # who the swap pair and the funnel models learn
 HELD_OUT = ("twin-06", "twin-07")  # who the detector never sees while it learns
+# The face prior's twins (PRIOR_DATA: many people, few pictures each, a seed no lesson renders) and
+# the unseen pair it is measured on (UNSEEN_DATA) are swap.prior's: `bench swap --only prior` renders them too.
+PRIOR_BATCH = 32  # faces per step: the cost of a pair's step (16 per person)
+PRIOR_STEPS = 6_000
 SWAP_STEPS = 4_000
 FUNNEL_STEPS = 3_000
 FUNNEL_WIDTHS = (4, 32, 256)
 DETECTOR_STEPS = 600
+PRIOR_NAME = "face-prior"
 HALF_TOLERANCE = 0.002  # SSIM (or AUC) that half precision may cost before the weights stay fp32
 METRIC_FACES = 64  # faces per direction for the card's SSIM against the true answer
 
@@ -41,11 +52,12 @@ METRIC_FACES = 64  # faces per direction for the card's SSIM against the true an
 @dataclass
 class Recipe:
     name: str
-    kind: str  # "swap" | "funnel" | "detector"
+    kind: str  # "swap" | "funnel" | "detector" | "prior"
     summary: str
     steps: int
     width: int | None = None  # funnel bottleneck
     needs: tuple[str, ...] = ()  # shipped models this recipe starts from
+    ships: bool = True  # whether the lab ships what it makes (False: measured, and not worth a file in the repository yet)
 
 
 RECIPES: dict[str, Recipe] = {
@@ -54,6 +66,10 @@ RECIPES: dict[str, Recipe] = {
                              FUNNEL_STEPS, width=w) for w in FUNNEL_WIDTHS},
     "meso4-twins": Recipe("meso4-twins", "detector", "Meso-4 trained on real twins and swap-twins' fakes (twins 06, 07 held out)",
                           DETECTOR_STEPS, needs=("swap-twins",)),
+    # Not shipped: started from it, a new pair's swap came out worse than from random weights
+    # (ARCHITECTURE.md, "The face prior"); `zoo train face-prior` makes it for `swap train --prior`.
+    "face-prior": Recipe("face-prior", "prior", "the classroom model's shared encoder and a generic decoder, pretrained on 400 twins (seed 1)",
+                         PRIOR_STEPS, ships=False),
 }
 
 
@@ -87,13 +103,68 @@ def twins_data(work: Path, per_identity: int | None = None) -> Path:
     return folder
 
 
-def swap_options(data: Path, run: Path, steps: int, width: int | None = None, progress: bool = False):
-    """The options of the swap pair (``width`` None) and of the funnel models (a width)."""
+def prior_data(work: Path, options: dict | None = None, name: str = "twins-prior") -> Path:
+    """The face prior's twins (``PRIOR_DATA``) under ``work``, rendered once (~1 minute on 2 cores)."""
+    from deepfake_edu.data.twins import generate_twins_dataset
+
+    folder = work / name
+    if not (folder / "dataset.json").exists():
+        generate_twins_dataset(folder, workers=2, **(options or PRIOR_DATA))
+    return folder
+
+
+def prior_quality(checkpoint: Path, unseen: Path, state: dict | None = None) -> dict:
+    """SSIM of the prior's generic decoder rebuilding ``METRIC_FACES`` faces of each of two twins
+    it never saw (``UNSEEN_DATA``): how well it knows faces in general. ``state``: tensors to
+    load instead of the checkpoint's (the half-precision check)."""
+    import torch
+
+    from deepfake_edu.swap.facesets import load_face_sets
+    from deepfake_edu.swap.losses import ssim
+    from deepfake_edu.swap.train import load_swap_model
+
+    model, _ = load_swap_model(checkpoint)
+    if state is not None:
+        model.load_state_dict({key: value.float() for key, value in state.items()})
+    face_sets = load_face_sets([str(unseen)], None, model.config.input_size, METRIC_FACES)
+    scores = {}
+    with torch.no_grad():
+        for name, faces in zip(face_sets.names, face_sets.faces):
+            images = torch.from_numpy(faces).permute(0, 3, 1, 2).float().div(255)
+            scores[f"rebuild_ssim_unseen_{name}"] = round(float(ssim(model([images])[0], images)), 4)
+    scores["rebuild_ssim_unseen"] = round(sum(scores.values()) / len(scores), 4)
+    return scores
+
+
+def _train_prior_kind(r: Recipe, work: Path, steps: int, per_identity: int | None, progress: bool) -> Outcome:
+    from deepfake_edu.swap.train import SwapTrainOptions, train_prior
+    from deepfake_edu.training.checkpoint import latest_checkpoint
+
+    options = dict(PRIOR_DATA, per_identity=per_identity or PRIOR_DATA["per_identity"])
+    data = prior_data(work, options)
+    run = work / r.name
+    every = max(steps // 12, 1)
+    result = train_prior(SwapTrainOptions(data=[str(data)], preset="classroom", steps=steps, batch_size=PRIOR_BATCH, run=str(run),
+                                          checkpoint_every=every, preview_every=every, resume=True, progress=progress, seed=0))
+    checkpoint = latest_checkpoint(run)
+    if checkpoint is None:
+        raise LabError(f"{run} holds no finished checkpoint after training: run `deepfake-edu zoo train {r.name}` again")
+    unseen = prior_data(work, dict(UNSEEN_DATA, per_identity=METRIC_FACES), "twins-unseen")
+    measured = prior_quality(checkpoint, unseen)
+    history = [entry for entry in result.history if "loss" in entry]
+    if history:
+        measured["first_loss"], measured["last_loss"] = round(history[0]["loss"], 4), round(history[-1]["loss"], 4)
+    return Outcome(r, checkpoint, result.steps, result.elapsed_s, measured, _device_name(), unseen)
+
+
+def swap_options(data: Path, run: Path, steps: int, width: int | None = None, progress: bool = False, prior: Path | None = None):
+    """The options of the swap pair (``width`` None) and of the funnel models (a width);
+    ``prior``: the face prior's checkpoint the pair starts from (None: random weights)."""
     from deepfake_edu.swap.train import SwapTrainOptions
 
     if width is None:
         return SwapTrainOptions(data=[str(data)], identities=list(PAIR), preset="classroom", steps=steps, run=str(run),
-                                resume=True, progress=progress, seed=0)
+                                resume=True, progress=progress, seed=0, prior=str(prior) if prior else None)
     # The funnel models skip previews, timelapse and metrics: the lesson compares their rebuilds.
     return SwapTrainOptions(data=[str(data)], identities=list(PAIR), preset="classroom", bottleneck=width, steps=steps,
                             batch_size=8, run=str(run), checkpoint_every=steps, preview_every=0, timelapse_every=0,
@@ -127,7 +198,8 @@ def _train_swap_kind(r: Recipe, work: Path, steps: int, per_identity: int | None
 
     data = twins_data(work, per_identity)
     run = work / r.name
-    result = train_swap(swap_options(data, run, steps, r.width, progress))
+    prior = _shipped(PRIOR_NAME, work) if PRIOR_NAME in r.needs else None
+    result = train_swap(swap_options(data, run, steps, r.width, progress, prior))
     checkpoint = latest_checkpoint(run)
     if checkpoint is None:
         raise LabError(f"{run} holds no finished checkpoint after training: run `deepfake-edu zoo train {r.name}` again")
@@ -139,7 +211,6 @@ def _train_swap_kind(r: Recipe, work: Path, steps: int, per_identity: int | None
 
 
 def _train_detector_kind(r: Recipe, work: Path, steps: int, per_identity: int | None, progress: bool) -> Outcome:
-    from deepfake_edu import zoo
     from deepfake_edu.detect.train import DetectRecipe, train_on_folder
     from deepfake_edu.detect.twins_set import build_twins_realfake
     from deepfake_edu.training import TrainConfig
@@ -147,7 +218,7 @@ def _train_detector_kind(r: Recipe, work: Path, steps: int, per_identity: int | 
 
     swap_run = work / "swap-twins-shipped"
     if latest_checkpoint(swap_run) is None:
-        zoo.install("swap-twins", swap_run / "checkpoints" / f"step-{zoo.card('swap-twins')['steps']:08d}")
+        _shipped("swap-twins", work)
     realfake = work / "twins-realfake"
     if not (realfake / "dataset.json").exists():
         build_twins_realfake(realfake, swap_run, per_identity=per_identity or 40, progress=progress)
@@ -175,8 +246,23 @@ def train_recipe(name: str, work: str | os.PathLike, steps: int | None = None, p
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
     steps = r.steps if steps is None else steps
-    trainer = _train_detector_kind if r.kind == "detector" else _train_swap_kind
+    trainer = {"detector": _train_detector_kind, "prior": _train_prior_kind}.get(r.kind, _train_swap_kind)
     return trainer(r, work, steps, per_identity, progress)
+
+
+def _shipped(name: str, work: Path) -> Path:
+    """Shipped model ``name`` installed under ``work`` as a run of its own (a recipe that needs it
+    starts from the shipped file, not from a remake); returns the checkpoint JSON."""
+    from deepfake_edu import zoo
+
+    return zoo.install(name, work / f"{name}-shipped" / "checkpoints" / f"step-{zoo.card(name)['steps']:08d}")
+
+
+def _card_data(r: Recipe) -> dict:
+    if r.kind == "prior":
+        return {"twins": PRIOR_DATA, "identities": f"all {PRIOR_DATA['identities']}, pooled into one generic decoder",
+                "batch_size": PRIOR_BATCH, "measured_on": {"twins": dict(UNSEEN_DATA, per_identity=METRIC_FACES)}}
+    return {"twins": TWINS_DATA, "identities": list(PAIR) if r.kind != "detector" else "all 8, twin-06 and twin-07 held out"}
 
 
 def _device_name() -> str:
@@ -195,8 +281,9 @@ def _half_change(outcome: Outcome, tensors: dict) -> float | None:
     if outcome.recipe.kind == "detector" or outcome.data is None:
         return None
     halved_state = {key: value.to(torch.float16).float() if value.is_floating_point() else value for key, value in tensors.items()}
-    full = swap_quality(outcome.checkpoint, outcome.data)
-    halved = swap_quality(outcome.checkpoint, outcome.data, state=halved_state)
+    quality = prior_quality if outcome.recipe.kind == "prior" else swap_quality
+    full = quality(outcome.checkpoint, outcome.data)
+    halved = quality(outcome.checkpoint, outcome.data, state=halved_state)
     return round(max(abs(full[key] - halved[key]) for key in full if key.startswith(("swap_ssim", "rebuild_ssim"))), 5)
 
 
@@ -234,8 +321,7 @@ def ship(outcome: Outcome, models_dir: Path | None = None) -> Path:
         "kind": outcome.recipe.kind,
         "model": info.get("model"),
         "config": info.get("config"),
-        "recipe": {"data": {"twins": TWINS_DATA, "identities": list(PAIR) if outcome.recipe.kind != "detector" else "all 8, twin-06 and twin-07 held out"},
-                   "needs": list(outcome.recipe.needs), "seed": 0, "width": outcome.recipe.width},
+        "recipe": {"data": _card_data(outcome.recipe), "needs": list(outcome.recipe.needs), "seed": 0, "width": outcome.recipe.width},
         "remake": f"deepfake-edu zoo train {outcome.recipe.name} --ship",
         "steps": outcome.steps,
         "wall_time_s": round(outcome.wall_s, 1),
@@ -251,3 +337,8 @@ def ship(outcome: Outcome, models_dir: Path | None = None) -> Path:
     card_path = folder / f"{outcome.recipe.name}{zoo.CARD_SUFFIX}"
     write_text_atomic(card_path, json.dumps(card, indent=2))
     return card_path
+
+
+def shipped_recipes() -> list[str]:
+    """The recipes whose models ship with the lab (``deepfake_edu/zoo/models/``)."""
+    return [name for name, r in RECIPES.items() if r.ships]

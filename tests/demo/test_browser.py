@@ -35,7 +35,14 @@ def test_every_tab_works_in_a_browser(browser, running_app, face_photo, tmp_path
     page.goto(running_app[1])
     page.get_by_text("look inside a deepfake").wait_for()
 
-    # 1. inside the autoencoder
+    # 1. inside the autoencoder: a click on a face rebuilds it, no button needed
+    page.set_viewport_size({"width": 1024, "height": 768})  # a classroom projector
+    page.locator("#funnel-gallery button.thumbnail-item").nth(2).click()
+    page.locator("#funnel-summary").get_by_text("in the bottleneck", exact=False).wait_for()
+    gallery = page.locator("#funnel-gallery .grid-wrap").evaluate("e => [e.scrollWidth - e.clientWidth, e.scrollHeight - e.clientHeight]")
+    assert gallery == [0, 0], gallery  # the gallery fits: no scrollbars
+    page.screenshot(path=shots / "1-funnel-1024x768.png")
+    page.set_viewport_size({"width": 1280, "height": 1000})
     page.get_by_role("button", name="squeeze and rebuild").click()
     page.get_by_text("numbers** in the bottleneck", exact=False).or_(page.get_by_text("in the bottleneck: error")).first.wait_for()
     page.screenshot(path=shots / "1-funnel.png", full_page=True)
@@ -63,17 +70,25 @@ def test_every_tab_works_in_a_browser(browser, running_app, face_photo, tmp_path
     assert page.get_by_text("Traceback").count() == 0
     page.screenshot(path=shots / "3-catch-error.png", full_page=True)
 
-    # 4. spot the fake
+    # 4. spot the fake: it opens on a face; a second answer on it is not counted; reset asks first
     page.get_by_role("tab", name="4. Spot the fake").click()
+    page.locator("#quiz-face img").wait_for()  # before any click
     page.get_by_role("button", name="next face").click()
     page.get_by_text("Your guess?").wait_for()
     page.get_by_role("button", name="fake", exact=True).click()
     page.get_by_text("This face is").wait_for()
+    page.get_by_role("button", name="real", exact=True).click()
+    page.get_by_text("already answered this face").wait_for()
+    page.get_by_role("button", name="reset the class's tally...").click()
+    page.get_by_role("button", name="yes, reset it").wait_for()
+    page.get_by_role("button", name="cancel").click()
+    page.get_by_role("button", name="yes, reset it").wait_for(state="hidden")
     page.screenshot(path=shots / "4-quiz.png", full_page=True)
 
     # 5. check a file
     page.get_by_role("tab", name="5. Check a file").click()
     page.locator("#check-upload input[type=file]").set_input_files(str(face_photo))
+    page.locator("#check-preview img").wait_for()  # the upload is shown, not only named
     page.get_by_role("button", name="check it").click()
     page.get_by_text("proves nothing").wait_for()
     page.screenshot(path=shots / "5-check.png", full_page=True)

@@ -60,6 +60,20 @@ def test_the_clip_endpoint_makes_a_marked_clip(client):
     assert Path(preview).suffix == ".gif" and Path(video).suffix == ".mp4" and "24 frames" in summary
 
 
+def fresh_client(client):
+    """Another visitor: a client of its own, with its own session."""
+    from gradio_client import Client
+
+    return Client(client.src, verbose=False)
+
+
+def test_a_second_answer_on_the_same_face_is_counted_once(client):
+    client.predict(api_name="/quiz_next")
+    first, tally = client.predict(api_name="/quiz_real")
+    again, same = client.predict(api_name="/quiz_fake")  # the face is still on screen
+    assert "This face is **" in first and "already answered this face" in again and first in again and same == tally
+
+
 def test_errors_arrive_as_one_line_not_a_traceback(client, tmp_path):
     from gradio_client import handle_file
     from gradio_client.exceptions import AppError
@@ -70,6 +84,6 @@ def test_errors_arrive_as_one_line_not_a_traceback(client, tmp_path):
         client.predict(handle_file(str(bad)), DETECTOR, api_name="/catch")
     assert "not a readable image" in str(caught.value) and "Traceback" not in str(caught.value)
     with pytest.raises(AppError, match="no face on screen"):
-        client.predict(api_name="/quiz_real")  # a new client session has no face on screen
+        fresh_client(client).predict(api_name="/quiz_real")  # a new client session has no face on screen
     with pytest.raises(AppError, match="not in the list of choices"):  # Gradio refuses before our code runs
         client.predict("/etc", "twin-00 -> twin-01", 0, api_name="/make_fake")

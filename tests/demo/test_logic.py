@@ -53,6 +53,27 @@ def test_make_fake_writes_a_marked_recorded_file_with_its_true_answer(demo_lab, 
         logic.make_fake(demo_lab, "/etc/passwd", "twin-00 -> twin-01", 0)
 
 
+def test_a_single_fake_is_pasted_into_its_picture_like_the_clip(demo_lab, small_lab):
+    """Issue 20: the single fake showed the swapped crop only (no hair, no background)."""
+    from deepfake_edu.data.forget import read_ledger
+    from deepfake_edu.provenance.check import check_file
+    from deepfake_edu.swap.fakes import FAKE_SIDE
+
+    result = logic.make_fake(demo_lab, RUN, "twin-01 -> twin-00", 4)
+    assert result.source.shape == result.fake.shape == (FAKE_SIDE, FAKE_SIDE, 3)  # A's whole picture, and the fake in it
+    difference = np.abs(result.fake.astype(int) - result.source.astype(int)).mean(axis=2)
+    side = FAKE_SIDE
+    hair = difference[: side // 8].mean()  # the top of the head: A's own hair and background, the mark's nudges only
+    face = difference[side * 3 // 8 : side * 5 // 8, side * 3 // 8 : side * 5 // 8].mean()  # the pasted face
+    assert hair < 4 and face > 3 * hair, (hair, face)
+    assert result.path != result.photo.path and "pasted into twin-01's picture" in result.summary()
+    ledger = {entry.get("path") for entry in read_ledger()}
+    for written in (result.path, result.photo.path):  # the picture and the face alone: both marked and recorded
+        report = check_file(written)
+        assert report.label_found and report.mark_found and str(written.resolve()) in ledger
+    assert result.truth.shape == (logic.SHOWN_SIDE, logic.SHOWN_SIDE, 3) and result.ssim == result.photo.ssim
+
+
 def test_catch_scores_every_face_of_a_photo_with_a_heatmap(demo_lab, face_photo):
     result = logic.catch_fake(demo_lab, face_photo, next(iter(demo_lab.detectors())))
     assert len(result.faces) == len(result.scores) >= 1
@@ -69,6 +90,11 @@ def test_catch_gives_a_video_its_curve(demo_lab, small_lab, tmp_path):
     result = logic.catch_fake(demo_lab, video, next(iter(demo_lab.detectors())))
     assert result.curve is not None and result.curve.is_file()
     assert len(result.scores) == 12 and "sampled frames" in result.summary
+    # Issue 20: video faces got the curve but no heatmaps; now a few frames, first to last, get theirs.
+    assert result.heatmaps and len(result.faces) == logic.VIDEO_HEATMAPS
+    captions = [caption for _, caption in result.faces]
+    assert captions[0].startswith("frame 0 at 0.0 s: P(fake) = ") and captions[-1].startswith("frame 11 at "), captions
+    assert all(picture.shape == (256, 256, 3) for picture, _ in result.faces)
 
 
 def _bad_uploads(folder):
@@ -152,6 +178,43 @@ def test_check_provenance_says_an_absent_mark_proves_nothing(face_photo):
     text = logic.check_provenance(face_photo)
     assert "visible label: not found" in text and "invisible mark: not found" in text
     assert "absent label, mark or manifest proves nothing" in text
+    assert "What the payload is" not in text  # no mark, no payload to explain
+
+
+def test_check_provenance_says_what_the_payload_is_and_who_made_it(demo_lab):
+    """Issue 20: "payload 1ef403ba" was not explained."""
+    fake = logic.make_fake(demo_lab, RUN, "twin-00 -> twin-01", 1)
+    text = logic.check_provenance(fake.path, demo_lab)
+    assert "**What the payload is.**" in text and "32 bits" in text and "names no person" in text
+    assert f"this demo's **make a fake** tab, model *{RUN}*" in text  # the demo's own fakes are recognised
+    assert "What the payload is" in logic.check_provenance(fake.path)  # without the lab: explained, not matched
+    assert "make a fake" not in logic.check_provenance(fake.path)
+
+
+def test_check_provenance_says_a_video_payload_numbers_its_frame(demo_lab):
+    clip = logic.make_fake_clip(demo_lab, RUN, "twin-00 -> twin-01", frames=6)
+    text = logic.check_provenance(clip.video, demo_lab)
+    assert "`dfed` (the lab's video tag) followed by the frame's own number" in text
+
+
+def test_an_upload_gets_a_preview_picture_or_its_first_frame(demo_lab, face_photo, tmp_path):
+    """Issue 20: an uploaded file showed as a name only."""
+    from deepfake_edu.data import twins
+    from deepfake_edu.data.images import read_image
+
+    shown = read_image(logic.upload_preview(demo_lab, face_photo))  # the astronaut is 512 x 512
+    assert shown.shape == (logic.PREVIEW_SIDE, logic.PREVIEW_SIDE, 3)
+    frames, _ = twins.render_video(twins.make_identity(1), 4, size=256)
+    video = twins.write_video(tmp_path / "clip.avi", frames)
+    first = read_image(logic.upload_preview(demo_lab, video))
+    assert first.shape == (256, 256, 3) and np.abs(first.astype(int) - frames[0].astype(int)).mean() < 12  # its first frame
+    assert logic.upload_preview(demo_lab, None) is None  # the upload was cleared
+    for name, (path, expected) in _bad_uploads(tmp_path).items():
+        if path is None or name == "no face":
+            continue  # a picture with no face is still a picture to show
+        with pytest.raises(LabError) as caught:
+            logic.upload_preview(demo_lab, path)
+        assert expected in str(caught.value) and "\n" not in str(caught.value) and str(tmp_path) not in str(caught.value), name
 
 
 def test_quiz_answer_reveals_the_truth_and_counts_both_players(demo_lab):
@@ -168,3 +231,20 @@ def test_quiz_answer_reveals_the_truth_and_counts_both_players(demo_lab):
         logic.quiz_answer(demo_lab, None, "real")
     with pytest.raises(LabError, match="answer 'real' or 'fake'"):
         logic.quiz_answer(demo_lab, number, "maybe")
+
+
+def test_a_second_answer_on_the_same_face_is_not_counted_and_says_so(demo_lab):
+    """Issue 20: a second answer said "no face on screen: press 'next face' first" with the face on screen."""
+    demo_lab.tally.reset()
+    picture, turn = logic.quiz_turn(demo_lab)
+    assert turn == {"number": turn["number"], "answered": False} and picture.endswith(".png")
+    text, tally, after = logic.quiz_guess(demo_lab, turn, "fake")
+    assert "This face is **" in text and tally["human"]["answered"] == 1
+    assert after["answered"] and after["number"] == turn["number"]  # the face stays on screen, answered
+    again, tally, still = logic.quiz_guess(demo_lab, after, "real")
+    assert again.startswith(logic.ALREADY_ANSWERED) and text in again and "no face on screen" not in again
+    assert tally["human"]["answered"] == 1 and demo_lab.tally.read()["human"]["answered"] == 1 and still == after
+    _, fresh = logic.quiz_turn(demo_lab, after)
+    assert not fresh["answered"] and fresh["number"] != turn["number"]  # next face: another one, to answer
+    with pytest.raises(LabError, match="no face on screen"):  # and with truly none on screen, the old line
+        logic.quiz_guess(demo_lab, None, "real")

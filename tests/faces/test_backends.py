@@ -93,6 +93,11 @@ def test_auto_falls_back_to_opencv_with_a_notice(tmp_path, monkeypatch, capsys):
     pytest.importorskip("face_alignment")
     import torch.hub
 
+    from deepfake_edu.faces import backends
+    from deepfake_edu.faces.backends import dlib_backend
+
+    monkeypatch.setattr(dlib_backend, "missing", lambda: "dlib is not installed")  # auto prefers dlib
+    monkeypatch.setattr(backends, "_FALLBACK_ANNOUNCED", False)
     monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path / "hub"))
     assert get_backend("auto").name == "opencv"
     notice = capsys.readouterr().err.strip()
@@ -101,7 +106,7 @@ def test_auto_falls_back_to_opencv_with_a_notice(tmp_path, monkeypatch, capsys):
 
 def test_unknown_backend_is_a_one_line_error():
     with pytest.raises(LabError, match="unknown face backend"):
-        get_backend("dlib")
+        get_backend("haar-and-hope")
 
 
 @pytest.mark.parametrize("scale", [1.0, 0.3])

@@ -7,9 +7,9 @@ from deepfake_edu.lessons.quiz import QUIZZES, answer, get_quiz, quiz
 
 
 @pytest.mark.parametrize("key", sorted(QUIZZES))
-def test_every_quiz_has_one_right_option_and_explains_every_option(key):
+def test_every_quiz_has_a_right_option_and_explains_every_option(key):
     found = get_quiz(key)
-    assert sum(option.correct for option in found.options) == 1
+    assert sum(option.correct for option in found.options) >= 1
     assert all(len(option.why) > 20 for option in found.options)
     for index in range(len(found.options)):
         right, explanation = found.feedback(index)

@@ -23,7 +23,7 @@ class Face:
     box: tuple[float, float, float, float]  # (x, y, width, height) in frame pixels
     left_eye: tuple[float, float]  # (x, y) centre of the eye on the image's left
     right_eye: tuple[float, float]  # (x, y) centre of the eye on the image's right
-    eyes: str  # how the eyes were located: "cascade", "box-estimate" or "landmarks"
+    eyes: str  # how the eyes were located: "cascade", "box-estimate", "landmarks" (contour means) or "landmarks-iris"
     backend: str  # which backend found the face
     score: float = 1.0  # detector confidence (Haar: number of neighbours; FAN/S3FD: probability)
     landmarks: np.ndarray | None = None  # (68, 2) frame pixels, or None when the backend has none
