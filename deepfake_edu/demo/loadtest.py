@@ -1,11 +1,14 @@
 """A classroom's worth of visitors at once: does the demo answer everyone, or say it is busy?
 
     python -m deepfake_edu.demo.loadtest [--clients 16] [--seconds 60] [--port 7870]
+    python -m deepfake_edu.demo.loadtest --first-launch     # a fresh lab home: time to the first page
 
 Starts ``deepfake-edu demo --no-prepare`` on loopback (the lab must be prepared), times its first
 page, then lets ``--clients`` gradio_client visitors call the tabs' endpoints in a loop for
 ``--seconds``. Each call ends as an answer, a clear "busy" (the queue is full), or an error.
 The server's memory (RSS) is sampled all along. Prints the figures; ``--json FILE`` writes them.
+``--first-launch`` instead starts ``deepfake-edu demo`` on a new, empty lab home, as a newcomer's
+first launch does (it renders the data and installs the shipped models), and times its first page.
 """
 
 from __future__ import annotations
@@ -25,14 +28,16 @@ RUN = "twins (the lab's classroom model)"
 DETECTOR = "Meso-4 trained on twins (the lab's)"
 
 
-def start_server(home: str | os.PathLike, port: int, timeout_s: float = 60.0) -> tuple[subprocess.Popen, float]:
-    """Run the demo in a child process over the lab at ``home``; (process, seconds until the first page answered)."""
+def start_server(home: str | os.PathLike, port: int, timeout_s: float = 60.0, prepare: bool = False) -> tuple[subprocess.Popen, float]:
+    """Run the demo in a child process over the lab at ``home``; (process, seconds until the first
+    page answered). ``prepare``: let it prepare the lab first (a first launch) instead of ``--no-prepare``."""
     env = {**os.environ, "DEEPFAKE_EDU_HOME": str(home), "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
     root = Path(__file__).resolve().parents[2]
     started = time.perf_counter()
     # The server's output goes to a file: an unread pipe would fill up and stall the server.
     log_file = tempfile.TemporaryFile(mode="w+", prefix="demo-server-")
-    process = subprocess.Popen([sys.executable, "-m", "deepfake_edu", "demo", "--no-prepare", "--port", str(port)],
+    command = [sys.executable, "-m", "deepfake_edu", "demo", "--port", str(port)] + ([] if prepare else ["--no-prepare"])
+    process = subprocess.Popen(command,
                                cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True)
     process.log_file = log_file
     url = f"http://127.0.0.1:{port}/"
@@ -175,7 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--port", type=int, default=7870)
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
+    parser.add_argument("--first-launch", action="store_true", help="time the first page of a first launch on a new, empty lab home")
     args = parser.parse_args(argv)
+    if args.first_launch:
+        return _first_launch(args)
     from deepfake_edu.lessons.funnel import trained_widths
 
     widths = sorted(trained_widths(args.home))
@@ -194,6 +202,22 @@ def main(argv: list[str] | None = None) -> int:
 
         write_text_atomic(args.json, json.dumps(figures, indent=2))
     return 0 if figures["error"] == 0 else 1
+
+
+def _first_launch(args) -> int:
+    with tempfile.TemporaryDirectory(prefix="first-launch-") as home:
+        process, first_page = start_server(home, args.port, timeout_s=600.0, prepare=True)
+        stop_server(process)
+        report = json.loads((Path(home) / "models" / "lab-report.json").read_text(encoding="utf-8"))
+    figures = {"first_page_s": round(first_page, 2), "cpu_count": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()],
+               **{key: report[key] for key in ("twins_s", "realfake_s", "swap_source", "detector_source") if key in report}}
+    for key, value in figures.items():
+        print(f"{key:>18}: {value}")
+    if args.json:
+        from deepfake_edu.fileio import write_text_atomic
+
+        write_text_atomic(args.json, json.dumps(figures, indent=2))
+    return 0
 
 
 if __name__ == "__main__":
