@@ -101,14 +101,21 @@ def bench_data(args) -> Path:
     """The twins dataset the bench trains on (rendered once, then reused)."""
     if args.data:
         return Path(args.data)
+    # 128 px pictures, so that the model's 64 px swap crops are cut from them by shrinking.
+    return _twins_once(f"twins-128-2x{args.per_identity}", f"{2 * args.per_identity} twins faces",
+                       identities=2, per_identity=args.per_identity, size=128, seed=0)
+
+
+def _twins_once(name: str, what: str, **options) -> Path:
+    """runs/bench-swap/NAME: a twins dataset of ``options`` (``generate_twins_dataset``'s),
+    rendered the first time it is asked for, then reused."""
     from deepfake_edu.data.twins import generate_twins_dataset
     from deepfake_edu.paths import runs_dir
 
-    # 128 px pictures, so that the model's 64 px swap crops are cut from them by shrinking.
-    path = runs_dir() / "bench-swap" / f"twins-128-2x{args.per_identity}"
+    path = runs_dir() / "bench-swap" / name
     if not (path / "dataset.json").exists():
-        print(f"rendering {2 * args.per_identity} twins faces into {path} (once)")
-        generate_twins_dataset(path, identities=2, per_identity=args.per_identity, size=128, seed=0, workers=max(1, min(4, os.cpu_count() or 1)), progress=True)
+        print(f"rendering {what} into {path} (once)")
+        generate_twins_dataset(path, workers=max(1, min(4, os.cpu_count() or 1)), progress=True, **options)
     return path
 
 
@@ -281,15 +288,10 @@ def unseen_pair_data(args) -> Path:
     """A pair of twins that neither the lab's prior nor any lesson saw (``--data`` replaces it)."""
     if args.data:
         return Path(args.data)
-    from deepfake_edu.data.twins import generate_twins_dataset
-    from deepfake_edu.paths import runs_dir
     from deepfake_edu.swap.prior import UNSEEN_PAIR_DATA
 
-    path = runs_dir() / "bench-swap" / f"twins-unseen-seed{UNSEEN_PAIR_DATA['seed']}"
-    if not (path / "dataset.json").exists():
-        print(f"rendering the unseen pair (seed {UNSEEN_PAIR_DATA['seed']}) into {path} (once)")
-        generate_twins_dataset(path, workers=max(1, min(4, os.cpu_count() or 1)), progress=True, **UNSEEN_PAIR_DATA)
-    return path
+    seed = UNSEEN_PAIR_DATA["seed"]
+    return _twins_once(f"twins-unseen-seed{seed}", f"the unseen pair (seed {seed})", **UNSEEN_PAIR_DATA)
 
 
 def bench_prior(args) -> dict:
