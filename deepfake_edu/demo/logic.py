@@ -101,79 +101,22 @@ def _fake_info(run_label: str) -> dict:
     return {"tool": "demo", "run": run_label}
 
 
-@dataclass
-class FakeInFrame:
-    """A fake photo as the page shows it: the swapped face pasted into A's whole picture (hair and
-    background are A's own, as in a clip), beside the true answer's face."""
-
-    photo: object  # the ``swap.fakes.FakePhoto`` of the face alone (its SSIM, its file)
-    source: np.ndarray  # uint8 (FAKE_SIDE, FAKE_SIDE, 3): A's picture the face was pasted into (the crop, for extracted faces)
-    fake: np.ndarray  # uint8: the pasted picture as written (label and mark on)
-    path: Path  # the pasted picture's file (marked, recorded in the ledger): the download
-
-    @property
-    def truth(self) -> np.ndarray | None:
-        return self.photo.truth
-
-    @property
-    def ssim(self) -> float | None:
-        return self.photo.ssim
-
-    def summary(self) -> str:
-        a, b = self.photo.names
-        if self.path == self.photo.path:  # extracted faces: the crop is all the run has
-            return self.photo.summary()
-        head = (f"{a}'s face swapped to {b}, then pasted into {a}'s picture (hair and background stay {a}'s, as in the clip), "
-                f"written to `{self.path.name}` with a visible label, an invisible mark and provenance data.")
-        if self.ssim is None:
-            return head
-        return head + f" SSIM against the true answer (the swapped face alone): **{self.ssim:.3f}** (1 = perfect)."
-
-
-def make_fake(lab: DemoLab, run_label: str, direction: str, face_index: int) -> FakeInFrame:
-    """Swap face ``face_index`` of A to B with a run's model (``swap.fakes.make_fake_photo``: the
-    face, its true answer and SSIM) and paste it into A's whole picture (``swap.convert``), as a
-    clip does; both written marked and recorded. Pictures sized for the page."""
-    from deepfake_edu.swap.fakes import FAKE_SIDE, PHOTO_INFO, make_fake_photo, parse_direction
+def make_fake(lab: DemoLab, run_label: str, direction: str, face_index: int):
+    """Swap face ``face_index`` of A to B with a run's model and paste it into A's whole picture,
+    as a clip does (``swap.fakes.make_fake_in_frame``); both written marked and recorded. A
+    ``swap.fakes.FakeInFrame`` with pictures sized for the page."""
+    from deepfake_edu.data.dataset import load_dataset
+    from deepfake_edu.swap.fakes import make_fake_in_frame
 
     model, info = lab.swap_model(run_label)
-    faces = lab.run_faces(run_label)
-    photo = make_fake_photo(model, info, faces, direction, face_index, lab.new_output("fake-face", ".png"),
-                            provenance_info=_fake_info(run_label))
-    photo = dataclasses.replace(photo, source=_shown(photo.source), fake=_shown(photo.fake, smooth=True), truth=_shown(photo.truth))
-    source_index, target_index = parse_direction(info, direction)
-    frame = _run_picture(lab, info, faces, source_index, int(face_index))
-    if frame is None:  # extracted faces: the crop is the whole picture
-        return FakeInFrame(photo, photo.source, photo.fake, photo.path)
-    import cv2
-
-    from deepfake_edu import provenance
-    from deepfake_edu.data.forget import record_output
-    from deepfake_edu.data.images import read_image
-    from deepfake_edu.swap.convert import FaceSwapper, locator_for
-
-    frame = cv2.resize(frame, (FAKE_SIDE, FAKE_SIDE), interpolation=cv2.INTER_CUBIC)  # as the clip: the mark needs 256 px
-    swapped, found = FaceSwapper(model, target_index, locator_for(info, model.config.input_size)).swap_frame(frame)
-    if found == 0:
-        raise LabError("the face could not be placed back into its picture: choose another face")
-    out = provenance.save_marked_image(lab.new_output("fake", ".png"), swapped, info={**PHOTO_INFO, **_fake_info(run_label)})
-    record_output(out, info.get("datasets", []))
-    return FakeInFrame(photo, frame, read_image(out), Path(out))
-
-
-def _run_picture(lab: DemoLab, info: dict, faces, person: int, index: int) -> np.ndarray | None:
-    """uint8 RGB: the whole twins picture face ``index`` of ``person`` was cut from, or None for
-    extracted faces (already crops, nothing around them)."""
-    records = faces.records[person]
-    if info.get("face_kind") != "twins" or not 0 <= index < len(records):
-        return None
-    from deepfake_edu.data.dataset import load_dataset
-
-    data = info.get("train_options", {}).get("data") or []
-    if not data:
-        return None
-    folder = data[0] if len(data) == 1 else data[person]  # several datasets: one person each (swap.facesets)
-    return lab.cached(("dataset", str(folder)), lambda: load_dataset(folder)).image(records[index])
+    made = make_fake_in_frame(model, info, lab.run_faces(run_label), direction, face_index, lab.new_output("fake-face", ".png"),
+                              lab.new_output("fake", ".png"), provenance_info=_fake_info(run_label),
+                              load=lambda folder: lab.cached(("dataset", str(folder)), lambda: load_dataset(folder)))
+    photo = dataclasses.replace(made.photo, source=_shown(made.photo.source), fake=_shown(made.photo.fake, smooth=True),
+                                truth=_shown(made.photo.truth))
+    if made.path == made.photo.path:  # extracted faces: the crop is the whole picture
+        return dataclasses.replace(made, photo=photo, source=photo.source, fake=photo.fake)
+    return dataclasses.replace(made, photo=photo)
 
 
 def make_fake_clip(lab: DemoLab, run_label: str, direction: str, frames: int = CLIP_FRAMES):

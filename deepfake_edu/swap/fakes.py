@@ -123,6 +123,77 @@ def make_fake_photo(model, info: dict, faces, direction: str, face_index: int, o
     return FakePhoto(face, read_image(out), truth, similarity, out, names)
 
 
+@dataclass
+class FakeInFrame:
+    """A fake photo as a viewer sees it: the swapped face pasted into A's whole picture (hair and
+    background are A's own, as in a clip), with the face alone beside it (its true answer, SSIM)."""
+
+    photo: FakePhoto  # the face alone (``make_fake_photo``)
+    source: np.ndarray  # uint8 (FAKE_SIDE, FAKE_SIDE, 3): A's picture the face was pasted into (the crop, for extracted faces)
+    fake: np.ndarray  # uint8: the pasted picture as written (label and mark on)
+    path: Path  # the pasted picture's file (marked, recorded in the ledger)
+
+    @property
+    def truth(self) -> np.ndarray | None:
+        return self.photo.truth
+
+    @property
+    def ssim(self) -> float | None:
+        return self.photo.ssim
+
+    def summary(self) -> str:
+        a, b = self.photo.names
+        if self.path == self.photo.path:  # extracted faces: the crop is all the run has
+            return self.photo.summary()
+        head = (f"{a}'s face swapped to {b}, then pasted into {a}'s picture (hair and background stay {a}'s, as in the clip), "
+                f"written to `{self.path.name}` with a visible label, an invisible mark and provenance data.")
+        if self.ssim is None:
+            return head
+        return head + f" SSIM against the true answer (the swapped face alone): **{self.ssim:.3f}** (1 = perfect)."
+
+
+def make_fake_in_frame(model, info: dict, faces, direction: str, face_index: int, face_out: str | Path, out: str | Path,
+                       provenance_info: dict | None = None, load=None) -> FakeInFrame:
+    """``make_fake_photo`` into ``face_out``, then the same face of A swapped inside A's whole
+    twins picture (``swap.convert.FaceSwapper.swap_frame``: colour matching, blend, grain) and
+    written, marked and recorded, to ``out``. Extracted faces have no picture round them: the
+    face alone is the result. ``load``: how to open a dataset folder (a cache; default
+    ``data.dataset.load_dataset``)."""
+    import cv2
+
+    from deepfake_edu import provenance
+    from deepfake_edu.data.dataset import load_dataset
+    from deepfake_edu.data.forget import record_output
+    from deepfake_edu.data.images import read_image
+    from deepfake_edu.swap.convert import FaceSwapper, locator_for
+
+    photo = make_fake_photo(model, info, faces, direction, face_index, face_out, provenance_info)
+    source_index, target_index = parse_direction(info, direction)
+    frame = source_picture(info, faces, source_index, int(face_index), load or load_dataset)
+    if frame is None:
+        return FakeInFrame(photo, photo.source, photo.fake, photo.path)
+    frame = cv2.resize(frame, (FAKE_SIDE, FAKE_SIDE), interpolation=cv2.INTER_CUBIC)  # as the clip: the mark needs 256 px
+    swapped, found = FaceSwapper(model, target_index, locator_for(info, model.config.input_size)).swap_frame(frame)
+    if found == 0:
+        raise LabError("the face could not be placed back into its picture: choose another face")
+    written = provenance.save_marked_image(out, swapped, info={**PHOTO_INFO, **(provenance_info or {})})
+    record_output(written, info.get("datasets", []))
+    return FakeInFrame(photo, frame, read_image(written), Path(written))
+
+
+def source_picture(info: dict, faces, person: int, index: int, load) -> np.ndarray | None:
+    """uint8 RGB: the whole twins picture face ``index`` of ``person`` was cut from, or None for
+    extracted faces (already crops, nothing round them). ``load`` opens a dataset folder."""
+    records = faces.records[person]
+    if info.get("face_kind") != "twins" or not 0 <= index < len(records):
+        return None
+    data = info.get("train_options", {}).get("data") or []
+    if not data:
+        return None
+    folder = data[0] if len(data) == 1 else data[person]  # several datasets: one person each (swap.facesets)
+    return load(folder).image(records[index])
+
+
 # --- a clip -------------------------------------------------------------------------------------
 
 

@@ -48,6 +48,27 @@ def test_a_fake_photo_is_marked_recorded_and_scored_against_its_true_answer(run,
     assert not (tmp_path / "none.png").exists()
 
 
+def test_a_fake_in_its_picture_keeps_the_hair_and_background_and_is_marked(run, tmp_path):
+    import numpy as np
+
+    from deepfake_edu.data.forget import read_ledger
+    from deepfake_edu.provenance.check import check_file
+    from deepfake_edu.swap.fakes import FAKE_SIDE, make_fake_in_frame
+
+    model, info, faces = run
+    made = make_fake_in_frame(model, info, faces, "twin-00 -> twin-01", 1, tmp_path / "face.png", tmp_path / "fake.png", {"tool": "test"})
+    assert made.photo.path == tmp_path / "face.png" and made.path == tmp_path / "fake.png"
+    assert made.source.shape == made.fake.shape == (FAKE_SIDE, FAKE_SIDE, 3)
+    changed = np.abs(made.fake.astype(int) - made.source).sum(-1) > 40
+    corners = np.zeros_like(changed)
+    corners[:32, :32] = corners[:32, -32:] = True  # background and hair at the top of the picture: A's own
+    assert changed[96:192, 80:176].mean() > 0.2 and changed[corners].mean() < 0.05
+    for path in (made.photo.path, made.path):
+        assert check_file(path).label_found and check_file(path).mark_found
+        assert any(entry.get("path") == str(path.resolve()) for entry in read_ledger())
+    assert made.ssim == made.photo.ssim and "pasted into twin-00's picture" in made.summary()
+
+
 def test_a_fake_clip_is_marked_in_every_frame_with_a_preview(run, tmp_path):
     from deepfake_edu.data.forget import read_ledger
     from deepfake_edu.data.video import VideoReader
