@@ -65,12 +65,22 @@ def _lab_error(text: str):
     return fail
 
 
-def test_a_clean_refusal_passes(sandbox):
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def test_a_clean_refusal_passes(sandbox, monkeypatch):
+    # The 1.5 GB bound is for a case in the hostile run's own process; this one holds whatever the
+    # test session loaded before it (hundreds of MB of models and apps), so the bound moves up by that.
+    monkeypatch.setattr(hostile_cases, "PEAK_LIMIT_MB", _rss_mb() + PEAK_LIMIT_MB)
     result = _judge(Case("x", "refused", "call", lambda d: _lab_error("no face found in x: use a photo")), sandbox)
     assert result.refused and not result.failed and result.message == "no face found in x: use a photo"
     result = _judge(Case("x", "cli refusal", "cli", lambda d: ["swap", "train", "--steps", "0"]), sandbox)
     assert result.code == 2 and not result.failed and result.message.startswith("error: argument --steps")
-    assert 0 < result.peak_mb < PEAK_LIMIT_MB
+    assert 0 < result.peak_mb < hostile_cases.PEAK_LIMIT_MB
 
 
 def test_an_exception_is_a_traceback(sandbox):
