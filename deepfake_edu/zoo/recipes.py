@@ -44,7 +44,6 @@ SWAP_STEPS = 4_000
 FUNNEL_STEPS = 3_000
 FUNNEL_WIDTHS = (4, 32, 256)
 DETECTOR_STEPS = 600
-PRIOR_NAME = "face-prior"
 HALF_TOLERANCE = 0.002  # SSIM (or AUC) that half precision may cost before the weights stay fp32
 METRIC_FACES = 64  # faces per direction for the card's SSIM against the true answer
 
@@ -157,14 +156,14 @@ def _train_prior_kind(r: Recipe, work: Path, steps: int, per_identity: int | Non
     return Outcome(r, checkpoint, result.steps, result.elapsed_s, measured, _device_name(), unseen)
 
 
-def swap_options(data: Path, run: Path, steps: int, width: int | None = None, progress: bool = False, prior: Path | None = None):
-    """The options of the swap pair (``width`` None) and of the funnel models (a width);
-    ``prior``: the face prior's checkpoint the pair starts from (None: random weights)."""
+def swap_options(data: Path, run: Path, steps: int, width: int | None = None, progress: bool = False):
+    """The options of the swap pair (``width`` None) and of the funnel models (a width), both
+    from random weights."""
     from deepfake_edu.swap.train import SwapTrainOptions
 
     if width is None:
         return SwapTrainOptions(data=[str(data)], identities=list(PAIR), preset="classroom", steps=steps, run=str(run),
-                                resume=True, progress=progress, seed=0, prior=str(prior) if prior else None)
+                                resume=True, progress=progress, seed=0)
     # The funnel models skip previews, timelapse and metrics: the lesson compares their rebuilds.
     return SwapTrainOptions(data=[str(data)], identities=list(PAIR), preset="classroom", bottleneck=width, steps=steps,
                             batch_size=8, run=str(run), checkpoint_every=steps, preview_every=0, timelapse_every=0,
@@ -198,8 +197,7 @@ def _train_swap_kind(r: Recipe, work: Path, steps: int, per_identity: int | None
 
     data = twins_data(work, per_identity)
     run = work / r.name
-    prior = _shipped(PRIOR_NAME, work) if PRIOR_NAME in r.needs else None
-    result = train_swap(swap_options(data, run, steps, r.width, progress, prior))
+    result = train_swap(swap_options(data, run, steps, r.width, progress))
     checkpoint = latest_checkpoint(run)
     if checkpoint is None:
         raise LabError(f"{run} holds no finished checkpoint after training: run `deepfake-edu zoo train {r.name}` again")
