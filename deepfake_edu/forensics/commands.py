@@ -1,4 +1,4 @@
-"""CLI: `deepfake-edu forensics compression|occlusion` and the top-level `deepfake-edu explain IMAGE`."""
+"""CLI: `deepfake-edu forensics compression|launder|occlusion|study` and the top-level `deepfake-edu explain IMAGE`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ EXPLAIN_INPUT = count(32, 1024)  # one image: Grad-CAM at 1024 px is a few hundr
 MINUTES = minutes()
 PER_IDENTITY = count(1, 2000)
 SEED = seed()
+MARKED = count(0, 100)  # each marked fake is re-saved once per condition (17)
 
 
 def register(subparsers) -> None:
@@ -64,6 +65,23 @@ def register(subparsers) -> None:
     occlusion.add_argument("--size", type=INPUT, default=256, help=ranged("the model's input size", INPUT, 256))
     occlusion.add_argument("--out", metavar="DIR", type=output_name, help="output folder (default: runs/forensics-occlusion)")
     occlusion.set_defaults(handler=run_occlusion)
+
+    launder = studies.add_parser(
+        "launder",
+        help="JPEG, shrink, crop, blur and re-encode: what each leaves of the detector's score, the label, the mark and C2PA",
+        description=(
+            "Launder face crops at several strengths of JPEG, resize, crop, blur and an mp4 re-encode, and measure "
+            "the detector's AUC and mean P(fake), and whether marked fakes keep their visible label, invisible mark "
+            "and C2PA manifest after a re-save. Writes results.json and laundering.png."
+        ),
+    )
+    launder.add_argument("--data", metavar="PATH", help="real/fake face crops: a folder with real/ and fake/, or a lab dataset "
+                         "(default: the lab's twins-realfake, its held-out twins only)")
+    launder.add_argument("--model", default="meso4-twins", metavar="NAME_OR_PATH", help="the detector (default: meso4-twins, the lab's)")
+    launder.add_argument("--limit", type=LIMIT, default=200, help=ranged("at most this many crops per label", LIMIT, 200))
+    launder.add_argument("--marked", type=MARKED, default=8, help=ranged("fakes marked and laundered for the label, mark and C2PA", MARKED, 8))
+    launder.add_argument("--out", metavar="DIR", type=output_name, help="output folder (default: runs/forensics-launder)")
+    launder.set_defaults(handler=run_launder)
 
     study = studies.add_parser(
         "study",
@@ -134,6 +152,42 @@ def run_compression(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else runs_dir() / "forensics-compression"
     paths = compression.write_study(rows, out)
     print(f"wrote {paths['json']}, {paths['csv'].name} and {paths['plot'].name}")
+    return 0
+
+
+def run_launder(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import numpy as np
+
+    from deepfake_edu.data.realfake import load_real_fake
+    from deepfake_edu.detect.keras_import import load_detector
+    from deepfake_edu.detect.predict import predict_proba
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.forensics import laundering
+    from deepfake_edu.paths import LAB_HELD_OUT, LAB_REALFAKE, datasets_dir, runs_dir
+
+    data, held_out = args.data, None
+    if data is None:
+        data = datasets_dir() / LAB_REALFAKE
+        if not (data / "dataset.json").exists():
+            raise LabError("no --data given and the lab's real/fake twins are not made yet: run `deepfake-edu prepare` first")
+        held_out = list(LAB_HELD_OUT)  # the twins the lab's detector never learned from
+    faces = load_real_fake(data, size=laundering.DETECTOR_SIDE)
+    if held_out:
+        faces = faces.split_by_identity(held_out)[1]
+    keep = np.concatenate([np.flatnonzero(faces.labels == label)[: args.limit] for label in (0, 1)])
+    faces = faces.subset(np.isin(np.arange(len(faces.labels)), keep))
+    model = load_detector(args.model)
+    marked = [faces.images[i] for i in np.flatnonzero(faces.labels == 1)[: args.marked]]
+    where = f"{data} (held-out twins {', '.join(held_out)})" if held_out else str(data)
+    print(f"laundering {int((faces.labels == 0).sum())} real and {int((faces.labels == 1).sum())} fake crops of {where}, "
+          f"{len(marked)} marked fakes, detector {args.model}")
+    study = laundering.laundering_study(faces.images, faces.labels, lambda images: predict_proba(model, images), marked, progress=True)
+    study.update({"data": str(data), "held_out": held_out, "detector": str(args.model)})
+    print(laundering.format_table(study))
+    paths = laundering.write_study(study, Path(args.out) if args.out else runs_dir() / "forensics-launder")
+    print(f"wrote {paths['json']} and {paths['plot'].name}")
     return 0
 
 
