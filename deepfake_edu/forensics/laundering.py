@@ -229,12 +229,14 @@ def plot_study(study: dict, path: str | os.PathLike) -> Path:
     figure, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names), 3.2), sharey=True)
     for axis, name in zip(np.atleast_1d(axes), names):
         rows = [base] + [r for r in study["rows"] if r["operation"] == name]
-        ticks = ["made"] + [f"{r['strength']:g}" for r in rows[1:]]
+        ticks = ["made"] + ["mp4" if name == "reencode" else f"{r['strength']:g}" for r in rows[1:]]
         x = np.arange(len(rows))
         axis.plot(x, [r["auc"] for r in rows], "o-", label="detector AUC")
         if rows[0]["mark_kept"] is not None:
             axis.plot(x, [r["mark_kept"] for r in rows], "s--", label="marks found")
             axis.plot(x, [r["label_kept"] for r in rows], "^:", label="labels found")
+        if study.get("c2pa_checked") and rows[0]["c2pa_kept"] is not None:
+            axis.plot(x, [r["c2pa_kept"] for r in rows], "x-.", label="C2PA kept")
         axis.set_xticks(x, ticks)
         axis.set_title(name)
         axis.set_ylim(-0.05, 1.05)
