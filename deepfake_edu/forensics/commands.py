@@ -83,6 +83,22 @@ def register(subparsers) -> None:
     launder.add_argument("--out", metavar="DIR", type=output_name, help="output folder (default: runs/forensics-launder)")
     launder.set_defaults(handler=run_launder)
 
+    general = studies.add_parser(
+        "generalise",
+        help="train a detector on one generator's fakes, test it on another's: the matrix and its gap",
+        description=(
+            "The same real twins frames faked by each of the lab's shipped face-swap models (swap-twins, funnel-32, "
+            "funnel-4: one recipe, three funnel widths), or by the lab's pair blended three ways (--by blend). A "
+            "detector is trained on the fakes of each and tested on every other. Writes results.json and one "
+            "matrix plot per detector."
+        ),
+    )
+    general.add_argument("--by", choices=("generator", "blend"), default="generator", help="what differs between the kinds of fake (default: generator)")
+    general.add_argument("--minutes", type=MINUTES, default=1.5, help=ranged("Meso-4 training budget per model", MINUTES, 1.5))
+    general.add_argument("--per-identity", type=PER_IDENTITY, default=30, help=ranged("frames per twin (8 twins)", PER_IDENTITY, 30))
+    general.add_argument("--out", type=output_name, default=None, metavar="DIR", help="output folder (default: runs/forensics-generalise)")
+    general.set_defaults(handler=run_generalise)
+
     study = studies.add_parser(
         "study",
         help="the seed's three claims measured on the lab's twins: compression, occlusion, generalisation",
@@ -188,6 +204,40 @@ def run_launder(args: argparse.Namespace) -> int:
     print(laundering.format_table(study))
     paths = laundering.write_study(study, Path(args.out) if args.out else runs_dir() / "forensics-launder")
     print(f"wrote {paths['json']} and {paths['plot'].name}")
+    return 0
+
+
+def run_generalise(args: argparse.Namespace) -> int:
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from deepfake_edu.detect.twins_set import fake_variants
+    from deepfake_edu.fileio import write_text_atomic
+    from deepfake_edu.forensics import generalise
+    from deepfake_edu.forensics.noise import NoiseResidualDetector
+    from deepfake_edu.forensics.study import _meso_train_fn
+    from deepfake_edu.paths import runs_dir
+
+    out = Path(args.out) if args.out else runs_dir() / "forensics-generalise"
+    with tempfile.TemporaryDirectory(prefix="deepfake-edu-generators-") as folder:
+        if args.by == "generator":
+            runs = generalise.install_shipped_generators(folder)
+            print(f"faking {8 * args.per_identity} twins frames with {', '.join(runs)}")
+            real, fakes = generalise.generator_fakes(runs, per_identity=args.per_identity)
+        else:
+            runs = generalise.install_shipped_generators(folder, ("swap-twins",))
+            print(f"faking {8 * args.per_identity} twins frames with swap-twins, blended three ways")
+            real, fakes, _ = fake_variants(runs["swap-twins"], per_identity=args.per_identity)
+    results = {"by": args.by, "kinds": list(fakes), "frames": len(real), "minutes_per_meso4": args.minutes}
+    out.mkdir(parents=True, exist_ok=True)
+    for name, train_fn in (("noise residuals", lambda x, y: NoiseResidualDetector().fit(x, y)), ("Meso-4", _meso_train_fn(args.minutes))):
+        found = generalise.generalisation_study(real, fakes, train_fn)
+        results[name] = found.to_dict()
+        generalise.plot_matrix(found, out / f"{args.by}-{name.split()[0].lower()}.png", metric="auc")
+        print(f"{name}\n{found.format('auc')}\n{found.format('balanced_accuracy')}")
+    write_text_atomic(out / "results.json", json.dumps(results, indent=2, default=float))
+    print(f"wrote {out / 'results.json'} and the matrix plots")
     return 0
 
 

@@ -177,3 +177,46 @@ def plot_matrix(result: GeneralisationResult, path: str | os.PathLike, metric: s
     figure.colorbar(image, ax=axes, fraction=0.046)
     figure.tight_layout()
     return save_figure(figure, path)
+
+
+# The generators of the generator matrix: the lab's shipped face-swap models, one training recipe
+# each (``zoo.recipes``): the classroom pair, and the same model with a narrower funnel.
+SHIPPED_GENERATORS = ("swap-twins", "funnel-32", "funnel-4")
+
+
+def generator_fakes(
+    runs: Mapping[str, str | os.PathLike],
+    per_identity: int = 30,
+    method: str = "feather+colour",
+    seed: int = 2,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The same real twins frames, faked by each generator in ``runs`` ({name: swap run or
+    checkpoint}) with one blend ``method`` of ``detect.twins_set.FAKE_METHODS``.
+
+    Returns (real uint8 (N, 256, 256, 3), {generator: fakes uint8 (N, 256, 256, 3)}), N = 8 x
+    ``per_identity``: the input of ``generalisation_study`` with generators as its methods.
+    """
+    from deepfake_edu.detect.twins_set import FAKE_METHODS, fake_variants
+
+    if method not in FAKE_METHODS:
+        raise LabError(f"unknown blend {method!r}: choose one of {', '.join(FAKE_METHODS)}")
+    if len(runs) < 2:
+        raise LabError("a generator matrix needs at least two generators")
+    real, fakes = None, {}
+    for name, run in runs.items():
+        frames, by_method, _ = fake_variants(run, {method: FAKE_METHODS[method]}, per_identity=per_identity, seed=seed)
+        real = frames if real is None else real  # the frames are rendered from (seed, identity, index): the same for every run
+        fakes[name] = by_method[method]
+    return real, fakes
+
+
+def install_shipped_generators(folder: str | os.PathLike, names: tuple[str, ...] = SHIPPED_GENERATORS) -> dict[str, Path]:
+    """Copy the shipped swap models ``names`` into run folders under ``folder``; {name: run folder}."""
+    from deepfake_edu import zoo
+
+    runs = {}
+    for name in names:
+        run = Path(folder) / name
+        zoo.install(name, run / "checkpoints" / "step-00000001")
+        runs[name] = run
+    return runs

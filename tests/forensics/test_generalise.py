@@ -42,3 +42,29 @@ def test_same_method_twice_has_no_gap(test_seed, learned):
 def test_too_few_images_is_a_lab_error():
     with pytest.raises(LabError, match="too few"):
         generalise.generalisation_study(toy.make_real(1, 16), {"x": toy.make_fake(4, "grain", 16)}, train_noise)
+
+
+def test_generator_fakes_share_their_real_frames_and_differ_by_generator(tiny_swap_run, tmp_path):
+    from deepfake_edu.forensics.generalise import generator_fakes, install_shipped_generators
+
+    runs = {"tiny": tiny_swap_run, **install_shipped_generators(tmp_path, ("funnel-4",))}
+    real, fakes = generator_fakes(runs, per_identity=1)
+    assert real.shape == (8, 256, 256, 3) and list(fakes) == ["tiny", "funnel-4"]
+    assert all(f.shape == real.shape for f in fakes.values())
+    assert np.abs(fakes["tiny"].astype(int) - fakes["funnel-4"]).mean() > 1.0  # two models, two fakes
+
+
+def test_generator_fakes_refuse_what_they_cannot_make(tiny_swap_run):
+    from deepfake_edu.forensics.generalise import generator_fakes
+
+    with pytest.raises(LabError, match="unknown blend"):
+        generator_fakes({"a": tiny_swap_run, "b": tiny_swap_run}, method="smudge")
+    with pytest.raises(LabError, match="at least two generators"):
+        generator_fakes({"a": tiny_swap_run})
+
+
+def test_the_generalise_command_refuses_a_wrong_budget(capsys):
+    from deepfake_edu.cli import main
+
+    assert main(["forensics", "generalise", "--minutes", "0"]) == 2
+    assert "--minutes" in capsys.readouterr().err
