@@ -99,7 +99,7 @@ def no_face_message(name: str, rgb: np.ndarray | None = None) -> str:
     return f"no face found in {name}: {why}use a photo with a clear, frontal face, or a square face crop"
 
 
-def face_finder(backend: str = "opencv") -> CropFn:
+def face_finder(backend: str = "auto") -> CropFn:
     """A ``crop_fn`` that finds the largest face and cuts the MesoNet crop (256 px, framed as
     the authors did, see ``faces.align``). A square image in which no face is found is taken as
     an already-cut face crop (the authors' test images are such crops) when it could be one

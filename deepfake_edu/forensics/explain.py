@@ -235,7 +235,7 @@ def face_crop(image: np.ndarray, size: int = 256) -> tuple[np.ndarray, dict | No
     from deepfake_edu.faces.align import apply_affine
     from deepfake_edu.faces.regions import landmarks_from_68, landmarks_from_eyes
 
-    faces = get_backend("opencv").detect(image)
+    faces = get_backend().detect(image)
     if not faces:
         raise LabError(f"no face found in the {width}x{height} image: give a clearer, frontal photo or a square face crop")
     crop = align_face(image, faces[0], "mesonet")

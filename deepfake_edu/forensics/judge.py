@@ -73,7 +73,7 @@ def face_crops(rgb: np.ndarray, finder=None, limit: int = MAX_FACES) -> list[np.
     from deepfake_edu.faces import align_face, get_backend
 
     height, width = rgb.shape[:2]
-    found = (finder or get_backend("opencv")).detect(rgb)[:limit] if min(height, width) >= MIN_FACE_SIDE else []
+    found = (finder or get_backend()).detect(rgb)[:limit] if min(height, width) >= MIN_FACE_SIDE else []
     is_square = abs(height - width) <= 0.05 * max(height, width)
     if found and not (is_square and len(found) == 1 and found[0].box[2] >= 0.4 * width):
         return [align_face(rgb, face, "mesonet").image for face in found]
