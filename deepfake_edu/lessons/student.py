@@ -74,3 +74,48 @@ def write_student_versions(labs_dir: str | Path, out_dir: str | Path | None = No
         target.write_text(text, encoding="utf-8")
         written.append(target)
     return written
+
+
+STUDENT_README = """# deepfake-edu: the student notebooks
+
+Open these notebooks in Jupyter (your teacher will show you how) and work from 00 to 07.
+Cells marked "your answer here" are yours to fill in; the check under each one tells you
+whether you are right, and gives a hint when you are not.
+
+These notebooks carry no answers. Your teacher has the answers and a guide.
+"""
+PACK_EXTRAS = ("GLOSSARY.md",)  # the labs' files, besides the notebooks, that a student may read
+
+
+def write_student_pack(labs_dir: str | Path, out: str | Path) -> Path:
+    """A zip for students' laptops: the student version of every ``labs_dir/*.ipynb``, made
+    fresh from the teacher notebooks, with a short README and the glossary (when present), and
+    nothing of the teacher's (no solution or teacher cells, no guide). Written atomically; an
+    existing ``out`` is refused. Returns ``out``."""
+    import zipfile
+
+    import nbformat
+
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.fileio import atomic_path, check_output_file
+
+    labs_dir, out = Path(labs_dir), Path(out)
+    notebooks = sorted(labs_dir.glob("*.ipynb"))
+    if not notebooks:
+        raise LabError(f"no lab notebooks in {labs_dir}: make the pack from the lab's own folder (a clone of the project)")
+    check_output_file(out, (".zip",))
+    if out.exists():
+        raise LabError(f"{out} exists: choose a new name or delete it first")
+    with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as pack:
+        for path in notebooks:
+            pack.writestr(f"deepfake-edu-student/{path.name}", nbformat.writes(student_notebook(nbformat.read(path, as_version=4))) + "\n")
+        pack.writestr("deepfake-edu-student/README.md", STUDENT_README)
+        for name in PACK_EXTRAS:
+            if (labs_dir / name).is_file():
+                pack.write(labs_dir / name, f"deepfake-edu-student/{name}")
+    return out
+
+
+def labs_folder() -> Path:
+    """The project's labs/ folder beside the package (a clone or an editable install)."""
+    return Path(__file__).resolve().parents[2] / "labs"
