@@ -99,22 +99,29 @@ def no_face_message(name: str, rgb: np.ndarray | None = None) -> str:
     return f"no face found in {name}: {why}use a photo with a clear, frontal face, or a square face crop"
 
 
-def face_finder(backend: str = "auto") -> CropFn:
-    """A ``crop_fn`` that finds the largest face and cuts the MesoNet crop (256 px, framed as
-    the authors did, see ``faces.align``). A square image in which no face is found is taken as
-    an already-cut face crop (the authors' test images are such crops) when it could be one
+def face_finder(backend: str = "auto", crop: str = "lab") -> CropFn:
+    """A ``crop_fn`` that finds the largest face and cuts the MesoNet crop (256 px): the lab's
+    framing by the eyes (``crop="lab"``, see ``faces.align.CROPS``) or the MesoNet authors' own,
+    from 68 landmarks (``crop="authors"``: ``faces.align.align_authors``; the dlib backend).
+    A square image in which no face is found is taken as an already-cut face crop (the authors' test images are such crops) when it could be one
     (``crop_problem``: not tiny, flat or the same all over), and so is a square image whose face
     fills most of it (cropping again would zoom in further); otherwise None."""
     from deepfake_edu.faces import align_face, get_backend
+    from deepfake_edu.faces.align import align_authors
 
-    finder = get_backend(backend)
+    if crop not in ("lab", "authors"):
+        raise LabError(f"unknown crop {crop!r}: use lab or authors")
+    framing = crop
+    finder = get_backend("dlib" if framing == "authors" and backend == "auto" else backend)
 
-    def crop(rgb: np.ndarray) -> np.ndarray | None:
+    def cut(rgb: np.ndarray) -> np.ndarray | None:
         height, width = rgb.shape[:2]
         if min(height, width) < MIN_FACE_SIDE:
             return None  # nothing to search: the finder's smallest face is larger
         faces = finder.detect(rgb)
         is_square = abs(height - width) <= 0.05 * max(height, width)
+        if faces and framing == "authors":
+            return align_authors(rgb, faces[0]).image  # the authors cut every face they found, however large
         if faces and not (is_square and faces[0].box[2] >= 0.4 * width):
             return align_face(rgb, faces[0], "mesonet").image
         if faces and is_square:
@@ -123,7 +130,7 @@ def face_finder(backend: str = "auto") -> CropFn:
             return already_cropped(rgb)
         return None
 
-    return crop
+    return cut
 
 
 def _as_batch(images) -> torch.Tensor:

@@ -202,6 +202,48 @@ def align_face(frame: np.ndarray, face: Face, kind: str = "swap", size: int | No
     return AlignedCrop(image=image, transform=transform, inverse=invert_affine(transform), kind=spec.name, face=face)
 
 
+# The MesoNet authors' crop (their pipeline.py, read for its geometry): centred between the nose's
+# tip and bridge, turned so that the line from the eyes' midpoint to the mouth's is upright, and
+# AUTHORS_SIDE_FACTOR times the larger of the eye gap and the eyes-to-mouth distance wide
+# (their K = 2.2, then l_factor = 1.3).
+AUTHORS_CROP = "authors"
+AUTHORS_SIDE_FACTOR = 2.2 * 1.3
+# iBUG 68-point indices (dlib's order): the eyes, the nose bridge and tip, the upper and lower lip.
+_EYE_LEFT, _EYE_RIGHT = slice(36, 42), slice(42, 48)
+_NOSE_BRIDGE, _NOSE_TIP = slice(27, 31), slice(31, 36)
+_UPPER_LIP = [48, 49, 50, 51, 52, 53, 54, 60, 61, 62, 63, 64]
+_LOWER_LIP = [54, 55, 56, 57, 58, 59, 48, 64, 65, 66, 67, 60]
+
+
+def authors_transform(landmarks: np.ndarray, size: int = 256) -> np.ndarray:
+    """The 2x3 frame -> crop matrix of the MesoNet authors' crop, from 68 landmarks (68, 2) in
+    frame pixels (x, y), for a crop ``size`` pixels wide."""
+    points = np.asarray(landmarks, dtype=np.float64)
+    if points.shape != (68, 2):
+        raise LabError("the MesoNet authors' crop needs 68 landmarks: use the dlib backend (pip install 'deepfake-edu[faces]')")
+    eye_left, eye_right = points[_EYE_LEFT].mean(axis=0), points[_EYE_RIGHT].mean(axis=0)
+    eyes = (eye_left + eye_right) / 2
+    mouth = (points[_UPPER_LIP].mean(axis=0) + points[_LOWER_LIP].mean(axis=0)) / 2
+    centre = (points[_NOSE_BRIDGE].mean(axis=0) + points[_NOSE_TIP].mean(axis=0)) / 2
+    side = AUTHORS_SIDE_FACTOR * max(np.linalg.norm(eye_right - eye_left), np.linalg.norm(mouth - eyes))
+    down = (mouth - eyes) / max(np.linalg.norm(mouth - eyes), 1e-9)  # the face's own "down", made the crop's
+    across = np.array([down[1], -down[0]])  # its left-to-right, a quarter turn from down
+    scale = size / max(side, 1e-9)
+    rows = [across * scale, down * scale]
+    return np.array([[*row, size / 2 - float(row @ centre)] for row in rows], dtype=np.float64)
+
+
+def align_authors(frame: np.ndarray, face: Face, size: int = 256) -> AlignedCrop:
+    """``face`` cut out of uint8 RGB ``frame`` as the MesoNet authors cut theirs (``authors_transform``);
+    a one-line LabError without 68 landmarks. The crop's ``kind`` is "mesonet" (its mask and framing
+    are close to the lab's MesoNet crop)."""
+    if face.landmarks is None or len(face.landmarks) != 68:
+        raise LabError("the MesoNet authors' crop needs 68 landmarks: use the dlib backend (pip install 'deepfake-edu[faces]')")
+    transform = authors_transform(face.landmarks, size)
+    image = cv2.warpAffine(frame, transform, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101)
+    return AlignedCrop(image=image, transform=transform, inverse=invert_affine(transform), kind="mesonet", face=face)
+
+
 def paste_back(frame: np.ndarray, crop: np.ndarray, transform: np.ndarray, mask: np.ndarray | None = None,
                blend: str = "feather") -> np.ndarray:
     """Put ``crop`` (uint8 RGB, square) back into a copy of ``frame`` where it was cut from.
