@@ -99,13 +99,15 @@ def no_face_message(name: str, rgb: np.ndarray | None = None) -> str:
     return f"no face found in {name}: {why}use a photo with a clear, frontal face, or a square face crop"
 
 
-def face_finder(backend: str = "auto", crop: str = "lab") -> CropFn:
+def face_finder(backend: str = "auto", crop: str = "lab", video: bool = False) -> CropFn:
     """A ``crop_fn`` that finds the largest face and cuts the MesoNet crop (256 px): the lab's
     framing by the eyes (``crop="lab"``, see ``faces.align.CROPS``) or the MesoNet authors' own,
     from 68 landmarks (``crop="authors"``: ``faces.align.align_authors``; the dlib backend).
     A square image in which no face is found is taken as an already-cut face crop (the authors' test images are such crops) when it could be one
     (``crop_problem``: not tiny, flat or the same all over), and so is a square image whose face
-    fills most of it (cropping again would zoom in further); otherwise None."""
+    fills most of it (cropping again would zoom in further); otherwise None. With ``video`` the
+    pictures are video frames, never crops: every face found is cut (a talking head filling a
+    square video is not a face crop)."""
     from deepfake_edu.faces import align_face, get_backend
     from deepfake_edu.faces.align import align_authors
 
@@ -120,8 +122,9 @@ def face_finder(backend: str = "auto", crop: str = "lab") -> CropFn:
             return None  # nothing to search: the finder's smallest face is larger
         faces = finder.detect(rgb)
         is_square = abs(height - width) <= 0.05 * max(height, width)
-        if faces and framing == "authors":
-            return align_authors(rgb, faces[0]).image  # the authors cut every face they found, however large
+        if faces and (framing == "authors" or video):
+            # The authors cut every face they found, however large.
+            return align_authors(rgb, faces[0]).image if framing == "authors" else align_face(rgb, faces[0], "mesonet").image
         if faces and not (is_square and faces[0].box[2] >= 0.4 * width):
             return align_face(rgb, faces[0], "mesonet").image
         if faces and is_square:
@@ -259,14 +262,17 @@ def detect_path(
     crop_fn: CropFn | None = None,
     frames: int = DEFAULT_VIDEO_FRAMES,
     batch_size: int = 32,
+    crop: str = "lab",
 ) -> Verdict:
     """Score an image file, a folder of images (not recursive), or a video.
 
-    Every image or sampled frame goes through ``crop_fn`` (default ``face_finder()``) and the
-    crops are scored by ``model``. Returns a ``Verdict``; bad input raises a one-line LabError.
+    Every image or sampled frame goes through ``crop_fn`` (default ``face_finder(crop=crop)``,
+    and for a video's frames ``face_finder(crop=crop, video=True)``) and the crops are scored by
+    ``model``. Returns a ``Verdict``; bad input raises a one-line LabError.
     """
     path = Path(path)
-    crop_fn = crop_fn or face_finder()
+    video_crop_fn = crop_fn or face_finder(crop=crop, video=True)
+    crop_fn = crop_fn or face_finder(crop=crop)
     if not path.exists():
         raise LabError(f"no such file or folder: {path} (check the path)")
     if path.is_dir():
@@ -284,7 +290,7 @@ def detect_path(
             fps = video.fps
             for index, frame in _video.iter_sampled_frames(video, frames):
                 indices.append(index)
-                crops.append(_checked_crop(crop_fn, frame))
+                crops.append(_checked_crop(video_crop_fn, frame))
         values = _score_crops(model, crops, batch_size)
         scores = [Score(f"frame {i}", v, frame=i, time_s=i / fps) for i, v in zip(indices, values)]
         return summarize(str(path), "video", scores)

@@ -64,3 +64,15 @@ def test_detect_cuts_the_authors_crop_from_a_photo(astronaut):
     assert ours.shape == theirs.shape == (256, 256, 3) and not np.array_equal(ours, theirs)
     with pytest.raises(LabError, match="unknown crop"):
         face_finder(crop="tight")
+
+
+def test_a_video_frame_filled_by_a_face_is_cut_not_taken_as_a_crop(astronaut):
+    from deepfake_edu.faces.backends import dlib_backend
+
+    if not dlib_backend.available():
+        pytest.skip(f"dlib is not installed: {dlib_backend.missing()}")
+    from deepfake_edu.detect.predict import already_cropped, face_finder
+
+    close_up = np.ascontiguousarray(astronaut[30:230, 120:320])  # square, the face about 43% of its width
+    assert np.array_equal(face_finder()(close_up), already_cropped(close_up))  # a photo like this may be a crop
+    assert not np.array_equal(face_finder(video=True)(close_up), already_cropped(close_up))  # a frame never is
