@@ -10,6 +10,7 @@ need the student's results, passed as keywords: ``check("explain.top_region", "e
 This module is the checks' one entry point: it runs them (``check``, ``evaluate``,
 ``list_exercises``) and imports every exercise, so ``CHECKS`` is complete once it is imported.
 The exercises live by labs in ``exercises_making`` (0-3) and ``exercises_detecting`` (4-7),
+with lab 7's media-literacy exercises beside their texts in ``literacy``,
 built from ``check_kit`` (``Outcome``, ``@exercise``, ``CHECKS``); the right answers a notebook
 may compute itself (``lost_first_from``, ``shared_fraction``, ``meso_feature_side``,
 ``balanced_accuracy``, ``accuracy_drop``) are importable from here too.
@@ -22,6 +23,7 @@ from deepfake_edu.lessons.check_kit import CHECKS, CheckFn, Outcome, exercise
 # in lab order (labs 0-3, then 4-7): CHECKS lists the exercises as the labs meet them
 from deepfake_edu.lessons.exercises_making import lost_first_from, shared_fraction
 from deepfake_edu.lessons.exercises_detecting import accuracy_drop, balanced_accuracy, meso_feature_side
+from deepfake_edu.lessons import literacy as _literacy  # noqa: F401  (lab 7's media-literacy exercises register here)
 
 __all__ = [
     "CHECKS", "CheckFn", "NOT_ANSWERED", "Outcome", "accuracy_drop", "balanced_accuracy", "check", "evaluate",

@@ -1,7 +1,9 @@
 """Lab 7, thinking critically: what provenance proves (a fake, laundered, and what survives).
 
 The lab's first part, spot the fake (human against machine), lives in ``lessons.spot_the_fake``,
-beside the demo's version of the same game.
+beside the demo's version of the same game; its media-literacy part (the cues to look at in a
+face, not a GAN, a history of photo manipulation, the five-question checklist) in
+``lessons.literacy``, with its texts and exercises.
 """
 
 from __future__ import annotations
