@@ -10,7 +10,9 @@ or ``answer("critical.doubt", ["a", "c"])``. Such an answer is right only with e
 set; the feedback explains every option chosen and every right one missed.
 
 Every text a student reads is in this file's two tables: ``QUIZZES`` (questions, options and their
-explanations) and ``TEXTS`` (the words around them), so that a translation replaces both.
+explanations) and ``TEXTS`` (the words around them). They are the English reference and the one
+place that says which options are right. ``quiz_fr`` holds the same texts in French, words only;
+``get_quiz`` serves the language that ``i18n.language()`` names, English where a text is missing.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import re
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from deepfake_edu.errors import LabError
+from deepfake_edu.lessons import i18n, quiz_fr
 
 # The words around the quizzes, one entry per sentence a student can see.
 TEXTS: dict[str, str] = {
@@ -40,10 +44,18 @@ TEXTS: dict[str, str] = {
     "check_button": "Check my answer",
     "choose_first": "Choose an option first.",
     "choose_some_first": "Tick at least one option first.",
+    "choose_all": "(choose all that apply)",  # ends every question with several right options
 }
+_TEXTS = {"en": TEXTS, "fr": quiz_fr.TEXTS}
+
+
+def _text(name: str, code: str | None = None) -> str:
+    """One sentence of TEXTS, in the language code (the current one by default)."""
+    return i18n.lookup(_TEXTS, name, code)
 
 # what separates letters in a written answer: "a, c", "a c", "a;c", "(a)(c)"
 _SEPARATORS = re.compile(r"[\s,;()]+")
+T = TypeVar("T")  # an option, in whatever form a table writes it
 
 
 @dataclass(frozen=True)
@@ -56,8 +68,9 @@ class Option:
 @dataclass(frozen=True)
 class Quiz:
     key: str  # "<lab>.<name>"
-    question: str  # ends with "(choose all that apply)" when several options are right
+    question: str  # ends with TEXTS["choose_all"], in its language, when several options are right
     options: tuple[Option, ...]
+    language: str = "en"  # the language of its words, and of the feedback around them
 
     def letters(self) -> list[str]:
         return list(string.ascii_lowercase[: len(self.options)])
@@ -84,13 +97,13 @@ class Quiz:
         chosen = self._indices(choice)
         if not self.several_right:
             if len(chosen) != 1:
-                raise LabError(TEXTS["one_letter_only"].format(key=self.key, letters=", ".join(self.letters())))
+                raise LabError(_text("one_letter_only", self.language).format(key=self.key, letters=", ".join(self.letters())))
             index = chosen[0]
             option = self.options[index]
-            mark = TEXTS["right"] if option.correct else TEXTS["not_quite"]
+            mark = _text("right" if option.correct else "not_quite", self.language)
             return option.correct, f"{mark} ({self.letters()[index]}) {option.why}"
         right = set(chosen) == {i for i, option in enumerate(self.options) if option.correct}
-        lines = [TEXTS["all_right"] if right else TEXTS["not_all_right"]]
+        lines = [_text("all_right" if right else "not_all_right", self.language)]
         for index, (letter, option) in enumerate(zip(self.letters(), self.options)):
             if index in chosen:
                 kind = "chosen_right" if option.correct else "chosen_wrong"
@@ -98,7 +111,7 @@ class Quiz:
                 kind = "missed"
             else:
                 continue  # a wrong option left out: nothing to explain
-            lines.append("  " + TEXTS[kind].format(letter=letter, why=option.why))
+            lines.append("  " + _text(kind, self.language).format(letter=letter, why=option.why))
         return right, "\n".join(lines)
 
     def _indices(self, choice: str | int | Sequence[str | int]) -> list[int]:
@@ -114,9 +127,9 @@ class Quiz:
         elif isinstance(choice, Sequence):
             parts = list(choice)
         else:
-            raise LabError(TEXTS["unknown_letter"].format(key=self.key, letters=", ".join(self.letters())))
+            raise LabError(_text("unknown_letter", self.language).format(key=self.key, letters=", ".join(self.letters())))
         if not parts:
-            raise LabError(TEXTS["no_letter"].format(key=self.key, letters=", ".join(self.letters())))
+            raise LabError(_text("no_letter", self.language).format(key=self.key, letters=", ".join(self.letters())))
         return sorted({self._index(part) for part in parts})
 
     def _index(self, part: str | int) -> int:
@@ -127,16 +140,21 @@ class Quiz:
             text = part.strip().strip("()").lower()
             if text in self.letters():
                 return self.letters().index(text)
-        raise LabError(TEXTS["unknown_letter"].format(key=self.key, letters=", ".join(self.letters())))
+        raise LabError(_text("unknown_letter", self.language).format(key=self.key, letters=", ".join(self.letters())))
+
+
+def _rotated(key: str, options: Sequence[T]) -> tuple[T, ...]:
+    """The options rotated by a fixed amount drawn from the key, so that the right letters differ
+    from quiz to quiz (written with the right ones first, they would always be a). A translation,
+    written in the same order, comes out with the same letters."""
+    shift = sum(map(ord, key)) % len(options)
+    return tuple(options[shift:]) + tuple(options[:shift])
 
 
 def _q(key: str, question: str, *options: tuple[str, bool, str]) -> Quiz:
-    """A quiz whose options are rotated by a fixed amount drawn from its key, so that the right
-    letters differ from quiz to quiz (written with the right ones first, they would always be a).
+    """A quiz, its options in the order `_rotated` gives them.
     tests/lessons/test_quiz_balance.py checks the letters that come out."""
-    shift = sum(map(ord, key)) % len(options)
-    ordered = options[shift:] + options[:shift]
-    return Quiz(key, question, tuple(Option(*o) for o in ordered))
+    return Quiz(key, question, tuple(Option(*o) for o in _rotated(key, options)))
 
 
 # Each quiz's options are written in a fixed order that `_q` rotates; each wrong option is a
@@ -228,10 +246,29 @@ QUIZZES: dict[str, Quiz] = {q.key: q for q in [
 ]}
 
 
+def _translated(english: Quiz, code: str, words: tuple[str, Sequence[tuple[str, str]]]) -> Quiz:
+    """The English quiz worded in another language; which options are right stays the English
+    table's. A translation whose options do not match in number is left out: English, rather
+    than options paired with the wrong answers (tests/lessons/test_quiz_french.py catches it)."""
+    question, options = words
+    if len(options) != len(english.options):
+        return english
+    return Quiz(english.key, question, tuple(
+        Option(text, each.correct, why) for (text, why), each in zip(_rotated(english.key, options), english.options)
+    ), code)
+
+
+_QUIZZES = {
+    "en": QUIZZES,
+    "fr": {key: _translated(QUIZZES[key], "fr", words) for key, words in quiz_fr.QUIZZES.items() if key in QUIZZES},
+}
+
+
 def get_quiz(key: str) -> Quiz:
+    """The quiz in the current language (see lessons.i18n)."""
     if key not in QUIZZES:
-        raise LabError(TEXTS["no_quiz"].format(key=key, keys=", ".join(QUIZZES)))
-    return QUIZZES[key]
+        raise LabError(_text("no_quiz").format(key=key, keys=", ".join(QUIZZES)))
+    return i18n.lookup(_QUIZZES, key)
 
 
 def answer(key: str, choice: str | int | Sequence[str | int]) -> bool:
@@ -252,7 +289,7 @@ def quiz(key: str) -> None:
     """
     found = get_quiz(key)
     print(found.as_text())
-    print(TEXTS["text_hint_all" if found.several_right else "text_hint_one"].format(key=key))
+    print(_text("text_hint_all" if found.several_right else "text_hint_one", found.language).format(key=key))
     try:
         import ipywidgets as widgets
         from IPython.display import display
@@ -271,7 +308,7 @@ def _widget(found: Quiz, widgets):
         def chosen() -> list[int] | None:
             return [index for index, box in enumerate(boxes) if box.value] or None
 
-        nothing = TEXTS["choose_some_first"]
+        nothing = _text("choose_some_first", found.language)
     else:
         radio = widgets.RadioButtons(options=[(label, index) for index, label in enumerate(labels)], value=None, layout=widgets.Layout(width="auto"))
         choices = radio
@@ -279,8 +316,8 @@ def _widget(found: Quiz, widgets):
         def chosen() -> int | None:
             return radio.value
 
-        nothing = TEXTS["choose_first"]
-    button = widgets.Button(description=TEXTS["check_button"])
+        nothing = _text("choose_first", found.language)
+    button = widgets.Button(description=_text("check_button", found.language))
     output = widgets.Output()
 
     def on_click(_button) -> None:
