@@ -5,6 +5,7 @@
     face = backend.detect(frame)[0]              # frame: uint8 RGB (H, W, 3); largest face first
     crop = align_face(frame, face, "swap", 128)  # crop.image, crop.transform (frame->crop), crop.inverse
     frame2 = paste_back(frame, new_face, crop.transform, crop.mask())
+    identity_report(fake_crops, dataset_mean_embedding("sam"), dataset_mean_embedding("alex"))  # whose face a fake shows
 
 Names are imported on first use so that `deepfake-edu --help` does not load OpenCV.
 """
@@ -30,6 +31,10 @@ _EXPORTS = {
     "save_extraction": "deepfake_edu.faces.extract",
     "frames_from_video": "deepfake_edu.faces.extract",
     "frames_from_camera": "deepfake_edu.faces.extract",
+    "IdentityReport": "deepfake_edu.faces.identity",
+    "dataset_mean_embedding": "deepfake_edu.faces.identity",
+    "embed_crops": "deepfake_edu.faces.identity",
+    "identity_report": "deepfake_edu.faces.identity",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from deepfake_edu.cli_types import count, integer, ranged
+from deepfake_edu.cli_types import count, integer, number, ranged
 
 CAMERA = integer(0, 63)  # OpenCV camera index
 CROP = integer(64, 256)  # the sizes the swap and MesoNet crops are made at
@@ -12,6 +12,8 @@ EVERY = count(1, 1000)
 MAX_FRAMES = count(1, 20_000)  # crops stay in memory until written: 20,000 of 256 px are ~4 GB
 DETECT_EVERY = count(1, 1000)
 MIN_FACE = count(1, 4096)  # frame pixels; 4K video is 3840 wide
+KEEP = count(1, 20_000)  # as MAX_FRAMES: the candidates stay in memory until chosen
+MIN_CHANGE = number(0, 255)  # grey levels (0-255) of mean absolute difference at 32 px
 
 BACKEND_CHOICES = ("auto", "dlib", "opencv", "face-alignment")
 
@@ -38,6 +40,11 @@ def register(subparsers) -> None:
     extract.add_argument("--all-faces", action="store_true", help="keep every person (one identity per track), not only the main face")
     extract.add_argument("--detect-every", type=DETECT_EVERY, default=2, metavar="N", help=ranged("run the detector every N used frames, track in between", DETECT_EVERY, 2))
     extract.add_argument("--min-face", type=MIN_FACE, default=40, metavar="PX", help=ranged("drop faces narrower than PX frame pixels", MIN_FACE, 40))
+    extract.add_argument("--min-change", type=MIN_CHANGE, default=1.5, metavar="GREY",
+                         help=ranged("drop a face as a near-duplicate when it changed less than GREY grey levels (mean, 32 px) since the last kept crop; 0 keeps every frame", MIN_CHANGE, 1.5))
+    extract.add_argument("--keep", type=KEEP, default=None, metavar="N",
+                         help=ranged("instead of the near-duplicate rule, keep the N most varied usable faces of each person "
+                                     "(each chosen as the face least like those chosen so far): e.g. --keep 250 for a 30 s webcam clip", KEEP, "off"))
     extract.add_argument("--overwrite", action="store_true", help="replace an existing dataset of that name")
     extract.set_defaults(handler=_extract)
 
@@ -69,6 +76,8 @@ def _extract(args: argparse.Namespace) -> int:
         all_faces=args.all_faces,
         detect_every=args.detect_every,
         min_face=args.min_face,
+        duplicate_distance=args.min_change,
+        keep=args.keep,
     )
     if args.webcam is not None:
         label = f"webcam:{args.webcam}"
@@ -78,17 +87,38 @@ def _extract(args: argparse.Namespace) -> int:
     else:
         label, source = args.source, args.source
     dataset, extraction = extract_dataset(source, args.name, args.consent, options, overwrite=args.overwrite, progress=True, source_label=label)
-    counts = extraction.counts
-    print(
-        f"wrote {dataset.root}: {len(dataset.records)} crops of {dataset.size} px, identities {', '.join(dataset.identities())} "
-        f"({counts['frames_read']} frames read, {counts['faces_seen']} faces seen; dropped {counts['dropped_tiny']} tiny, "
-        f"{counts['dropped_blurred']} blurred, {counts['dropped_duplicate']} near-duplicates"
-        f"{', ' + str(counts['dropped_other_people']) + ' of other people' if counts.get('dropped_other_people') else ''}; "
-        f"eyes estimated from the box in {counts['eyes_estimated']})"
-    )
+    print(extract_summary(dataset, extraction))
+    hint = extract_hint(extraction)
+    if hint:
+        print(hint)
     if extraction.skipped_files:
         print(f"skipped unreadable files: {', '.join(extraction.skipped_files)}")
     return 0
+
+
+def extract_summary(dataset, extraction) -> str:
+    """The line `faces extract` prints: what was written, and every reason faces were dropped."""
+    counts = extraction.counts
+    variety = extraction.variety()
+    return (
+        f"wrote {dataset.root}: {len(dataset.records)} crops of {dataset.size} px, identities {', '.join(dataset.identities())} "
+        f"({counts['frames_read']} frames read, {counts['faces_seen']} faces seen; dropped: {extraction.dropped_summary()}; "
+        f"eyes estimated from the box in {counts['eyes_estimated']}"
+        + (f"; kept crops differ from their most similar other by {variety:.1f} grey levels (median)" if variety is not None else "")
+        + ")"
+    )
+
+
+def extract_hint(extraction) -> str | None:
+    """What to do when most faces were dropped as near-duplicates (None otherwise)."""
+    counts = extraction.counts
+    kept = len(extraction.records)
+    if extraction.options.keep is None and counts.get("dropped_duplicate", 0) > kept:
+        return (f"hint: {counts['dropped_duplicate']} faces barely changed since the last kept one; for more crops use "
+                f"--keep N (the N most varied, e.g. --keep {max(200, 2 * kept)}) or a lower --min-change (now {extraction.options.duplicate_distance:g})")
+    if extraction.options.keep is not None and kept < extraction.options.keep * (counts.get("tracks") or 1):
+        return f"note: only {kept} usable faces were found, fewer than --keep {extraction.options.keep}: use a longer clip"
+    return None
 
 
 def _forget(args: argparse.Namespace) -> int:

@@ -20,12 +20,22 @@
                as long from the prior (--prior, default the lab's installed one); both arms'
                SSIM against the true answer over time and the detail their merged fakes keep
                on the demo's clip. Not part of the default run.
+    real-pair  a real pair: two videos of real people (``--real-videos A B``, default d6.mp4 and
+               d9.mp4 of the shared real-videos folder beside the clone; skipped with a message
+               when absent, never copied in), their faces extracted into temporary datasets,
+               ``swap train``'s defaults (classroom) trained for --minutes (default 15 here), then
+               ``--real-measure`` frames spread over each video swapped to the other person:
+               whose face each fake shows (dlib identity distance to both people's mean
+               embedding, share of frames closer to the target; the real frames for scale),
+               both ways, and the detail the merged fake keeps. Everything made is deleted.
+               Not part of the default run.
 
     deepfake-edu bench swap                                  # classroom and loop, CPU
     deepfake-edu bench swap --only classroom --minutes 2     # a quick look at the curve
     deepfake-edu bench swap --only loop --device cuda --precision bf16 --batch-size 256 --compile
     deepfake-edu bench swap --only merge --merge runs/swap-classroom --merge-sheet merge.png
     deepfake-edu bench swap --only prior --minutes 10        # the prior against scratch, 10 minutes each
+    deepfake-edu bench swap --only real-pair                 # 15 minutes of training on two real videos
 """
 
 from __future__ import annotations
@@ -43,8 +53,8 @@ def add_arguments(parser) -> None:
 
     budget, threads, per_identity, every = minutes(), count(1, max_workers()), count(1, 20_000), count(1, 100_000)
     batch, steps = count(1, 512), count(1, 100_000)  # batch: as `swap train --batch-size`
-    parser.add_argument("--only", choices=["classroom", "loop", "merge", "prior"], help="run one part (default: classroom and loop)")
-    parser.add_argument("--minutes", type=budget, default=10.0, help=ranged("classroom: training budget", budget, 10))
+    parser.add_argument("--only", choices=["classroom", "loop", "merge", "prior", "real-pair"], help="run one part (default: classroom and loop)")
+    parser.add_argument("--minutes", type=budget, default=None, help=ranged("classroom, prior, real-pair: training budget", budget, "10; real-pair 15"))
     parser.add_argument("--threads", type=threads, default=2, help=ranged("CPU threads for torch; 2 are a classroom laptop's", threads, 2))
     parser.add_argument("--data", help="twins dataset with 2+ identities, 128 px best (default: render one into runs/bench-swap/)")
     parser.add_argument("--per-identity", type=per_identity, default=1000, help=ranged("faces per twin when the bench renders its data", per_identity, 1000))
@@ -64,11 +74,23 @@ def add_arguments(parser) -> None:
     parser.add_argument("--merge-sheet", metavar="PNG", help="merge: also write a viewer's sheet of the variants (face crops, 3 frames)")
     parser.add_argument("--prior", metavar="CHECKPOINT", help="prior: the face prior to start from (default: the lab's installed one)")
     parser.add_argument("--pair-steps", type=steps, help=ranged("prior: train each arm this many steps instead of --minutes", steps))
+    real_frames, measure, keep = count(1, 20_000), count(1, 1000), count(1, 20_000)
+    parser.add_argument("--real-videos", nargs=2, metavar=("A", "B"), help="real-pair: two videos of two people (default: d6.mp4 and d9.mp4 of ../shared/real-videos)")
+    parser.add_argument("--real-frames", type=real_frames, help=ranged("real-pair: read at most this many frames of each video for its faces", real_frames, "all"))
+    parser.add_argument("--real-keep", type=keep, help=ranged("real-pair: keep the N most varied faces of each video (faces extract --keep)", keep, "the near-duplicate rule"))
+    parser.add_argument("--real-measure", type=measure, default=48, help=ranged("real-pair: frames of each video swapped and measured", measure, 48))
 
 
 def run(args) -> int:
     import torch
 
+    if args.minutes is None:
+        args.minutes = REAL_PAIR_MINUTES if args.only == "real-pair" else 10.0
+    if args.only == "real-pair":
+        missing = real_pair_missing(args)
+        if missing is not None:  # before anything is loaded or trained
+            print(f"real-pair: skipped ({missing})")
+            return 0
     if args.device == "cpu" or args.only in ("classroom", "merge", "prior"):
         torch.set_num_threads(args.threads)
     figures: dict = {"threads": torch.get_num_threads(), "cpu_count": os.cpu_count(), "load_average": _load_average()}
@@ -81,6 +103,8 @@ def run(args) -> int:
         figures["merge"] = bench_merge(args)  # Meso-4 when found; the noise detector needs a caller above swap
     if args.only == "prior":
         figures["prior"] = bench_prior(args)
+    if args.only == "real-pair":
+        figures["real_pair"] = bench_real_pair(args)
     figures["load_average_end"] = _load_average()
     if getattr(args, "json", None):
         from deepfake_edu.fileio import write_text_atomic
@@ -687,3 +711,117 @@ def _merge_sheet(path, clips, fakes, region) -> None:
         cv2.putText(head, name, (i * width + 4, 19), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
     write_image(path, np.vstack([head, sheet]))
     print(f"wrote the viewer's sheet {path}")
+
+
+# --- real-pair: whose face a fake of two real people shows -------------------------------------------
+
+REAL_PAIR_MINUTES = 15.0  # the real pair's default training budget
+REAL_PAIR_VIDEOS = ("d6.mp4", "d9.mp4")  # a woman (33 s) and a man with glasses (20 s): 0.81 apart in dlib's embedding
+REAL_CONSENT = ("Performers recorded as examples for KwaiVGI/LivePortrait (MIT licence); used by deepfake-edu's bench "
+                "to measure a real pair only, deleted when it ends")
+
+
+def shared_real_videos() -> Path:
+    """The shared folder of real videos beside the clone (``../shared/real-videos``), or
+    $DEEPFAKE_EDU_SHARED/real-videos. Never copied into the project."""
+    shared = os.environ.get("DEEPFAKE_EDU_SHARED")
+    return (Path(shared) if shared else Path(__file__).resolve().parents[2].parent / "shared") / "real-videos"
+
+
+def real_pair_videos(args) -> list[Path]:
+    return [Path(v) for v in args.real_videos] if getattr(args, "real_videos", None) else [shared_real_videos() / name for name in REAL_PAIR_VIDEOS]
+
+
+def real_pair_missing(args) -> str | None:
+    """Why the real pair cannot run here (one line), or None."""
+    from deepfake_edu.faces.identity import missing
+
+    absent = [str(path) for path in real_pair_videos(args) if not path.is_file()]
+    if absent:
+        return f"{', '.join(absent)} not found: pass --real-videos A B (two videos of two people who agreed)"
+    return missing()
+
+
+def bench_real_pair(args) -> dict:
+    """Extract, train and swap a real pair both ways; whose face each fake shows and the detail it keeps."""
+    import numpy as np
+
+    from deepfake_edu.data.video import VideoReader, iter_sampled_frames
+    from deepfake_edu.faces.align import frame_alpha
+    from deepfake_edu.faces.extract import ExtractOptions, consent_record, extract_faces, save_extraction
+    from deepfake_edu.faces.identity import dataset_mean_embedding, embed_crops, identity_report
+    from deepfake_edu.swap.convert import FaceSwapper, real_faces_locator, swapped_face_crop
+    from deepfake_edu.swap.metrics import detail_kept
+    from deepfake_edu.swap.train import SwapTrainOptions, load_swap_model, train_swap
+    from deepfake_edu.data.dataset import load_dataset
+
+    videos = real_pair_videos(args)
+    names = [f"bench-real-{path.stem}" for path in videos]
+    if names[0] == names[1]:
+        names = [names[0] + "-a", names[1] + "-b"]
+    print(f"\nreal-pair: {videos[0].name} and {videos[1].name}, `swap train` defaults for {args.minutes:g} minutes on {args.device}")
+    folder = Path(tempfile.mkdtemp(prefix="bench-swap-real-pair-"))
+    figures: dict = {"videos": [str(v) for v in videos], "minutes_budget": args.minutes, "device": args.device}
+    try:
+        people = []
+        for video, name in zip(videos, names):
+            started = time.perf_counter()
+            options = ExtractOptions(max_frames=args.real_frames, keep=args.real_keep)
+            extraction = extract_faces(video, options, source_label=video.name, progress=True)
+            dataset = save_extraction(name, extraction, consent_record(REAL_CONSENT, video.name, name), root=folder / name)
+            people.append(dataset)
+            figures.setdefault("faces", {})[name] = {"crops": len(extraction.crops), "counts": extraction.counts,
+                                                     "variety": round(extraction.variety() or 0.0, 2),
+                                                     "seconds": round(time.perf_counter() - started, 1)}
+            print(f"  {name}: {len(extraction.crops)} crops ({extraction.counts['frames_read']} frames; dropped: {extraction.dropped_summary()})")
+        run = folder / "run"
+        options = SwapTrainOptions(data=[str(d.root) for d in people], steps=10**7, minutes=args.minutes, device=args.device,
+                                   run=str(run), resume=False, checkpoint_every=10**7, preview_every=0, timelapse_every=0,
+                                   metrics_every=0, progress=True)
+        result = train_swap(options)
+        figures["training"] = {"steps": result.steps, "minutes": round(result.elapsed_s / 60, 2), "preset": options.preset}
+        print(f"  trained {result.steps} steps in {result.elapsed_s / 60:.1f} min")
+        model, info = load_swap_model(run, args.device if args.device != "auto" else "cpu")
+        means = [dataset_mean_embedding(load_dataset(d.root), cache=False) for d in people]
+        gap = float(np.linalg.norm(means[0] - means[1]))
+        locate = real_faces_locator(max(64, model.config.input_size), "dlib")
+        figures["people_apart"] = round(gap, 4)
+        figures["directions"] = {}
+        for source, target in ((0, 1), (1, 0)):
+            swapper = FaceSwapper(model, target, locate)
+            fakes, reals, detail = [], [], []
+            with VideoReader(videos[source]) as video:
+                for _, frame in iter_sampled_frames(video, args.real_measure):
+                    fake, faces = swapper.swap_frame(frame)
+                    if not faces:
+                        continue
+                    fakes.append(swapped_face_crop(swapper, fake))
+                    reals.append(swapped_face_crop(swapper, frame))
+                    region = frame_alpha(swapper.mask, swapper.last_transforms[0], frame.shape) >= 0.95
+                    detail.append(detail_kept(fake, frame, region))
+            key = f"{names[source]} -> {names[target]}"
+            if not fakes:
+                figures["directions"][key] = {"frames": 0}
+                print(f"  {key}: no face found in the measured frames")
+                continue
+            fake_report = identity_report(embed_crops(fakes), means[source], means[target], names=(names[source], names[target]))
+            real_report = identity_report(embed_crops(reals), means[source], means[target], names=(names[source], names[target]))
+            figures["directions"][key] = {
+                "frames": fake_report.faces,
+                "fake": {k: v for k, v in fake_report.to_dict().items() if k not in ("to_source", "to_target")},
+                "real_frames": {k: v for k, v in real_report.to_dict().items() if k not in ("to_source", "to_target")},
+                "detail_kept": round(float(np.median(detail)), 4),
+            }
+        print(f"\nwhose face (dlib identity distance to each person's mean embedding; the two people are {gap:.2f} apart, "
+              f"under 0.6 is usually one person)")
+        print(f"{'direction':<36}{'frames':>7}{'to source':>11}{'to target':>11}{'closer to target':>18}{'detail kept':>13}")
+        for key, row in figures["directions"].items():
+            if not row["frames"]:
+                continue
+            for label, values in (("fake", row["fake"]), ("real frames", row["real_frames"])):
+                print(f"{key if label == 'fake' else '  (the real frames)':<36}{row['frames']:>7}{values['mean_to_source']:>11.3f}"
+                      f"{values['mean_to_target']:>11.3f}{100 * values['share_closer_to_target']:>17.0f}%"
+                      + (f"{row['detail_kept']:>13.3f}" if label == "fake" else ""))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return figures

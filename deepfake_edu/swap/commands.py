@@ -75,6 +75,8 @@ def register(subparsers) -> None:
     apply.add_argument("--grain", type=GRAIN, default=1.0, help=ranged("share of the frame's own grain restored on the pasted face (0: the plain paste)", GRAIN, 1.0))
     apply.add_argument("--sharpen", type=SHARPEN, default=2.0, help=ranged("largest unsharp amount on the pasted face (0: none)", SHARPEN, 2.0))
     apply.add_argument("--device", default="auto")
+    apply.add_argument("--no-identity", action="store_true",
+                       help="do not measure whose face a real-face fake shows (dlib identity distance to both people's training faces)")
     apply.set_defaults(handler=_apply)
 
     preview = sub.add_parser("preview", help="picture of rows A, A rebuilt, A as B, B, B rebuilt, B as A")
@@ -126,9 +128,13 @@ def _apply(args) -> int:
     from deepfake_edu.swap.convert import apply_swap
 
     result = apply_swap(args.run, args.input, args.to, args.out, args.locate, args.colour, args.blend, args.device,
-                        grain=args.grain, sharpen=args.sharpen)
+                        grain=args.grain, sharpen=args.sharpen, identity=not args.no_identity)
     what = f"{result.frames} frames at {result.fps:g} fps" if result.fps is not None else "photo"
     print(f"wrote {result.path} ({what}, {result.width}x{result.height}, {result.faces_swapped} faces swapped, labelled and marked as a fake)")
+    if result.identity is not None:
+        print(result.identity.summary())
+    elif result.identity_note:
+        print(f"whose face: not measured ({result.identity_note})")
     return 0
 
 

@@ -15,6 +15,12 @@ where ``transform`` maps frame pixels to crop pixels. Every crop has the faces m
 ``twins_locator`` (the default) cuts it from a twins picture, whose eyes are always at
 ``TWINS_EYES``; ``eyes_locator`` aligns from known eye positions; real photos get a locator from
 ``deepfake_edu.faces``; ``whole_frame_locator`` takes a frame that already is a swap crop.
+
+Whose face is it: a fake of two real people has no true answer, so ``apply_swap`` measures
+instead how far each swapped face lies, in dlib's identity embedding, from the source's and the
+target's training faces (their datasets' mean embedding), and how many frames are closer to the
+target (``deepfake_edu.faces.identity``; ``fake_identity_report`` for a caller with fakes of its
+own, such as the demo). Twins have true answers instead and are not measured this way.
 """
 
 from __future__ import annotations
@@ -183,6 +189,8 @@ class SwapResult:
     height: int
     fps: float | None
     faces_swapped: int
+    identity: object | None = None  # faces.identity.IdentityReport of a real-face fake, or None
+    identity_note: str | None = None  # why identity was not measured (None: measured, or twins)
 
 
 GRAIN = 1.0  # default share of the frame's grain restored on a pasted face (swap.merge)
@@ -226,6 +234,7 @@ class FaceSwapper:
         self.device = next(model.parameters()).device
         self.grain, self.sharpen, self.grain_spectrum, self.seed = float(grain), float(sharpen), grain_spectrum, int(seed)
         self.restorations: list = []  # what swap.merge did to each face of the last frame
+        self.last_transforms: list[np.ndarray] = []  # 2x3 frame -> model-size crop of each face of the last frame
 
     def swap_crops(self, crops: list[np.ndarray]) -> list[np.ndarray]:
         """Aligned uint8 crops (S, S, 3) -> the same faces as ``to_identity``, uint8, one batch."""
@@ -247,6 +256,7 @@ class FaceSwapper:
             transforms.append(np.asarray(transform, np.float64) * scale)
         out = frame
         self.restorations = []
+        self.last_transforms = transforms
         for index, (crop, transform, face) in enumerate(zip(crops, transforms, self.swap_crops(crops))):
             if self.colour == "reinhard":
                 face = reinhard_colour_transfer(face, crop, self.mask)
@@ -268,9 +278,24 @@ def _resize(image: np.ndarray, size: int) -> np.ndarray:
     return cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA if image.shape[0] > size else cv2.INTER_CUBIC)
 
 
-def swap_image(swapper: FaceSwapper, image: np.ndarray, out: str | os.PathLike) -> SwapResult:
-    """Swap the faces of one uint8 RGB picture and write it (marked) to ``out``."""
+IDENTITY_CROP = 128  # pixels: the side of the crop a fake face is measured from (the datasets' crops are 128 px)
+IDENTITY_FACES = 60  # a video's identity is measured on at most this many frames, spread over it (~0.1 s each)
+
+
+def swapped_face_crop(swapper: FaceSwapper, swapped: np.ndarray, size: int = IDENTITY_CROP) -> np.ndarray | None:
+    """uint8 (size, size, 3): the first swapped face of the frame ``swapper`` last swapped, cut
+    from ``swapped`` (that frame after the swap) in the swap framing; None when it had no face."""
+    if not swapper.last_transforms:
+        return None
+    return warp_crop(swapped, swapper.last_transforms[0] * (size / swapper.size), size)
+
+
+def swap_image(swapper: FaceSwapper, image: np.ndarray, out: str | os.PathLike, identity_faces: list | None = None) -> SwapResult:
+    """Swap the faces of one uint8 RGB picture and write it (marked) to ``out``; the swapped face's
+    crop (``swapped_face_crop``) is appended to ``identity_faces`` when a list is given."""
     swapped, faces = swapper.swap_frame(image)
+    if identity_faces is not None and faces:
+        identity_faces.append(swapped_face_crop(swapper, swapped))
     if faces == 0:  # a "fake" with no face swapped would still be labelled and recorded as one
         raise LabError(f"no face found in the picture for {Path(out).name}: give a photo with a clear, frontal face "
                        f"(or --locate whole for a picture that already is a face crop); nothing was written")
@@ -289,8 +314,12 @@ def read_video_frames(path: str | os.PathLike) -> tuple[Iterator[np.ndarray], fl
     return iter(video), video.fps, video.frame_count, video.size
 
 
-def swap_video(swapper: FaceSwapper, source: str | os.PathLike, out: str | os.PathLike, progress: bool = True) -> SwapResult:
-    """Swap every frame of ``source`` and write ``out`` (.mp4 or .avi) at the same frame rate, atomically."""
+def swap_video(swapper: FaceSwapper, source: str | os.PathLike, out: str | os.PathLike, progress: bool = True,
+               identity_faces: list | None = None) -> SwapResult:
+    """Swap every frame of ``source`` and write ``out`` (.mp4 or .avi) at the same frame rate, atomically.
+
+    With a list ``identity_faces``, the swapped face of at most ``IDENTITY_FACES`` frames spread
+    over the video is appended to it (uint8 ``IDENTITY_CROP`` px crops, before the marks)."""
     from tqdm.auto import tqdm
 
     from deepfake_edu.data.video import VideoReader, VideoWriter, writer_codec
@@ -299,8 +328,11 @@ def swap_video(swapper: FaceSwapper, source: str | os.PathLike, out: str | os.Pa
     writer_codec(out)  # a name the lab cannot write is refused before the source is read
     faces_total = 0
     with VideoReader(source) as video, VideoWriter(out, video.fps) as writer:
-        for frame in tqdm(video, total=video.frame_count or None, desc="swapping", unit="frame", disable=not progress):
+        stride = max(1, -(-(video.frame_count or 0) // IDENTITY_FACES))
+        for index, frame in enumerate(tqdm(video, total=video.frame_count or None, desc="swapping", unit="frame", disable=not progress)):
             swapped, faces = swapper.swap_frame(frame)
+            if identity_faces is not None and faces and index % stride == 0:
+                identity_faces.append(swapped_face_crop(swapper, swapped))
             writer.write(_apply_provenance(swapped, frame_index=writer.frames_written))
             faces_total += faces
         if writer.frames_written == 0:
@@ -322,12 +354,15 @@ def apply_swap(
     progress: bool = True,
     grain: float = GRAIN,
     sharpen: float = SHARPEN,
+    identity: bool = True,
 ) -> SwapResult:
     """Load a trained run, swap the face(s) of a photo or a video to identity ``to``, write ``out``.
 
     ``to`` is an identity name as trained ("twin-01"), a decoder number, or a letter (A, B).
     ``locate_fn``: a function or a name for :func:`locator_for` (None: chosen from the model).
     ``grain``, ``sharpen``: detail restored at merge time (see ``FaceSwapper``; 0, 0: none).
+    ``identity``: for a run of two real people, measure whose face the fake shows
+    (``SwapResult.identity``, or ``identity_note`` saying why not); twins are never measured.
     """
     from deepfake_edu.data.images import IMAGE_SUFFIXES, read_image
     from deepfake_edu.swap.train import identity_index, load_swap_model
@@ -339,18 +374,96 @@ def apply_swap(
     model, info = load_swap_model(run, pick_device(device))
     if locate_fn is None or isinstance(locate_fn, str):
         locate_fn = locator_for(info, model.config.input_size, locate_fn)
-    swapper = FaceSwapper(model, identity_index(info, to), locate_fn, colour, blend, grain=grain, sharpen=sharpen)
+    target = identity_index(info, to)
+    swapper = FaceSwapper(model, target, locate_fn, colour, blend, grain=grain, sharpen=sharpen)
+    measure = identity and info.get("face_kind") != "twins"
+    faces: list | None = [] if measure else None
     if source.suffix.lower() in IMAGE_SUFFIXES:
         if out.suffix.lower() not in IMAGE_SUFFIXES:
             raise LabError(f"the input is a photo: name the output .png or .jpg, not {out.name}")
-        result = swap_image(swapper, read_image(source), out)
+        result = swap_image(swapper, read_image(source), out, faces)
     elif source.suffix.lower() in VIDEO_SUFFIXES:
-        result = swap_video(swapper, source, out, progress)
+        result = swap_video(swapper, source, out, progress, faces)
     else:
         result = None
     if result is not None:
         from deepfake_edu.data.forget import record_output
 
         record_output(result.path, info.get("datasets", []))  # so `deepfake-edu forget` finds it
+        if measure:
+            try:
+                result.identity = fake_identity_report(info, target, faces)
+            except LabError as error:  # the fake is written and recorded: say why it was not measured
+                result.identity_note = str(error)
         return result
     raise LabError(f"{source.name} is neither a photo ({', '.join(IMAGE_SUFFIXES)}) nor a video ({', '.join(VIDEO_SUFFIXES)})")
+
+
+# --- whose face is it ----------------------------------------------------------------------------
+
+
+def run_people(info: dict) -> list[tuple[str, object, str | None]]:
+    """Who a swap run learned, as (identity name, data.dataset.Dataset, identity inside it or None
+    for the whole dataset), in decoder order, read as ``swap.facesets.load_face_sets`` reads the
+    run's ``train_options`` (one dataset of several people, or one dataset per person)."""
+    from deepfake_edu.data.dataset import load_dataset
+
+    data = info.get("train_options", {}).get("data") or []
+    names = list(info.get("identities", []))
+    if not data or not names:
+        raise LabError("this run does not say which faces it learned from: retrain it with `deepfake-edu swap train`")
+    datasets = [load_dataset(path) for path in data]
+    if len(datasets) == 1:
+        return [(name, datasets[0], name) for name in names]
+    chosen = info.get("train_options", {}).get("identities")
+    if chosen and len(chosen) == len(datasets):
+        return [(name, dataset, identity) for name, dataset, identity in zip(names, datasets, chosen)]
+    return [(name, dataset, None) for name, dataset in zip(names, datasets)]
+
+
+def identity_means(info: dict) -> dict[str, np.ndarray]:
+    """{identity name: float32 (128,) mean embedding of its training faces} for a run of real faces.
+
+    One-line LabErrors: a twins run (it has true answers instead), a dataset that is not real
+    faces or is gone, dlib missing (``faces.identity.require_dlib``)."""
+    from deepfake_edu.faces.identity import dataset_mean_embedding, require_dlib
+
+    if info.get("face_kind") == "twins":
+        raise LabError("a twins run has true answers: identity is measured for real faces only")
+    people = run_people(info)
+    for name, dataset, _ in people:
+        if dataset.info.get("kind") != "real-faces":
+            raise LabError(f"{name} comes from {dataset.name!r}, which is not a real-faces dataset: identity is measured for real faces only")
+    require_dlib()
+    return {name: dataset_mean_embedding(dataset, identity) for name, dataset, identity in people}
+
+
+def fake_identity_report(info: dict, to_identity: int | str, fake_faces):
+    """Whose face a real-face fake shows: ``faces.identity.IdentityReport`` of ``fake_faces``
+    against the source's and the target's datasets' mean embeddings.
+
+    ``info``: the run's checkpoint info (``load_swap_model``'s second value); ``to_identity``: the
+    decoder the fake was made with (number or name); ``fake_faces``: the swapped faces as uint8
+    swap-framed crops (S, S, 3), any S (``swapped_face_crop`` cuts them from a swapped frame), or
+    their embeddings (N, 128). The run must have exactly two people (the source is the other
+    one). One-line LabError when it cannot be measured (twins, dlib missing, a dataset gone).
+    The demo calls this for its real-face fakes.
+    """
+    from deepfake_edu.faces.identity import identity_report
+
+    names = list(info.get("identities", []))
+    target = to_identity if isinstance(to_identity, int) else _identity_index(info, to_identity)
+    if len(names) != 2:
+        raise LabError(f"identity is measured for a pair: this run has {len(names)} people")
+    if fake_faces is None or len(fake_faces) == 0:
+        raise LabError("no swapped face to measure")
+    means = identity_means(info)
+    source_name, target_name = names[1 - target], names[target]
+    return identity_report(fake_faces, means[source_name], means[target_name], names=(source_name, target_name))
+
+
+def _identity_index(info: dict, name_or_index) -> int:
+    """``swap.train.identity_index`` (imported late: train pulls in the trainer)."""
+    from deepfake_edu.swap.train import identity_index as index
+
+    return index(info, name_or_index)

@@ -1,0 +1,48 @@
+"""`bench swap --only real-pair`: skipped with a clear line when the videos are absent; a tiny run
+(seconds of training, a few frames) gives the identity figures both ways."""
+
+import argparse
+import json
+
+import pytest
+
+from deepfake_edu.swap import bench
+
+
+def _args(**changes):
+    parser = argparse.ArgumentParser()
+    bench.add_arguments(parser)
+    args = parser.parse_args(["--only", "real-pair"])
+    args.json = None
+    for key, value in changes.items():
+        setattr(args, key, value)
+    return args
+
+
+def test_absent_videos_are_skipped_with_one_clear_line(tmp_path, capsys):
+    args = _args(real_videos=[str(tmp_path / "a.mp4"), str(tmp_path / "b.mp4")])
+    assert bench.run(args) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [f"real-pair: skipped ({tmp_path / 'a.mp4'}, {tmp_path / 'b.mp4'} not found: pass --real-videos A B (two videos of two people who agreed))"]
+
+
+def test_the_real_pair_trains_for_fifteen_minutes_unless_told():
+    assert _args().minutes is None  # run() fills it in: 15 for real-pair, 10 for the others
+    assert bench.REAL_PAIR_MINUTES == 15.0
+
+
+@pytest.mark.slow
+def test_a_tiny_real_pair_reports_identity_both_ways(tmp_path, monkeypatch, capsys):
+    """Seconds of training on 40 frames of each of the default videos: the figures, not their quality."""
+    monkeypatch.setenv("DEEPFAKE_EDU_HOME", str(tmp_path / "home"))
+    args = _args(minutes=0.05, real_frames=40, real_measure=4, json=str(tmp_path / "figures.json"))
+    if bench.real_pair_missing(args) is not None:
+        pytest.skip(bench.real_pair_missing(args))
+    assert bench.run(args) == 0
+    figures = json.loads((tmp_path / "figures.json").read_text())["real_pair"]
+    assert len(figures["directions"]) == 2 and figures["people_apart"] > 0.6
+    for row in figures["directions"].values():
+        assert row["frames"] == 4 and 0 <= row["fake"]["share_closer_to_target"] <= 1 and row["detail_kept"] > 0
+        assert row["real_frames"]["share_closer_to_target"] == 0.0  # the real frames: the source, every one
+    assert "whose face" in capsys.readouterr().out
+    assert not list(tmp_path.glob("bench-swap-real-pair-*"))
