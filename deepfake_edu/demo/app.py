@@ -4,6 +4,11 @@
     from deepfake_edu.demo.app import build_app, launch_app
     launch_app(load_lab())                      # http://127.0.0.1:7860, nothing leaves the machine
 
+Classroom mode (``launch_app(..., classroom=Classroom())``, see ``classroom``): a login page
+that takes the join code, caps on each device's work, the spot-the-fake answers pooled, each
+page session's uploads deleted when it closes, and a teacher page (``/teacher``) that only
+loopback opens.
+
 Safety built in: analytics off (set before Gradio is imported), no share link unless asked,
 loopback only unless asked, no flagging, no example caching, no run history; uploads capped in
 size and deleted from Gradio's cache after a while; a bounded queue that answers "queue is
@@ -24,6 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import gradio as gr  # noqa: E402
 
 from deepfake_edu.demo import logic  # noqa: E402
+from deepfake_edu.demo.classroom import LOGIN_MESSAGE, TEACHER_PATH, Classroom, describe_pool, middleware  # noqa: E402
 from deepfake_edu.errors import LabError  # noqa: E402
 from deepfake_edu.lessons.funnel import TRAIN_IDENTITIES  # noqa: E402
 from deepfake_edu.lessons.spot_the_fake import describe_tally  # noqa: E402
@@ -45,6 +51,10 @@ CSS = """
 #funnel-gallery .grid-wrap { min-height: 0; max-height: none; }
 #funnel-gallery .grid-container { grid-template-columns: repeat(var(--grid-cols), minmax(0, 1fr)); }
 """
+
+CLASSROOM_INTRO = ("You are on the teacher's computer: what you upload is seen by you only, and deleted when you close "
+                   "this page. In **4. Spot the fake** your answers join the whole class's.")
+TEACHER_REFRESH_S = 3.0  # the teacher page reloads the pooled answers this often, seconds
 
 INTRO = """# deepfake-edu: look inside a deepfake, make one, catch one
 Everything here runs on this computer; nothing is sent anywhere. Every fake made here carries a
@@ -82,19 +92,39 @@ def _theme():
     return gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 
 
-def build_app(assets) -> gr.Blocks:
+def build_app(assets, classroom: Classroom | None = None) -> gr.Blocks:
     """The Blocks app over ``assets`` (a ``deepfake_edu.lab.LabAssets``, or any object with the
-    same fields); nothing heavy is loaded until a tab needs it."""
+    same fields); nothing heavy is loaded until a tab needs it. ``classroom``: serve a class
+    (``classroom.Classroom``): pooled answers, caps per device, and the teacher page."""
     lab = logic.DemoLab(assets)
     with gr.Blocks(title="deepfake-edu demo", analytics_enabled=False, delete_cache=CACHE_SWEEP) as app:
         app.demo_lab = lab  # for tests and the launcher's warm-up
-        gr.Markdown(INTRO)
+        app.classroom = classroom
+        gr.Markdown(INTRO + (f"\n\n{CLASSROOM_INTRO}" if classroom else ""))
         _funnel_tab(app, lab)
-        _fake_tab(lab)
-        _catch_tab(lab)
-        _spot_the_fake_tab(app, lab)
-        _check_tab(lab)
+        _fake_tab(lab, classroom)
+        _catch_tab(lab, classroom)
+        _spot_the_fake_tab(app, lab, classroom)
+        _check_tab(lab, classroom)
+        if classroom is not None:
+            def forget(request: gr.Request = None):
+                classroom.forget(request)  # the page closed: its uploads and the pictures made of them go
+
+            app.unload(forget)
+    if classroom is not None:
+        _teacher_page(app, lab, classroom)  # a page of its own: Gradio makes routes outside the Blocks context
     return app
+
+
+def _take(room: Classroom | None, request, kind: str) -> None:
+    """Count one ``kind`` of work for the device of ``request`` in classroom mode (LabError over its cap)."""
+    if room is not None:
+        room.take(request, kind)
+
+
+def _remember(room: Classroom | None, request, *paths) -> None:
+    if room is not None:
+        room.remember(request, *paths)
 
 
 def _funnel_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
@@ -145,7 +175,7 @@ def _funnel_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
         face_index.release(do_rebuild, [identity, face_index, width], outputs, api_visibility="private")
 
 
-def _fake_tab(lab: logic.DemoLab) -> None:
+def _fake_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
     runs = list(lab.swap_runs())
     first_directions = _safe(lambda: logic.fake_directions(lab, runs[0]), [])
     with gr.Tab("2. Make a fake", id="fake"):
@@ -172,12 +202,14 @@ def _fake_tab(lab: logic.DemoLab) -> None:
             return gr.Dropdown(choices=choices, value=choices[0])
 
         @guarded
-        def do_fake(run_label, chosen, index):
+        def do_fake(run_label, chosen, index, request: gr.Request = None):
+            _take(room, request, "work")
             result = logic.make_fake(lab, run_label, chosen, int(index))
             return lab.picture(result.source), lab.picture(result.fake), lab.picture(result.truth), result.summary(), str(result.path)
 
         @guarded
-        def do_clip(run_label, chosen):
+        def do_clip(run_label, chosen, request: gr.Request = None):
+            _take(room, request, "work")
             result = logic.make_fake_clip(lab, run_label, chosen)
             return str(result.preview), str(result.video), result.summary()
 
@@ -189,7 +221,7 @@ def _fake_tab(lab: logic.DemoLab) -> None:
         make_clip.click(do_clip, [run, direction], [clip, download, summary], api_name="make_clip")
 
 
-def _catch_tab(lab: logic.DemoLab) -> None:
+def _catch_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
     detectors = list(lab.detectors())
     kinds = list(logic.IMAGE_SUFFIXES + logic.VIDEO_SUFFIXES)
     with gr.Tab("3. Catch the fake", id="catch"):
@@ -204,10 +236,13 @@ def _catch_tab(lab: logic.DemoLab) -> None:
         curve = gr.Image(label="P(fake) over the video", type="filepath", interactive=False)
 
         @guarded
-        def do_catch(path, label):
+        def do_catch(path, label, request: gr.Request = None):
+            _take(room, request, "work")
+            _remember(room, request, path)
             result = logic.catch_fake(lab, path, label)
             captions = "\n".join(f"- {caption}" for _, caption in result.faces)
             strip = lab.picture(logic.side_by_side([picture for picture, _ in result.faces])) if result.faces else None
+            _remember(room, request, strip, result.curve)
             return f"{captions}\n\n{result.summary}" if captions else result.summary, strip, str(result.curve) if result.curve else None
 
         # The previous verdict goes first: a refused upload ("no face found ...") must not leave it on screen.
@@ -217,9 +252,12 @@ def _catch_tab(lab: logic.DemoLab) -> None:
         upload.change(lambda: ("", None, None), None, outputs, queue=False, **_private())  # a new file: the old verdict goes
 
 
-def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
+def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | None = None) -> None:
     with gr.Tab("4. Spot the fake", id="quiz"):
         gr.Markdown("Real twin or swapped twin? Guess first, then see what the machine said. The class's tally compares you with it.")
+        if room is not None:
+            _pooled_quiz(app, lab, room)
+            return
         turn = gr.State(None)  # the face on screen: {"number": n, "answered": bool, "reveal": ...}
         with gr.Row():
             face = gr.Image(label="real or fake?", type="filepath", interactive=False, height=280, elem_id="quiz-face")
@@ -280,7 +318,98 @@ def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
         app.load(first_face, turn, [face, turn, reveal], **_private())  # the quiz opens on a face, not an empty frame
 
 
-def _check_tab(lab: logic.DemoLab) -> None:
+def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
+    """The spot-the-fake tab in classroom mode: every student's first answers pooled (``room.pool``),
+    and no reset here (only the teacher page resets)."""
+    turn = gr.State(None)
+    with gr.Row():
+        face = gr.Image(label="real or fake?", type="filepath", interactive=False, height=280, elem_id="quiz-face")
+        with gr.Column():
+            next_face = gr.Button("next face", variant="primary")
+            say_real = gr.Button("real")
+            say_fake = gr.Button("fake")
+            reveal = gr.Markdown()
+    gr.Markdown("**The whole class so far**")
+    pooled = gr.Markdown(elem_id="quiz-pooled")
+
+    def new_face(previous):
+        picture, new_turn = logic.quiz_turn(lab, previous)
+        return picture, new_turn, "Your guess?"
+
+    def answer(guess):
+        @guarded
+        def mark(current, request: gr.Request = None):
+            return logic.pooled_guess(lab, room, request, current, guess)
+
+        return mark
+
+    @guarded
+    def first_face(previous):
+        try:
+            return new_face(previous)
+        except LabError as error:
+            return None, None, str(error)
+
+    next_face.click(guarded(new_face), turn, [face, turn, reveal], api_name="quiz_next")
+    say_real.click(answer("real"), turn, [reveal, pooled, turn], api_name="quiz_real")
+    say_fake.click(answer("fake"), turn, [reveal, pooled, turn], api_name="quiz_fake")
+    app.load(guarded(lambda: describe_pool(room.pool)), None, pooled, api_name="quiz_tally")
+    app.load(first_face, turn, [face, turn, reveal], **_private())
+
+
+def _teacher_page(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
+    """``/teacher``: the join card for the projector, the pooled answers (live), their export and
+    the reset. Every handler asks ``classroom.require_teacher`` first; the gate refuses the page itself."""
+    with app.route("Teacher", TEACHER_PATH, show_in_navbar=False):
+        with gr.Row():
+            card = gr.Markdown(elem_id="teacher-join")
+            qr = gr.Image(label="scan to join", type="filepath", interactive=False, height=360, show_label=False, elem_id="teacher-qr")
+        gr.Markdown("## Spot the fake: the class against the machine")
+        pooled = gr.Markdown(elem_id="teacher-pool")
+        with gr.Row():
+            as_csv = gr.Button("save the answers (CSV)", size="sm")
+            as_json = gr.Button("save the answers (JSON)", size="sm")
+            reset = gr.Button("reset the class's answers...", size="sm", elem_id="teacher-reset")
+        saved = gr.File(label="the answers, for the human-versus-machine study", interactive=False)
+        with gr.Row(visible=False) as confirm_row:
+            gr.Markdown("**Start the class's answers again from zero?** Save them first: every answer so far is lost.")
+            confirm = gr.Button("yes, reset them", variant="stop", size="sm", scale=0, min_width=140)
+            cancel = gr.Button("cancel", size="sm", scale=0, min_width=100)
+        timer = gr.Timer(TEACHER_REFRESH_S)
+
+        @guarded
+        def show_card(request: gr.Request = None):
+            pool = logic.teacher_pool(room, request)  # first: it refuses any browser but the teacher's
+            return (*logic.join_card(lab, room), pool)
+
+        @guarded
+        def refresh(request: gr.Request = None):
+            return logic.teacher_pool(room, request)
+
+        def export(kind):
+            @guarded
+            def save(request: gr.Request = None):
+                return logic.teacher_export(lab, room, request, kind)
+
+            return save
+
+        @guarded
+        def do_reset(request: gr.Request = None):
+            return logic.teacher_reset(lab, room, request)
+
+        def confirming(shown):
+            return gr.update(visible=shown), gr.update(visible=not shown)
+
+        app.load(show_card, None, [card, qr, pooled], api_name="teacher_view")
+        timer.tick(refresh, None, pooled, queue=False, api_name="teacher_pool")
+        as_csv.click(export("csv"), None, saved, api_name="teacher_export_csv")
+        as_json.click(export("json"), None, saved, api_name="teacher_export_json")
+        reset.click(lambda: confirming(True), None, [confirm_row, reset], queue=False, **_private())
+        cancel.click(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
+        confirm.click(do_reset, None, pooled, api_name="teacher_reset").then(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
+
+
+def _check_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
     kinds = list(logic.IMAGE_SUFFIXES + logic.VIDEO_SUFFIXES)
     with gr.Tab("5. Check a file", id="check"):
         gr.Markdown("Does a picture or video say it was made by an AI tool? The lab looks for its visible label, "
@@ -293,11 +422,16 @@ def _check_tab(lab: logic.DemoLab) -> None:
         report = gr.Markdown()
 
         @guarded
-        def show_preview(path):
-            return logic.upload_preview(lab, path)
+        def show_preview(path, request: gr.Request = None):
+            _remember(room, request, path)
+            preview = logic.upload_preview(lab, path)
+            _remember(room, request, preview)
+            return preview
 
         @guarded
-        def do_check(path):
+        def do_check(path, request: gr.Request = None):
+            _take(room, request, "work")
+            _remember(room, request, path)
             return logic.check_provenance(path, lab)
 
         go.click(lambda: "", None, report, queue=False, **_private()).then(do_check, upload, report, api_name="check_file")
@@ -314,13 +448,23 @@ def _safe(make, default):
         return default
 
 
-def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = False, quiet: bool = False, assets=None) -> dict:
+def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = False, quiet: bool = False, assets=None,
+                   classroom: Classroom | None = None) -> dict:
     """The keyword arguments of ``Blocks.launch`` the demo always uses.
 
     Gradio serves only files under the working or temporary folder unless allowed: the demo's
     own outputs (``<home>/outputs/demo``) and the spot-the-fake faces (the real/fake set's images) are.
+    ``classroom``: add its login page (any name, the join code), its upload cap and its gate
+    (``classroom.ClassroomGate``; the exported answers are for loopback only).
     """
     allowed = [] if assets is None else [str((Path(assets.home) / "outputs" / "demo").resolve()), str((Path(assets.realfake) / "images").resolve())]
+    extra = {}
+    if classroom is not None:
+        if share:
+            raise LabError("--classroom serves this network only: leave --share out")
+        private = [] if assets is None else [Path(assets.home) / "outputs" / "demo" / "classroom"]
+        extra = dict(auth=classroom.check_login, auth_message=LOGIN_MESSAGE, max_file_size=f"{classroom.upload_mb}mb",
+                     app_kwargs={"middleware": [middleware(classroom, private)]})
     return dict(
         allowed_paths=allowed,
         server_name=host,
@@ -338,14 +482,19 @@ def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = Fals
         mcp_server=False,
         theme=_theme(),
         css=CSS,
-    )
+    ) | extra
 
 
-def launch_app(assets, host: str = "127.0.0.1", port: int = 7860, share: bool = False, block: bool = True, quiet: bool = False):
+def launch_app(assets, host: str = "127.0.0.1", port: int = 7860, share: bool = False, block: bool = True, quiet: bool = False,
+               classroom: Classroom | None = None):
     """Build, queue and serve the app; returns (blocks, local url). ``block=False`` returns once
-    the server answers (tests, the load test); it then runs in a thread until ``blocks.close()``."""
-    app = build_app(assets)
+    the server answers (tests, the load test); it then runs in a thread until ``blocks.close()``.
+    ``classroom``: serve a class (its ``host`` and ``port`` replace ``host`` and ``port``)."""
+    if classroom is not None:
+        host, port = classroom.host, classroom.port
+    options = launch_options(host, port, share, quiet, assets, classroom)  # refuses a bad combination before anything starts
+    app = build_app(assets, classroom)
     app.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
     threading.Thread(target=app.demo_lab.warm_up, name="demo-warm-up", daemon=True).start()
-    _, url, _ = app.launch(prevent_thread_lock=not block, **launch_options(host, port, share, quiet, assets))
+    _, url, _ = app.launch(prevent_thread_lock=not block, **options)
     return app, url

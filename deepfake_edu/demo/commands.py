@@ -1,4 +1,5 @@
-"""`deepfake-edu demo`: prepare what is missing, then serve the classroom demo on this computer."""
+"""`deepfake-edu demo`: prepare what is missing, then serve the classroom demo on this computer
+(`--classroom`: to the devices of a class on the local network, behind a join code)."""
 
 from __future__ import annotations
 
@@ -26,9 +27,13 @@ def register(subparsers) -> None:
         "demo",
         help="serve the classroom demo (Gradio) on this computer",
         description="Prepare the lab's models if needed (first launch: at most --minutes), then serve the demo. "
-        "It listens on 127.0.0.1 only unless --host says otherwise.",
+        "It listens on 127.0.0.1 only unless --classroom or --host says otherwise. --classroom serves the class's "
+        "phones, tablets and Chromebooks on this network: they join at the address and QR code of the teacher page "
+        "(http://127.0.0.1:PORT/teacher, on this computer only) with the join code it shows.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the classroom network)")
+    parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1: this computer only; with --classroom 0.0.0.0: every network of this computer)")
+    parser.add_argument("--classroom", action="store_true", help="serve the class on the local network: a join code, caps per device, pooled spot-the-fake answers, a teacher page")
+    parser.add_argument("--join-code", metavar="CODE", default=None, help="with --classroom: the join code (default: a new random one of 6 characters at each start)")
     parser.add_argument("--port", type=PORT, default=7860, help=ranged("port", PORT, 7860))
     parser.add_argument("--share", action="store_true", help="also open a public Gradio share link (off by default; see the warning it prints)")
     parser.add_argument("--no-prepare", action="store_true", help="do not train anything; fail with a message if the lab is not prepared")
@@ -56,7 +61,19 @@ def prepare_demo(minutes: float = 5.0, progress: bool = True):
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from deepfake_edu.errors import LabError
 
+    classroom = None
+    if args.join_code is not None and not args.classroom:
+        raise LabError("--join-code goes with --classroom: add --classroom, or leave --join-code out")
+    if args.classroom:
+        from deepfake_edu.demo.classroom import Classroom
+
+        if args.share:
+            raise LabError("--classroom serves this network only: leave --share out")
+        room = {"host": args.host or "0.0.0.0", "port": args.port}
+        classroom = Classroom(**room, **({"code": args.join_code} if args.join_code is not None else {}))
+    host = args.host or "127.0.0.1"
     if args.share:
         print(SHARE_WARNING, file=sys.stderr)
     # Gradio and torch take seconds each to import: import Gradio in a thread meanwhile.
@@ -71,18 +88,32 @@ def run_demo(args: argparse.Namespace) -> int:
     importer.join()
     from deepfake_edu.demo.app import launch_app
 
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"notice: listening on {args.host}: other computers on this network can open the demo", file=sys.stderr)
+    if classroom is None and host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"notice: listening on {host}: other computers on this network can open the demo", file=sys.stderr)
     # Gradio's own start-up lines advise `share=True in launch()`, which is not how this command
     # is used: it stays quiet and the lab says where the demo is and how to stop it.
-    app, url = launch_app(assets, host=args.host, port=args.port, share=args.share, block=False, quiet=True)
-    print(f"The demo is open at {url} (stop it with Ctrl+C).")
+    app, url = launch_app(assets, host=host, port=args.port, share=args.share, block=False, quiet=True, classroom=classroom)
+    if classroom is not None:
+        print(classroom_banner(classroom))
+    else:
+        print(f"The demo is open at {url} (stop it with Ctrl+C).")
     if args.share and getattr(app, "share_url", None):
         print(f"Public link (anyone who has it can use the demo): {app.share_url}")
-    elif not args.share:
+    elif not args.share and classroom is None:
         print("Only this computer can reach it; `deepfake-edu demo --help` says how to show it to a classroom.")
     try:
         app.block_thread()
     finally:
         app.close()
     return 0
+
+
+def classroom_banner(classroom) -> str:
+    """What the terminal says when a class is served: where students join, the code, the teacher page."""
+    from deepfake_edu.demo.classroom import spoken
+
+    addresses = classroom.join_addresses()
+    join = ", ".join(addresses) if addresses else "no network address found: connect this computer to the classroom's network"
+    return (f"Classroom mode. Students join at {join} with the join code {spoken(classroom.code)} (any name).\n"
+            f"Teacher page (QR code, pooled answers, export, reset; this computer only): {classroom.teacher_url()}\n"
+            "Stop it with Ctrl+C.")

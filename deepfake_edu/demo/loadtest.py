@@ -80,21 +80,24 @@ def _rss_mb(pid: int) -> float:
     return total / 2**20
 
 
-def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.Lock, latencies: list, errors: list, width: str) -> None:
+def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.Lock, latencies: list, errors: list, width: str,
+             by_call: dict | None = None) -> None:
     from gradio_client import Client, handle_file
     from gradio_client.exceptions import AppError
 
     client = Client(url, verbose=False)
+    # (name, call): a spot-the-fake turn is two clicks, "next face" then the answer, timed apart
     calls = [
-        lambda: client.predict("twin-00", 1, width, api_name="/rebuild"),
-        lambda: client.predict(RUN, "twin-00 -> twin-01", 2, api_name="/make_fake"),
-        lambda: client.predict(handle_file(str(photo)), DETECTOR, api_name="/catch"),
-        lambda: (client.predict(api_name="/quiz_next"), client.predict(api_name="/quiz_real")),
-        lambda: client.predict(handle_file(str(photo)), api_name="/check_file"),
+        ("rebuild", lambda: client.predict("twin-00", 1, width, api_name="/rebuild")),
+        ("make_fake", lambda: client.predict(RUN, "twin-00 -> twin-01", 2, api_name="/make_fake")),
+        ("catch", lambda: client.predict(handle_file(str(photo)), DETECTOR, api_name="/catch")),
+        ("quiz_next", lambda: client.predict(api_name="/quiz_next")),
+        ("quiz_answer", lambda: client.predict(api_name="/quiz_real")),
+        ("check_file", lambda: client.predict(handle_file(str(photo)), api_name="/check_file")),
     ]
     turn = 0
     while time.monotonic() < until:
-        call = calls[turn % len(calls)]
+        name, call = calls[turn % len(calls)]
         turn += 1
         started = time.perf_counter()
         try:
@@ -112,12 +115,17 @@ def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.
             counts[outcome] += 1
             if outcome == "answered":
                 latencies.append(time.perf_counter() - started)
+                if by_call is not None:
+                    by_call.setdefault(name, []).append(latencies[-1])
         if outcome == "busy":
             time.sleep(0.5)  # a student who is told "busy" waits a moment
 
 
-def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, server_pid: int | None = None, width: int | str = 16) -> dict:
-    """``clients`` visitors for ``seconds``; figures: answered / busy / error counts, latency, server RSS.
+def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, server_pid: int | None = None, width: int | str = 16,
+             settle_s: float = 0.0) -> dict:
+    """``clients`` visitors for ``seconds``; figures: answered / busy / error counts, latency (all
+    calls, and median and p95 per call: ``latency_by_call_s``, seconds), server RSS (MB; also
+    ``rss_settled_mb``, ``settle_s`` seconds after the last visitor left, when ``settle_s`` > 0).
 
     ``width``: a bottleneck width the lab has a funnel model for (the funnel tab's choices)."""
     import numpy as np
@@ -125,6 +133,7 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
     counts = {"answered": 0, "busy": 0, "error": 0}
     lock = threading.Lock()
     latencies: list[float] = []
+    by_call: dict[str, list[float]] = {}
     errors: list[str] = []
     samples: list[float] = []
     stop = threading.Event()
@@ -139,7 +148,7 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
     if sampler:
         sampler.start()
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=_visitor, args=(url, photo, until, counts, lock, latencies, errors, str(width))) for _ in range(clients)]
+    threads = [threading.Thread(target=_visitor, args=(url, photo, until, counts, lock, latencies, errors, str(width), by_call)) for _ in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -156,10 +165,15 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
         "answers_per_s": round(counts["answered"] / wall, 2),
         "latency_median_s": round(float(np.median(latencies)), 2) if latencies else None,
         "latency_p95_s": round(float(np.percentile(latencies, 95)), 2) if latencies else None,
+        "latency_by_call_s": {name: {"calls": len(values), "median": round(float(np.median(values)), 2), "p95": round(float(np.percentile(values, 95)), 2)}
+                              for name, values in sorted(by_call.items())},
         "errors_seen": sorted(set(errors))[:5],
     }
     if server_pid:
         figures.update(rss_before_mb=round(rss_before, 1), rss_peak_mb=round(max(samples), 1), rss_after_mb=round(_rss_mb(server_pid), 1))
+        if settle_s > 0:
+            time.sleep(settle_s)
+            figures["rss_settled_mb"] = round(_rss_mb(server_pid), 1)
     return figures
 
 
@@ -179,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--port", type=int, default=7870)
+    parser.add_argument("--settle", type=float, default=30.0, help="seconds to wait after the load before the last memory reading (default 30)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
     parser.add_argument("--first-launch", action="store_true", help="time the first page of a first launch on a new, empty lab home")
     args = parser.parse_args(argv)
@@ -192,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory() as folder:
             time.sleep(3)  # let the warm-up load the models before the visitors arrive
-            figures = {"first_page_s": round(first_page, 2), **run_load(f"http://127.0.0.1:{args.port}/", _photo(Path(folder)), args.clients, args.seconds, process.pid, width)}
+            figures = {"first_page_s": round(first_page, 2), **run_load(f"http://127.0.0.1:{args.port}/", _photo(Path(folder)), args.clients, args.seconds, process.pid, width, args.settle)}
     finally:
         stop_server(process)
     for key, value in figures.items():

@@ -242,9 +242,12 @@ def quiz_picture(lab: DemoLab, number: int) -> str:
     return str(lab.spot.picture_file(number))
 
 
-def quiz_answer(lab: DemoLab, number: int | None, guess: str) -> tuple[str, dict]:
-    """Mark a student's guess ("real" | "fake") on question ``number``; (what happened, the tally)."""
+def quiz_answer(lab: DemoLab, number: int | None, guess: str, on_answer=None) -> tuple[str, dict]:
+    """Mark a student's guess ("real" | "fake") on question ``number``; (what happened, the tally).
+    ``on_answer(number, answer)``, when given, also receives the ``SpotAnswer`` (classroom mode pools it)."""
     answer = lab.spot.answer(number, guess)
+    if on_answer is not None:
+        on_answer(int(number), answer)
     return answer.reveal(), answer.tally
 
 
@@ -258,13 +261,13 @@ def quiz_turn(lab: DemoLab, previous: dict | None = None) -> tuple[str, dict]:
     return quiz_picture(lab, number), {"number": number, "answered": False}
 
 
-def quiz_guess(lab: DemoLab, turn: dict | None, guess: str) -> tuple[str, dict, dict | None]:
+def quiz_guess(lab: DemoLab, turn: dict | None, guess: str, on_answer=None) -> tuple[str, dict, dict | None]:
     """A guess on the face on screen: (what to show, the tally, the turn after it). The first
-    guess on a face is counted; a second one on the same face is not, and says so with the
-    first answer's reveal."""
+    guess on a face is counted (and given to ``on_answer``, see ``quiz_answer``); a second one on
+    the same face is not, and says so with the first answer's reveal."""
     if turn is not None and turn.get("answered"):
         return f"{ALREADY_ANSWERED}\n\n{turn.get('reveal', '')}".strip(), lab.tally.read(), turn
-    text, counts = quiz_answer(lab, None if turn is None else turn.get("number"), guess)
+    text, counts = quiz_answer(lab, None if turn is None else turn.get("number"), guess, on_answer)
     return text, counts, {**turn, "answered": True, "reveal": text}
 
 
@@ -340,3 +343,67 @@ def upload_preview(lab: DemoLab, upload: str | os.PathLike | None) -> str | None
     if scale < 1:
         picture = cv2.resize(picture, (max(1, round(picture.shape[1] * scale)), max(1, round(picture.shape[0] * scale))), interpolation=cv2.INTER_AREA)
     return lab.picture(picture)
+
+
+# --- classroom mode (demo.classroom): the pooled game and the teacher view --------------------------
+
+
+def pooled_guess(lab: DemoLab, room, request, turn: dict | None, guess: str) -> tuple[str, str, dict | None]:
+    """A student's guess in classroom mode: counted against the device's cap, pooled with every
+    student's answers (``room.pool``, under the student's pseudonym); (what to show, the pooled
+    tally as Markdown, the turn after it)."""
+    from deepfake_edu.demo.classroom import describe_pool
+
+    room.take(request, "answer")
+    student = room.student(request)
+
+    def pool(number: int, answer) -> None:
+        face_file = Path(lab.spot.picture_file(number)).relative_to(lab.spot.realfake).as_posix()
+        room.pool.record(student, number, face_file, answer)
+
+    text, _, after = quiz_guess(lab, turn, guess, pool)
+    return text, describe_pool(room.pool), after
+
+
+def join_card(lab: DemoLab, room) -> tuple[str, str | None]:
+    """(Markdown for the projector: the join address, the join code, what to do; the file of the
+    address's QR code, or None when this computer has no network address to show)."""
+    from deepfake_edu.demo.classroom import qr_picture, spoken
+
+    addresses = room.join_addresses()
+    if not addresses:
+        return (f"**No network found on this computer.** Connect it to the classroom's network (Wi-Fi or cable), "
+                f"then reload this page. Join code: **{spoken(room.code)}**"), None
+    others = "".join(f"\n- also: {address}" for address in addresses[1:])
+    text = (f"## Join the class\n\nOn a phone, tablet or Chromebook on this network, scan the code or open\n\n"
+            f"# {addresses[0]}\n\nand type any name with the join code\n\n# {spoken(room.code)}{others}")
+    return text, lab.picture(qr_picture(addresses[0]))
+
+
+def teacher_pool(room, request) -> str:
+    """Markdown: the pooled answers so far (only for the teacher's own browser: ``require_teacher``)."""
+    from deepfake_edu.demo.classroom import describe_pool, require_teacher
+
+    require_teacher(request)
+    return describe_pool(room.pool)
+
+
+def teacher_reset(lab: DemoLab, room, request) -> str:
+    """Start the class's answers again from zero (the pool and the tally file); only for the teacher."""
+    from deepfake_edu.demo.classroom import describe_pool, require_teacher
+
+    require_teacher(request)
+    room.pool.reset()
+    lab.tally.reset()
+    return describe_pool(room.pool)
+
+
+def teacher_export(lab: DemoLab, room, request, kind: str = "csv") -> str:
+    """The file of every pooled answer, as CSV or JSON, under ``<lab home>/outputs/demo/classroom/``
+    (served to loopback only: ``classroom.ClassroomGate``); only for the teacher."""
+    from deepfake_edu.demo.classroom import require_teacher
+
+    require_teacher(request)
+    if not room.pool.answers():
+        raise LabError("no answers yet: the export starts once a student has answered a face")
+    return str(room.pool.export(lab.folder / "classroom", kind))

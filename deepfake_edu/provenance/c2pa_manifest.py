@@ -143,7 +143,10 @@ def read_manifest(path: str | Path) -> C2paStatus:
     import c2pa
 
     try:
-        reader = c2pa.Reader.try_create(str(path))
+        # Offline: a file may point at a remote manifest or ask for a revocation check (OCSP);
+        # either would make the lab reach the internet on behalf of whoever uploaded it.
+        context = c2pa.Context.from_dict({"verify": {"remote_manifest_fetch": False, "ocsp_fetch": False}})
+        reader = c2pa.Reader.try_create(str(path), context=context)
     except Exception as error:  # unsupported format, corrupt JUMBF: report, never fail
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         return C2paStatus("unreadable", f"C2PA: could not be read ({first_line[:120]})")
