@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "deepfake_edu.provenance.commands",
     "deepfake_edu.demo.commands",
     "deepfake_edu.zoo.commands",
+    "deepfake_edu.lessons.commands",
 )
 
 BENCHMARKS = {

@@ -1,10 +1,10 @@
-"""`deepfake-edu prepare`, `deepfake-edu tour` and `deepfake-edu student-pack`."""
+"""`deepfake-edu prepare` and `deepfake-edu tour`."""
 
 from __future__ import annotations
 
 import argparse
 
-from deepfake_edu.cli_types import minutes, output_name, ranged
+from deepfake_edu.cli_types import minutes, ranged
 
 BUDGET = minutes(0.2)  # prepare_lab needs more than 0.2 minutes
 
@@ -26,13 +26,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     tour.add_argument("--out", help="folder for the clips (default outputs/tour)")
     tour.set_defaults(handler=_tour)
 
-    pack = sub.add_parser("student-pack", help="a zip of the notebooks without the answers, for students' laptops",
-                          description="Write the student version of every lab notebook (solutions and teacher cells taken out), "
-                                      "a short README and the glossary into one zip. The teacher notebooks and the guide stay "
-                                      "with the teacher.")
-    pack.add_argument("out", metavar="OUT.zip", type=output_name, help="the zip to write (refused if it exists)")
-    pack.set_defaults(handler=_student_pack)
-
 
 def _prepare(args: argparse.Namespace) -> int:
     import json
@@ -48,12 +41,4 @@ def _tour(args: argparse.Namespace) -> int:
     from deepfake_edu.lab.tour import describe, run_tour
 
     print(describe(run_tour(minutes=args.minutes, out=args.out)))
-    return 0
-
-
-def _student_pack(args: argparse.Namespace) -> int:
-    from deepfake_edu.lessons.student import labs_folder, write_student_pack
-
-    out = write_student_pack(labs_folder(), args.out)
-    print(f"wrote {out}: give it to the students; keep labs/ (the answers) and labs/TEACHER_GUIDE.md to yourself")
     return 0
