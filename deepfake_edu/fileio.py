@@ -224,3 +224,14 @@ def _age_s(path: Path) -> float:
         return time.time() - path.lstat().st_mtime
     except OSError:
         return 0.0
+
+
+def use_headless_backend() -> None:
+    """Draw without a screen (matplotlib's Agg) unless pyplot is already loaded: a notebook has
+    chosen its inline backend by then, and switching it away would hide every later plot."""
+    import sys
+
+    if "matplotlib.pyplot" not in sys.modules:
+        import matplotlib
+
+        matplotlib.use("Agg")

@@ -37,7 +37,10 @@ from deepfake_edu.lessons.spot_the_fake import describe_tally  # noqa: E402
 log = logging.getLogger("deepfake_edu.demo")
 
 QUEUE_SIZE = 24  # events waiting at most; more get "queue is full" at once
-CONCURRENCY = 2  # events running at once (2 cores)
+CONCURRENCY = 2  # events running at once (2 cores): a fake, a verdict, a rebuild, a file check
+# A spot-the-fake turn (a face, an answer, the tally: milliseconds of work each) has its own slots,
+# so a student's answer never waits in line behind other students' fakes and verdicts.
+QUICK = {"concurrency_id": "quiz", "concurrency_limit": 2}
 CACHE_SWEEP = (300, 900)  # every 5 minutes, delete uploads and outputs Gradio cached over 15 minutes ago
 GALLERY_FACES, GALLERY_COLUMNS = 16, 8  # tab 1's thumbnails: two rows of eight, about 100 px each at 1024 px wide
 FACE_HEIGHT = 300  # tab 1's two faces, pixels (their pictures are logic.SHOWN_SIDE, 256)
@@ -307,14 +310,14 @@ def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | Non
         def confirming(shown):
             return gr.update(visible=shown), gr.update(visible=not shown)
 
-        next_face.click(ask, turn, [face, turn, reveal], api_name="quiz_next")
-        say_real.click(answer("real"), turn, [reveal, tally, turn], api_name="quiz_real")
-        say_fake.click(answer("fake"), turn, [reveal, tally, turn], api_name="quiz_fake")
+        next_face.click(ask, turn, [face, turn, reveal], api_name="quiz_next", **QUICK)
+        say_real.click(answer("real"), turn, [reveal, tally, turn], api_name="quiz_real", **QUICK)
+        say_fake.click(answer("fake"), turn, [reveal, tally, turn], api_name="quiz_fake", **QUICK)
         # Resetting takes two clicks: the small button asks, "yes, reset it" resets.
         reset.click(lambda: confirming(True), None, [confirm_row, reset], queue=False, **_private())
         cancel.click(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
-        confirm.click(do_reset, None, tally, api_name="quiz_reset").then(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
-        app.load(show_tally, None, tally, api_name="quiz_tally")
+        confirm.click(do_reset, None, tally, api_name="quiz_reset", **QUICK).then(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
+        app.load(show_tally, None, tally, api_name="quiz_tally", **QUICK)
         app.load(first_face, turn, [face, turn, reveal], **_private())  # the quiz opens on a face, not an empty frame
 
 
@@ -350,10 +353,10 @@ def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
         except LabError as error:
             return None, None, str(error)
 
-    next_face.click(guarded(new_face), turn, [face, turn, reveal], api_name="quiz_next")
-    say_real.click(answer("real"), turn, [reveal, pooled, turn], api_name="quiz_real")
-    say_fake.click(answer("fake"), turn, [reveal, pooled, turn], api_name="quiz_fake")
-    app.load(guarded(lambda: describe_pool(room.pool)), None, pooled, api_name="quiz_tally")
+    next_face.click(guarded(new_face), turn, [face, turn, reveal], api_name="quiz_next", **QUICK)
+    say_real.click(answer("real"), turn, [reveal, pooled, turn], api_name="quiz_real", **QUICK)
+    say_fake.click(answer("fake"), turn, [reveal, pooled, turn], api_name="quiz_fake", **QUICK)
+    app.load(guarded(lambda: describe_pool(room.pool)), None, pooled, api_name="quiz_tally", **QUICK)
     app.load(first_face, turn, [face, turn, reveal], **_private())
 
 
@@ -400,13 +403,13 @@ def _teacher_page(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
         def confirming(shown):
             return gr.update(visible=shown), gr.update(visible=not shown)
 
-        app.load(show_card, None, [card, qr, pooled], api_name="teacher_view")
+        app.load(show_card, None, [card, qr, pooled], api_name="teacher_view", **QUICK)
         timer.tick(refresh, None, pooled, queue=False, api_name="teacher_pool")
-        as_csv.click(export("csv"), None, saved, api_name="teacher_export_csv")
-        as_json.click(export("json"), None, saved, api_name="teacher_export_json")
+        as_csv.click(export("csv"), None, saved, api_name="teacher_export_csv", **QUICK)
+        as_json.click(export("json"), None, saved, api_name="teacher_export_json", **QUICK)
         reset.click(lambda: confirming(True), None, [confirm_row, reset], queue=False, **_private())
         cancel.click(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
-        confirm.click(do_reset, None, pooled, api_name="teacher_reset").then(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
+        confirm.click(do_reset, None, pooled, api_name="teacher_reset", **QUICK).then(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
 
 
 def _check_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
@@ -420,6 +423,35 @@ def _check_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
                                height=240, elem_id="check-preview")
         go = gr.Button("check it", variant="primary")
         report = gr.Markdown()
+        with gr.Accordion("Launder it: what re-posting does to the detector, the label, the mark and C2PA", open=False):
+            gr.Markdown("A fake that travels is cropped, shrunk, blurred and re-saved on the way. Move the sliders, "
+                        "then compare the photo above with its laundered copy.")
+            with gr.Row():
+                quality = gr.Slider(5, 100, value=100, step=5, label="JPEG quality (100: none)")
+                scale = gr.Slider(0.1, 1.0, value=1.0, step=0.05, label="size kept")
+            with gr.Row():
+                keep = gr.Slider(0.5, 1.0, value=1.0, step=0.05, label="centre kept by a crop")
+                sigma = gr.Slider(0.0, 5.0, value=0.0, step=0.5, label="blur (pixels)")
+            with gr.Row():
+                video = gr.Checkbox(label="re-encode as a video frame (instead of JPEG)")
+                detectors = list(lab.detectors())
+                detector = gr.Dropdown(detectors, value=detectors[0], label="detector")
+            launder = gr.Button("launder and check")
+            with gr.Row():
+                laundered = gr.Image(label="the laundered copy (labelled again for the page)", interactive=False, height=240)
+                findings = gr.Markdown()
+
+        @guarded
+        def do_launder(path, quality, scale, keep, sigma, video, detector, request: gr.Request = None):
+            _take(room, request, "work")
+            _remember(room, request, path)
+            picture, text = logic.launder_upload(lab, path, detector, quality, scale, keep, sigma, video)
+            shown = lab.picture(picture)
+            _remember(room, request, shown)
+            return shown, text
+
+        launder.click(lambda: (None, ""), None, [laundered, findings], queue=False, **_private()).then(
+            do_launder, [upload, quality, scale, keep, sigma, video, detector], [laundered, findings], api_name="launder")
 
         @guarded
         def show_preview(path, request: gr.Request = None):

@@ -407,3 +407,50 @@ def teacher_export(lab: DemoLab, room, request, kind: str = "csv") -> str:
     if not room.pool.answers():
         raise LabError("no answers yet: the export starts once a student has answered a face")
     return str(room.pool.export(lab.folder / "classroom", kind))
+
+
+# --- laundering -----------------------------------------------------------------------------------
+
+
+def launder_upload(lab: DemoLab, upload: str | os.PathLike | None, detector_label: str, jpeg_quality: float = 100,
+                   scale: float = 1.0, keep: float = 1.0, sigma: float = 0.0, video: bool = False) -> tuple[np.ndarray, str]:
+    """What re-posting does to an uploaded photo (``forensics.laundering.launder``: crop, shrink,
+    blur, then JPEG or an mp4 frame): the detector's P(fake) and the label, the mark and C2PA,
+    before and after. Returns (the laundered picture with the visible label put back on, for the
+    page: what the demo shows of a fake is always labelled; Markdown). The laundered pixels
+    themselves are measured in memory and never written to a file anyone can download."""
+    from deepfake_edu.detect.predict import predict_proba
+    from deepfake_edu.forensics.judge import face_crops
+    from deepfake_edu.forensics.laundering import launder
+    from deepfake_edu.provenance import label, watermark
+    from deepfake_edu.provenance.check import check_file
+
+    path, kind = check_upload(upload, allow=("image",))
+    original = read_upload_image(path)
+    laundered = launder(original, jpeg_quality, scale, keep, sigma, video)
+    model = lab.detector(detector_label)
+
+    def p_fake(rgb: np.ndarray) -> str:
+        try:
+            crops = face_crops(rgb, lab.face_backend())
+        except LabError as error:
+            return f"no verdict ({str(error).split(':')[0]})"
+        return f"P(fake) {float(predict_proba(model, np.stack(crops)).max()):.2f}" if crops else "no face found"
+
+    before = check_file(path)
+    mark = watermark.read_mark(laundered)
+    rows = [
+        ("detector", p_fake(original), p_fake(laundered)),
+        ("visible label", "found" if before.label_found else "not found", "found" if label.find_label(laundered) else "not found"),
+        ("invisible mark", "found" if before.mark_found else "not found", "found" if mark.found else "not found"),
+        ("C2PA manifest", before.c2pa_state, "gone: a re-saved file carries no manifest unless the tool copies it" if before.c2pa_state == "present" else before.c2pa_state),
+    ]
+    height, width = original.shape[:2]
+    steps = [f"centre {keep:g} kept" if keep < 1 else "", f"shrunk to {scale:g}" if scale != 1 else "", f"blurred {sigma:g} px" if sigma > 0 else "",
+             "an mp4 frame" if video else (f"JPEG {jpeg_quality:g}" if jpeg_quality < 100 else "")]
+    done = ", ".join(step for step in steps if step) or "nothing (move a slider)"
+    table = "\n".join(f"| {name} | {was} | {now} |" for name, was, now in rows)
+    text = (f"Laundered: {done}; {width}x{height} became {laundered.shape[1]}x{laundered.shape[0]}.\n\n"
+            f"| | as uploaded | laundered |\n| --- | --- | --- |\n{table}\n\n"
+            "The picture shown carries the visible label again: the demo never shows an unlabelled fake.")
+    return label.add_label(laundered) if min(laundered.shape[:2]) >= 32 else laundered, text

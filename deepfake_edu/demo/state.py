@@ -139,12 +139,12 @@ class DemoLab:
         return load_detector(detectors[label])
 
     def face_backend(self):
-        """An OpenCV face finder for this thread (cascade classifiers are not shared between threads)."""
+        """The default face finder (dlib where installed, else OpenCV) for this thread: detectors are not shared between threads."""
         backend = getattr(self._local, "faces", None)
         if backend is None:
             from deepfake_edu.faces import get_backend
 
-            backend = self._local.faces = get_backend("opencv")
+            backend = self._local.faces = get_backend()
         return backend
 
     # files

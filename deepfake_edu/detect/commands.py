@@ -14,6 +14,8 @@ BATCH = count(1, 1024)  # 256 px faces: ~10 MB of activations each in training, 
 SEED = seed()
 PLOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".pdf")  # what --plot writes (matplotlib)
 BINS = count(2, 100)  # calibration bins of P(fake); 10 is the field's usual choice
+PROBE_FACES = count(1, 500)  # probe frames per person (2 people): each snapshot makes as many fakes, ~40 ms each on a CPU
+EARLY_STEPS = count(1, 100_000)  # Meso-4 steps of the early detector: ~0.8 s each at batch 32 on one CPU thread
 
 
 
@@ -37,6 +39,9 @@ def register(subparsers) -> None:
     run.add_argument("--frames", type=FRAMES, default=30, help=ranged("frames to sample from a video, 30 as the authors did", FRAMES, 30))
     run.add_argument("--json", action="store_true", help="print the verdict as JSON instead of a table")
     run.add_argument("--plot", metavar="OUT.png", type=output_name, help="also draw the scores (over time for a video)")
+    run.add_argument("--crop", choices=("lab", "authors"), default="lab",
+                     help="how faces are cut: the lab's framing by the eyes (default), or the MesoNet authors' own from "
+                          "68 landmarks (needs dlib), to compare verdicts with theirs")
     run.set_defaults(handler=_run)
 
     train = sub.add_parser("train", help="train Meso-4 or MesoInception-4 on real and fake faces",
@@ -72,6 +77,24 @@ def register(subparsers) -> None:
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate.set_defaults(handler=_eval)
 
+    race = sub.add_parser("arms-race", help="detectors against a face-swap model at every stage of its training",
+                          description="The arms race: for every snapshot of a swap run (swap train --snapshot-every N), the "
+                                      "swap's SSIM against the twins' true answer and the detail its fakes keep, beside each "
+                                      "detector's mean P(fake) on that snapshot's fakes, the share it catches and its AUC against "
+                                      "the real frames (twins 06 and 07, never seen by the lab's detector). --train-early also "
+                                      "trains a quick Meso-4 on the earliest snapshot's fakes: does it catch the later ones?")
+    race.add_argument("--run", required=True, help="a swap run folder that kept snapshots (RUN/snapshots/)")
+    race.add_argument("--detector", nargs="+", default=["meso4-twins"], metavar="NAME_OR_PATH",
+                      help="detectors: names in models/, checkpoint paths or the authors' .h5 files (default: meso4-twins, "
+                           "the lab's; `deepfake-edu prepare` installs it)")
+    race.add_argument("--train-early", type=EARLY_STEPS, metavar="STEPS",
+                      help=ranged("also train a Meso-4 for STEPS steps on the earliest snapshot's fakes (kept in RUN/arms-race/)", EARLY_STEPS))
+    race.add_argument("--faces", type=PROBE_FACES, default=24, help=ranged("probe frames per person", PROBE_FACES, 24))
+    race.add_argument("--plot", metavar="OUT.png", type=output_name, help="also draw SSIM and P(fake) against the training step")
+    race.add_argument("--json", metavar="OUT.json", type=output_name, help="also write the table as JSON")
+    race.add_argument("--device", default="cpu", help="cpu (default), auto, cuda or mps")
+    race.set_defaults(handler=_arms_race)
+
 
 def _import_keras(args: argparse.Namespace) -> int:
     from deepfake_edu.detect.keras_import import import_keras_file
@@ -97,7 +120,7 @@ def _run(args: argparse.Namespace) -> int:
         scored = Path(args.path)
         refuse_overwriting(args.plot, scored, *(sorted(scored.iterdir()) if scored.is_dir() else ()))
     model = load_detector(args.model)
-    verdict = detect_path(args.path, model, frames=args.frames)
+    verdict = detect_path(args.path, model, frames=args.frames, crop=args.crop)
     if verdict.faces_found == 0:  # a folder or a video with no face anywhere (an image says so itself)
         items, use = (("images", "photos with a clear, frontal face, or square face crops") if verdict.kind == "folder"
                       else ("sampled frames", "a video with a clear, frontal face"))
@@ -192,6 +215,33 @@ def _eval(args: argparse.Namespace) -> int:
     print(format_report(report))
     for kind, path in drawn.items():
         print(f"{'ROC' if kind == 'roc' else 'reliability'}: {path}")
+    return 0
+
+
+def _arms_race(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from deepfake_edu.detect.armsrace import arms_race, plot_arms_race, race_points, save_arms_race
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.fileio import check_output_file, refuse_overwriting
+
+    outputs = [(path, suffixes) for path, suffixes in ((args.plot, PLOT_SUFFIXES), (args.json, (".json",))) if path]
+    for path, suffixes in outputs:  # checked before any work
+        check_output_file(path, suffixes)
+    if args.plot and args.json and Path(args.plot).resolve() == Path(args.json).resolve():
+        raise LabError("--plot and --json name the same file: give each its own name")
+    points = race_points(args.run)
+    inputs = [file for _, json_path in points for file in (json_path, json_path.with_suffix(".safetensors"))]
+    inputs += [file for name in args.detector for file in (Path(name), Path(name + ".json"), Path(name).with_suffix(".safetensors"))]
+    for path, _ in outputs:  # an output never replaces a checkpoint it reads
+        refuse_overwriting(path, *inputs)
+    race = arms_race(args.run, args.detector, train_early=args.train_early or 0, per_identity=args.faces, device=args.device, progress=True)
+    print(race.format_table())
+    if args.plot:
+        plot_arms_race(race, args.plot)
+        print(f"plot: {args.plot}")
+    if args.json:
+        print(f"json: {save_arms_race(race, args.json)}")
     return 0
 
 

@@ -305,9 +305,9 @@ def detect_path(
 
 def plot_verdict(verdict: Verdict, out: str | os.PathLike) -> Path:
     """A PNG: P(fake) over time for a video, one bar per image otherwise; the 0.5 line marked."""
-    import matplotlib
+    from deepfake_edu.fileio import use_headless_backend
 
-    matplotlib.use("Agg")
+    use_headless_backend()
     import matplotlib.pyplot as plt
 
     from deepfake_edu.fileio import save_figure

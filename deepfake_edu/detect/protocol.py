@@ -312,9 +312,9 @@ def format_report(report: dict) -> str:
 def plot_reliability(labels, p_fake, path: str | os.PathLike, bins: int = BINS, title: str = "reliability") -> Path:
     """Save the reliability diagram (share of fakes per bin of P(fake) against the diagonal of
     a calibrated detector, with the count of faces per bin below) as an image, atomically."""
-    import matplotlib
+    from deepfake_edu.fileio import use_headless_backend
 
-    matplotlib.use("Agg")
+    use_headless_backend()
     import matplotlib.pyplot as plt
 
     from deepfake_edu.fileio import save_figure

@@ -204,9 +204,9 @@ def train_detector(
 
 def plot_roc(labels: np.ndarray, p_fake: np.ndarray, path: str | Path, title: str = "ROC") -> Path:
     """Save the ROC curve of a detector (false positive rate vs true positive rate) as PNG."""
-    import matplotlib
+    from deepfake_edu.fileio import use_headless_backend
 
-    matplotlib.use("Agg")
+    use_headless_backend()
     import matplotlib.pyplot as plt
     from sklearn.metrics import roc_auc_score, roc_curve
 
@@ -223,9 +223,9 @@ def plot_roc(labels: np.ndarray, p_fake: np.ndarray, path: str | Path, title: st
 
 def plot_history(history: list[dict], path: str | Path, keys: tuple[str, ...] = ("loss", "val_balanced_accuracy")) -> Path:
     """Save training curves (one panel per key present in the history) as PNG."""
-    import matplotlib
+    from deepfake_edu.fileio import use_headless_backend
 
-    matplotlib.use("Agg")
+    use_headless_backend()
     import matplotlib.pyplot as plt
 
     from deepfake_edu.fileio import save_figure

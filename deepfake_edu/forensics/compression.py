@@ -238,9 +238,9 @@ def format_table(rows: list[dict]) -> str:
 
 def plot_study(rows: list[dict], path: str | os.PathLike, metric: str = "accuracy") -> Path:
     """Accuracy (or another metric) against condition, one line per detector; written atomically."""
-    import matplotlib
+    from deepfake_edu.fileio import use_headless_backend
 
-    matplotlib.use("Agg")
+    use_headless_backend()
     import matplotlib.pyplot as plt
 
     from deepfake_edu.fileio import save_figure

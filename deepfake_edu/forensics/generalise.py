@@ -155,9 +155,9 @@ def generalisation_study(
 
 def plot_matrix(result: GeneralisationResult, path: str | os.PathLike, metric: str = "accuracy") -> Path:
     """The matrix as an annotated heatmap (PNG), written atomically."""
-    import matplotlib
+    from deepfake_edu.fileio import use_headless_backend
 
-    matplotlib.use("Agg")
+    use_headless_backend()
     import matplotlib.pyplot as plt
 
     from deepfake_edu.fileio import save_figure

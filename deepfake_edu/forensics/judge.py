@@ -66,7 +66,7 @@ class Judgement:
 
 def face_crops(rgb: np.ndarray, finder=None, limit: int = MAX_FACES) -> list[np.ndarray]:
     """MesoNet crops uint8 (256, 256, 3) of every face ``finder`` (a ``faces`` backend; default
-    OpenCV) finds in ``rgb``, largest first. A square picture with one face filling it is taken as
+    the lab's default, dlib where installed) finds in ``rgb``, largest first. A square picture with one face filling it is taken as
     a face crop already, and so is a square picture with no face found that could be a crop (as
     ``detect.predict.face_finder`` does: not tiny, flat or the same all over); else a LabError."""
     from deepfake_edu.detect.predict import MIN_FACE_SIDE, already_cropped, crop_problem

@@ -217,9 +217,9 @@ def format_table(study: dict) -> str:
 
 def plot_study(study: dict, path: str | os.PathLike) -> Path:
     """One panel per operation: the detector's AUC and the share of marks found, by strength."""
-    import matplotlib
+    from deepfake_edu.fileio import use_headless_backend
 
-    matplotlib.use("Agg")
+    use_headless_backend()
     import matplotlib.pyplot as plt
 
     from deepfake_edu.fileio import save_figure

@@ -96,9 +96,9 @@ def format_occlusion(rows: list[dict]) -> str:
 def plot_occlusion(rows: list[dict], path, title: str = "What hiding each region does to P(fake)"):
     """A bar chart of mean |delta P(fake)| per region (PNG), written atomically."""
 
-    import matplotlib
+    from deepfake_edu.fileio import use_headless_backend
 
-    matplotlib.use("Agg")
+    use_headless_backend()
     import matplotlib.pyplot as plt
 
     from deepfake_edu.fileio import save_figure

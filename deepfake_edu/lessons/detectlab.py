@@ -105,3 +105,80 @@ def noise_energy(image: np.ndarray) -> float:
 
     grey = image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     return float((grey - cv2.medianBlur(np.ascontiguousarray(grey), 3))[2:-2, 2:-2].std())
+
+
+# --- lab 4, section 7: the arms race ----------------------------------------------------------
+
+PREDICTIONS = ("caught", "missed")  # what a student may predict of the early detector on the last snapshot's fakes
+PREPARED_NAME = "prepared Meso-4"  # the lab's detector's name in the arms race (it learned the shipped pair's fakes)
+
+
+def train_arms_race_swap(twins, run_dir, steps: int, snapshot_every: int, batch_size: int | None = None,
+                         limit: int | None = None, progress: bool = True):
+    """A classroom face swap of twin-00 and twin-01 trained from scratch on ``twins`` (the lab's
+    dataset), keeping a snapshot every ``snapshot_every`` steps (``RUN/snapshots/``); a run already
+    in ``run_dir`` is resumed up to ``steps`` (a finished one loads at once). Returns the run folder.
+
+    No previews, timelapse or in-training metrics: ``detect.armsrace`` measures every snapshot.
+    """
+    from deepfake_edu.lab import SWAP_IDENTITIES
+    from deepfake_edu.swap.train import SwapTrainOptions, train_swap
+
+    options = SwapTrainOptions(data=[str(twins)], identities=list(SWAP_IDENTITIES), preset="classroom", steps=steps,
+                               batch_size=batch_size, limit_per_identity=limit, run=str(run_dir), resume=True,
+                               checkpoint_every=snapshot_every, snapshot_every=snapshot_every, preview_every=0,
+                               timelapse_every=0, metrics_every=0, progress=progress)
+    return train_swap(options).run_dir
+
+
+def lesson_arms_race(swap_run, detector, early_steps: int, early_batch: int = 32, early_per_identity: int = 12,
+                     per_identity: int = 16, progress: bool = True):
+    """The arms race of ``swap_run`` (``train_arms_race_swap``): the lab's prepared detector
+    (``detector``, its checkpoint) and a Meso-4 trained ``early_steps`` steps on the earliest
+    snapshot's fakes, both judging every snapshot's fakes of twins 06 and 07
+    (``detect.armsrace.arms_race``). Returns the ``ArmsRace`` table."""
+    from deepfake_edu.detect.armsrace import arms_race
+
+    return arms_race(swap_run, {PREPARED_NAME: str(detector)}, train_early=early_steps, early_batch=early_batch,
+                     early_per_identity=early_per_identity, per_identity=per_identity, progress=progress)
+
+
+def early_detector_outcome(race) -> dict:
+    """What the early detector did: on the fakes it learned from (the first snapshot) and on the
+    last snapshot's. Keys ``first_step``, ``last_step``, ``caught_first``, ``caught_last`` (shares
+    called fake), ``p_first``, ``p_last`` (mean P(fake)), ``auc_last``, and ``outcome``: "caught"
+    when it still calls more than half of the last snapshot's fakes fake, else "missed"."""
+    from deepfake_edu.detect.armsrace import EARLY_NAME
+
+    caught, p_fake, auc = race.series(EARLY_NAME, "caught"), race.series(EARLY_NAME), race.series(EARLY_NAME, "auc")
+    return {"first_step": race.steps[0], "last_step": race.steps[-1], "caught_first": caught[0], "caught_last": caught[-1],
+            "p_first": p_fake[0], "p_last": p_fake[-1], "auc_last": auc[-1],
+            "outcome": "caught" if caught[-1] > 0.5 else "missed"}
+
+
+def arms_race_outcome(prediction, race) -> str:
+    """Print and return what happened beside the student's ``prediction`` ("caught" or "missed":
+    will the detector trained on the first snapshot's fakes catch the last snapshot's?). A
+    prediction is not marked right or wrong: it is what the explanation starts from."""
+    from deepfake_edu.lessons.check_kit import as_word
+
+    word = None if prediction is Ellipsis or prediction is None else as_word(prediction)
+    if word not in PREDICTIONS:
+        message = 'Write your prediction first: prediction = "caught" or prediction = "missed", then run the cell again.'
+        print(message)
+        return message
+    seen = early_detector_outcome(race)
+    happened = (f"The early detector called {seen['caught_first']:.0%} of the step-{seen['first_step']} fakes fake (the kind it "
+                f"learned) and {seen['caught_last']:.0%} of the step-{seen['last_step']} fakes (mean P(fake) {seen['p_last']:.2f}, "
+                f"AUC {seen['auc_last']:.2f}): it {seen['outcome']} them.")
+    verdict = ("As you predicted." if word == seen["outcome"] else
+               "Not what you predicted: that is the interesting case. Find in the table where it changed.")
+    prepared = race.detectors.get(PREPARED_NAME)
+    compare = ""
+    if prepared is not None:
+        last = race.rows[-1]["detectors"][PREPARED_NAME]
+        compare = (f" For comparison, the {PREPARED_NAME}, which learned the fakes of a model trained much longer, called "
+                   f"{last['caught']:.0%} of the step-{seen['last_step']} fakes fake and {prepared['false_alarms']:.0%} of the real faces.")
+    message = f"You predicted: {word}. {happened} {verdict}{compare}"
+    print(message)
+    return message

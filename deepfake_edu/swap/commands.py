@@ -20,6 +20,7 @@ BATCH = count(1, 512)  # faces per PERSON per step: 512 x 2 people of the origin
 LEARNING_RATE = number(0, 1, low_open=True)
 BOTTLENECK = count(1, 2048)  # the original's is 1024; its two dense layers grow with it (2048: ~1.1 GB of weights and Adam state at 64 px)
 LIMIT = count(1, 1_000_000)
+SNAPSHOT_EVERY = count(1, 1_000_000)  # steps between snapshots kept for good (each ~10 MB for the classroom model)
 COLUMNS = count(1, 64)
 SEED = seed()
 SHEET_COUNT = count(1, 100)
@@ -49,6 +50,8 @@ def register(subparsers) -> None:
     train.add_argument("--compile", action="store_true", help="torch.compile the model (GPU: faster steps after a slow start)")
     train.add_argument("--seed", type=SEED, default=0, help=ranged("seeds the weights and every batch", SEED, 0))
     train.add_argument("--limit", type=LIMIT, help=ranged("use at most this many faces of each person", LIMIT, "all"))
+    train.add_argument("--snapshot-every", type=SNAPSHOT_EVERY, metavar="N",
+                       help=ranged("also keep the model every N steps in RUN/snapshots/ (for `detect arms-race`)", SNAPSHOT_EVERY, "none"))
     train.add_argument("--prior", metavar="CHECKPOINT",
                        help="start a new pair from this face prior instead of random weights (`deepfake-edu zoo train face-prior` makes one; "
                             "on the lab's twins it made the swap worse, see ARCHITECTURE.md)")
@@ -111,7 +114,7 @@ def _train(args) -> int:
         data=args.data, identities=args.identities, preset=args.preset, input_size=args.size, bottleneck=args.bottleneck,
         steps=steps, minutes=args.minutes, batch_size=args.batch_size, learning_rate=args.lr, seed=args.seed,
         device=args.device, precision=args.precision, compile=args.compile, run=str(run), resume=args.resume,
-        limit_per_identity=args.limit, prior=args.prior,
+        limit_per_identity=args.limit, prior=args.prior, snapshot_every=args.snapshot_every or 0,
     )
     result = train_swap(options)
     if result.prior:

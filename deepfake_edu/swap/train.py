@@ -59,6 +59,7 @@ class SwapTrainOptions:
     run: str | None = None  # run folder (default runs/swap-<preset>)
     resume: bool = True  # continue a run found in the folder
     checkpoint_every: int = 200  # steps between checkpoints
+    snapshot_every: int = 0  # steps between snapshots kept for good in RUN/snapshots/ (the model across its training, for `detect arms-race`; 0: none)
     log_every: int = 10  # steps between loss-history entries
     preview_every: int = 100  # steps between preview grids (0: only at the end)
     timelapse_every: int = 50  # steps between timelapse frames of one fixed face swapped (0: off)
@@ -260,6 +261,7 @@ def train_swap(
         device=options.device,
         precision=options.precision,
         checkpoint_every=options.checkpoint_every,
+        snapshot_every=options.snapshot_every,
         log_every=options.log_every,
         preview_every=options.preview_every,
         time_limit_s=options.minutes * 60 if options.minutes is not None else None,
@@ -339,7 +341,7 @@ def _start_from_prior(model: FaceSwapModel, options: SwapTrainOptions, run_dir: 
 
 def _options_dict(options: SwapTrainOptions) -> dict:
     values = dataclasses.asdict(options)
-    for volatile in ("steps", "minutes", "resume", "progress", "run", "device", "compile", "prior", "prior_decoders"):
+    for volatile in ("steps", "minutes", "resume", "progress", "run", "device", "compile", "prior", "prior_decoders", "snapshot_every"):
         values.pop(volatile, None)  # a resumed run may change these
     return values
 

@@ -3,11 +3,13 @@ progress and history, previews, atomic safetensors checkpoints, resume, and torc
 
 from deepfake_edu.training.checkpoint import (
     latest_checkpoint,
+    list_snapshots,
     load_checkpoint,
     load_model_file,
     load_state_into,
     save_checkpoint,
     save_model_file,
+    save_snapshot,
 )
 from deepfake_edu.training.device import pick_device
 from deepfake_edu.training.seeding import batch_indices, sample_rng, seed_everything
@@ -18,6 +20,7 @@ __all__ = [
     "Trainer",
     "batch_indices",
     "latest_checkpoint",
+    "list_snapshots",
     "load_checkpoint",
     "load_model_file",
     "load_state_into",
@@ -25,5 +28,6 @@ __all__ = [
     "sample_rng",
     "save_checkpoint",
     "save_model_file",
+    "save_snapshot",
     "seed_everything",
 ]

@@ -6,8 +6,10 @@ learned from, origin and licence). Each file is written to a temporary name and 
 place; the JSON is written last and records the SHA-256 of the tensor file, so a pair is
 complete exactly when its JSON exists and the hash matches. Nothing is ever unpickled.
 
-Training runs keep ``checkpoints/step-00000100.*`` pairs; a ready model is one pair anywhere
-(``models/meso4-df.*``).
+Training runs keep ``checkpoints/step-00000100.*`` pairs (the newest few, with the optimizer, to
+resume from) and, when asked (``TrainConfig.snapshot_every``), ``snapshots/step-00000250.*`` pairs
+kept for good (model weights only: the model as it was at that step); a ready model is one pair
+anywhere (``models/meso4-df.*``).
 """
 
 from __future__ import annotations
@@ -470,3 +472,25 @@ def latest_checkpoint(folder: str | os.PathLike) -> Path | None:
 def load_checkpoint(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict]:
     """Alias of :func:`load_model_file` for step checkpoints and run folders."""
     return load_model_file(path)
+
+
+SNAPSHOTS = "snapshots"  # a run's folder of snapshots: the model at chosen steps of its training, kept for good
+
+
+def save_snapshot(run_dir: str | os.PathLike, step: int, tensors: dict[str, torch.Tensor], info: dict) -> Path:
+    """Write ``run_dir/snapshots/step-<step>.*`` (never deleted by the checkpoints' ``keep``);
+    returns the JSON path. ``tensors``: the model's (``model/...``), no optimizer state."""
+    folder = Path(run_dir) / SNAPSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    return save_model_file(folder / f"step-{step:08d}", tensors, {**info, "step": step, "snapshot": True})
+
+
+def list_snapshots(run_dir: str | os.PathLike) -> list[tuple[int, Path]]:
+    """(step, JSON path) of every snapshot in ``run_dir/snapshots/``, oldest first. A snapshot
+    whose JSON is there is complete (the JSON is written last); ``load_model_file`` still checks
+    its hash when it is opened."""
+    folder = Path(run_dir) / SNAPSHOTS
+    if not folder.is_dir():
+        return []
+    found = sorted((int(match[1]), path) for path in folder.iterdir() if (match := _STEP_NAME.match(path.name)))
+    return [(step, path) for step, path in found if path.with_suffix(".safetensors").is_file()]

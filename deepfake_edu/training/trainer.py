@@ -34,6 +34,7 @@ from deepfake_edu.training.checkpoint import (
     optimizer_from_tensors,
     optimizer_to_tensors,
     save_checkpoint,
+    save_snapshot,
 )
 from deepfake_edu.training.device import pick_device
 
@@ -47,6 +48,7 @@ class TrainConfig:
     precision: str = "fp32"  # fp32 | bf16 (autocast for the forward; weights stay fp32)
     checkpoint_every: int = 100  # steps between checkpoints; one is always written at the end
     keep_checkpoints: int = 2  # newest step checkpoints kept on disk
+    snapshot_every: int = 0  # steps between snapshots kept for good in run_dir/snapshots/ (model weights only; 0: none)
     log_every: int = 10  # steps between entries in the loss history
     preview_every: int = 0  # steps between preview images (0: only at the end, if a preview is given)
     time_limit_s: float | None = None  # stop (and checkpoint) after this much training time
@@ -254,6 +256,8 @@ class Trainer:
                 out_of_time = self._agree(config.time_limit_s is not None and self.elapsed_s >= config.time_limit_s)
                 if self.step % config.checkpoint_every == 0 or self.step == config.steps or out_of_time:
                     self._save()
+                if config.snapshot_every > 0 and self.step % config.snapshot_every == 0:
+                    self._save_snapshot()
                 if out_of_time:
                     break
         finally:
@@ -327,6 +331,13 @@ class Trainer:
             save_checkpoint(self.checkpoint_dir, self.step, tensors, info, keep=self.config.keep_checkpoints)
         if self.world_size > 1:
             dist.barrier()
+
+    def _save_snapshot(self) -> None:
+        """Keep the weights of this step for good (``checkpoint.save_snapshot``): the model as it
+        was at this point of its training, never deleted by ``keep_checkpoints``."""
+        if self.is_main:
+            tensors = {f"model/{k}": v for k, v in self.model.state_dict().items()}
+            save_snapshot(self.run_dir, self.step, tensors, self._checkpoint_info())
 
     def _clear_partials(self) -> None:
         """Remove temporary files a killed run left behind (never complete checkpoints)."""

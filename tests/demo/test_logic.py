@@ -248,3 +248,28 @@ def test_a_second_answer_on_the_same_face_is_not_counted_and_says_so(demo_lab):
     assert not fresh["answered"] and fresh["number"] != turn["number"]  # next face: another one, to answer
     with pytest.raises(LabError, match="no face on screen"):  # and with truly none on screen, the old line
         logic.quiz_guess(demo_lab, None, "real")
+
+
+def test_laundering_a_demo_fake_loses_its_manifest_and_shows_it_labelled(demo_lab):
+    """Issue 18: laundering as sliders in the demo."""
+    from deepfake_edu.provenance import label
+
+    fake = logic.make_fake(demo_lab, RUN, "twin-00 -> twin-01", 1)
+    detector = next(iter(demo_lab.detectors()))
+    shown, text = logic.launder_upload(demo_lab, fake.path, detector, jpeg_quality=90)
+    assert "| invisible mark | found | found |" in text  # the mark is built to survive JPEG 90
+    assert "JPEG 90" in text and "P(fake)" in text and label.find_label(shown)
+    shown, text = logic.launder_upload(demo_lab, fake.path, detector, keep=0.8)
+    assert "| invisible mark | found | not found |" in text  # a crop moves the mark's grid
+    assert label.find_label(shown)  # the page still sees the label, put back on
+    with pytest.raises(LabError, match="between"):
+        logic.launder_upload(demo_lab, fake.path, detector, sigma=9)
+
+
+def test_laundering_refuses_a_video_and_no_upload(demo_lab, tmp_path):
+    detector = next(iter(demo_lab.detectors()))
+    with pytest.raises(LabError):
+        logic.launder_upload(demo_lab, None, detector)
+    clip = logic.make_fake_clip(demo_lab, RUN, "twin-00 -> twin-01", frames=4)
+    with pytest.raises(LabError):
+        logic.launder_upload(demo_lab, clip.video, detector)

@@ -97,7 +97,8 @@ def test_the_command_writes_its_table_and_plot(tiny_realfake, tmp_path, capsys):
     assert "shrunk to 0.5 of its size" in capsys.readouterr().out
 
 
-def test_the_command_without_a_prepared_lab_says_what_to_do(capsys):
+def test_the_command_without_a_prepared_lab_says_what_to_do(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("DEEPFAKE_EDU_HOME", str(tmp_path / "fresh-home"))  # a lab home nobody prepared
     assert main(["forensics", "launder"]) == 2
     assert "deepfake-edu prepare" in capsys.readouterr().err
 
