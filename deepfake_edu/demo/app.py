@@ -262,13 +262,7 @@ def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | Non
             _pooled_quiz(app, lab, room)
             return
         turn = gr.State(None)  # the face on screen: {"number": n, "answered": bool, "reveal": ...}
-        with gr.Row():
-            face = gr.Image(label="real or fake?", type="filepath", interactive=False, height=280, elem_id="quiz-face")
-            with gr.Column():
-                next_face = gr.Button("next face", variant="primary")
-                say_real = gr.Button("real")
-                say_fake = gr.Button("fake")
-                reveal = gr.Markdown()
+        face, next_face, say_real, say_fake, reveal = _quiz_controls()
         tally = gr.Markdown()
         with gr.Row():
             reset = gr.Button("reset the class's tally...", size="sm", scale=0, min_width=200, elem_id="quiz-reset")
@@ -321,10 +315,9 @@ def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | Non
         app.load(first_face, turn, [face, turn, reveal], **_private())  # the quiz opens on a face, not an empty frame
 
 
-def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
-    """The spot-the-fake tab in classroom mode: every student's first answers pooled (``room.pool``),
-    and no reset here (only the teacher page resets)."""
-    turn = gr.State(None)
+def _quiz_controls():
+    """The face and the three buttons of a spot-the-fake turn, and where its answer is told:
+    (face, next face, real, fake, reveal)."""
     with gr.Row():
         face = gr.Image(label="real or fake?", type="filepath", interactive=False, height=280, elem_id="quiz-face")
         with gr.Column():
@@ -332,6 +325,14 @@ def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
             say_real = gr.Button("real")
             say_fake = gr.Button("fake")
             reveal = gr.Markdown()
+    return face, next_face, say_real, say_fake, reveal
+
+
+def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
+    """The spot-the-fake tab in classroom mode: every student's first answers pooled (``room.pool``),
+    and no reset here (only the teacher page resets)."""
+    turn = gr.State(None)
+    face, next_face, say_real, say_fake, reveal = _quiz_controls()
     gr.Markdown("**The whole class so far**")
     pooled = gr.Markdown(elem_id="quiz-pooled")
 

@@ -27,14 +27,6 @@ SEVERAL = [key for key in KEYS if QUIZZES[key].several_right]
 SINGLE = [key for key in KEYS if not QUIZZES[key].several_right]
 
 
-@pytest.fixture(autouse=True)
-def english_unless_told(monkeypatch):
-    """Each test starts in the default language, whatever the shell running the tests says."""
-    monkeypatch.delenv(i18n.ENVIRONMENT_VARIABLE, raising=False)
-    i18n.set_language(None)
-    yield
-    i18n.set_language(None)
-
 
 def in_language(code: str, key: str):
     i18n.set_language(code)
