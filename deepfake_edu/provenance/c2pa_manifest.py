@@ -137,9 +137,17 @@ def add_manifest(data: bytes, suffix: str, title: str, info: dict | None = None)
 
 def read_manifest(path: str | Path) -> C2paStatus:
     """Read the C2PA manifest of a file, if c2pa-python is installed; never raises."""
+    from deepfake_edu.data.images import MAX_FILE_BYTES
+
     path = Path(path)
     if not c2pa_available():
         return C2paStatus("not checked", f"C2PA: not checked ({INSTALL_HINT})")
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return C2paStatus("unreadable", "C2PA: could not be read (the file is gone)")
+    if size > MAX_FILE_BYTES:  # c2pa reads the whole file into memory
+        return C2paStatus("not checked", f"C2PA: not checked (the file is over {MAX_FILE_BYTES // 1_000_000} MB)")
     import c2pa
 
     try:

@@ -154,19 +154,19 @@ def check_file(path: str | Path) -> ProvenanceReport:
     """Check an image or video file for the visible label, the invisible mark and C2PA.
     Bad paths and unreadable files raise LabError."""
     path = Path(path)
-    c2pa_status = c2pa_manifest.read_manifest(path) if path.is_file() and path.suffix.lower() in c2pa_manifest.MIME_TYPES else None
     if path.suffix.lower() in VIDEO_SUFFIXES:
         report = _check_video(path)
     else:
         from deepfake_edu.data.images import read_image
 
-        rgb = read_image(path)
+        rgb = read_image(path)  # first: a huge or hostile file is refused before C2PA reads all of it
         mark = watermark.read_mark(rgb)
         has_label = label.find_label(rgb)
         report = ProvenanceReport(
             str(path), has_label, mark.found, mark.payload_hex, mark.score, "", "",
             frames_with_label=int(has_label), frames_with_mark=int(mark.found),
         )
+    c2pa_status = c2pa_manifest.read_manifest(path) if path.suffix.lower() in c2pa_manifest.MIME_TYPES else None
     if c2pa_status is None:
         if not c2pa_manifest.c2pa_available():
             c2pa_status = c2pa_manifest.C2paStatus("not checked", f"C2PA: not checked ({c2pa_manifest.INSTALL_HINT})")
