@@ -90,10 +90,11 @@ def _mean_face_68() -> np.ndarray:
         points.append((-0.5 + x, y))
     for x, y in eye:  # 42-47 right eye, from its inner corner, clockwise
         points.append((0.5 + x, y))
+    # y grows downwards: the upper lip (49-53, 61-63) has the smaller y, hence the minus sign.
     for t in np.linspace(np.pi, -np.pi, 13)[:-1]:  # 48-59 outer lips, from the left corner, clockwise
-        points.append((0.42 * np.cos(t), 0.95 + 0.16 * np.sin(t)))
-    for t in np.linspace(np.pi, -np.pi, 9)[:-1]:  # 60-67 inner lips
-        points.append((0.3 * np.cos(t), 0.95 + 0.05 * np.sin(t)))
+        points.append((0.42 * np.cos(t), 0.95 - 0.16 * np.sin(t)))
+    for t in np.linspace(np.pi, -np.pi, 9)[:-1]:  # 60-67 inner lips, from the left corner, clockwise
+        points.append((0.3 * np.cos(t), 0.95 - 0.05 * np.sin(t)))
     return np.array(points, dtype=np.float64)
 
 

@@ -4,7 +4,9 @@ The seed interview: "by analysing the various layers of our network, we realised
 play an important role". Three tools let a student check that on their own faces:
 
 - ``grad_cam(model, image, layer)``: where, for one picture, the chosen convolution layer's
-  evidence for "fake" lies (gradient-weighted activations, upsampled to the input size);
+  evidence for "fake" lies (gradient-weighted activations, upsampled to the input size), and
+  ``region_heat(heatmap, landmarks)``, its mean over each facial region (on real faces with 68
+  landmarks, the landmark polygons of eyes, brows, nose, mouth and cheeks);
 - ``layer_activations(model, image)`` and ``activation_grid``: what each layer's channels respond to;
 - occlusion by facial region lives beside it, in ``forensics.occlusion``; the regions
   themselves in ``faces.regions``.
@@ -219,26 +221,29 @@ def activation_grid(activation, max_channels: int = 16, cell: int = 64, columns:
 
 
 def face_crop(image: np.ndarray, size: int = 256) -> tuple[np.ndarray, dict | None]:
-    """A square face crop for a detector, and its landmark dict when a face was found.
+    """A square face crop for a detector, and its landmark dict (crop pixels) when a face was found.
 
-    A square image (within 2 %) is taken as an existing crop and resized to ``size``: landmarks
-    None. Any other image goes through the OpenCV face finder and the "mesonet" framing of
-    ``faces.align`` (the largest face); its landmarks come from the 68 points when the backend
-    gives them, else from the eyes (``landmarks_from_eyes``).
+    A square image (within 2 %) is taken as an existing crop and resized to ``size``; its face is
+    looked for in it (``faces.regions.landmarks_for_crop``: dlib's 68 points where installed,
+    else OpenCV's eyes), landmarks None when none is found. Any other image goes through the
+    default face finder (``get_backend()``) and the "mesonet" framing of ``faces.align`` (the
+    largest face); its landmarks come from the 68 points when the backend gives them (the dict
+    then has "points_68", and the regions follow them), else from the eyes (``landmarks_from_eyes``).
     """
+    from deepfake_edu.faces.regions import landmarks_for_crop, landmarks_from_68, landmarks_from_eyes, scale_landmarks
+
     height, width = image.shape[:2]
     if abs(height - width) <= max(2, 0.02 * max(height, width)):
         if (height, width) != (size, size):
             image = cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA if height > size else cv2.INTER_CUBIC)
-        return image, None
+        return image, landmarks_for_crop(image)
     from deepfake_edu.faces import align_face, get_backend
     from deepfake_edu.faces.align import apply_affine
-    from deepfake_edu.faces.regions import landmarks_from_68, landmarks_from_eyes
 
     faces = get_backend().detect(image)
     if not faces:
         raise LabError(f"no face found in the {width}x{height} image: give a clearer, frontal photo or a square face crop")
-    crop = align_face(image, faces[0], "mesonet")
+    crop = align_face(image, max(faces, key=lambda f: f.area), "mesonet")
     if crop.face.landmarks is not None and len(crop.face.landmarks) == 68:
         landmarks = landmarks_from_68(apply_affine(crop.transform, crop.face.landmarks))
     else:
@@ -247,8 +252,25 @@ def face_crop(image: np.ndarray, size: int = 256) -> tuple[np.ndarray, dict | No
     if picture.shape[0] != size:
         factor = size / picture.shape[0]
         picture = cv2.resize(picture, (size, size), interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
-        landmarks = {key: (value[0] * factor, value[1] * factor) for key, value in landmarks.items()}
+        landmarks = scale_landmarks(landmarks, factor)
     return picture, landmarks
+
+
+def region_heat(heatmap: np.ndarray, landmarks: dict) -> dict[str, float]:
+    """Mean of a heatmap (H, W) (e.g. ``grad_cam``'s, in [0, 1]) over each facial region of
+    ``faces.regions.region_masks`` (landmarks in the heatmap's pixels): region -> mean.
+
+    Real faces with 68 points get ``REGIONS_68`` (eyes, brows, mouth, nose, cheeks, background,
+    the 68 points' polygons); the twins and OpenCV's eyes-only faces ``REGIONS`` (ellipses).
+    A region with no pixel in the picture is left out. Compare a region's mean with the
+    background's: a region that pulls the evidence has a higher mean than its share of the picture.
+    """
+    from deepfake_edu.faces.regions import region_masks
+
+    heat = np.asarray(heatmap, np.float64)
+    if heat.ndim != 2:
+        raise LabError(f"region_heat needs one (H, W) heatmap, got shape {heat.shape}")
+    return {name: float(heat[mask].mean()) for name, mask in region_masks(landmarks, heat.shape).items() if mask.any()}
 
 
 def explain_image(model, image: np.ndarray, layer: str | None = None, input_size: int = 256) -> dict:
@@ -257,12 +279,14 @@ def explain_image(model, image: np.ndarray, layer: str | None = None, input_size
     The picture goes through ``face_crop`` (a square crop is used as it is, anything else is
     searched for a face). Returns {"probability": P(fake), "layer": name, "heatmap": float
     (input_size, input_size), "overlay": uint8 (input_size, input_size, 3), "image": the crop,
-    "landmarks": dict or None}.
+    "landmarks": dict or None, "region_heat": the heatmap's mean per facial region
+    (``region_heat``) or None without landmarks}.
     """
     crop, landmarks = face_crop(image, input_size)
     layer = layer or (conv_layer_names(model) or [None])[-1]
     heatmap = grad_cam(model, crop, layer)
     return {
+        "region_heat": None if landmarks is None else region_heat(heatmap, landmarks),
         "probability": float(fake_probability(model, crop[None])[0]),
         "layer": layer,
         "heatmap": heatmap,

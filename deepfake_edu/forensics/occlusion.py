@@ -3,8 +3,10 @@ of many faces, one region at a time, and measure how much a detector's P(fake) m
 
 The seed interview says the eyes played an important role in what MesoNet looked at; this is
 how a student checks that on the lab's fakes or their own. The regions come from landmarks
-(``faces.regions``); faces and their landmarks from a dataset or a folder
-(``load_faces_with_landmarks``).
+(``faces.regions``): on real faces found by dlib they follow the 68 points' polygons and the
+brows are a region of their own; on the twins and OpenCV's eyes-only faces they are the ellipse
+approximation, whose eyes take in the brows. Faces and their landmarks come from a dataset or a
+folder (``load_faces_with_landmarks``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import cv2
 import numpy as np
 
 from deepfake_edu.errors import LabError
-from deepfake_edu.faces.regions import REGIONS, landmarks_for_crop, landmarks_from_record, region_masks
+from deepfake_edu.faces.regions import REGIONS, REGIONS_68, landmarks_for_crop, landmarks_from_record, region_masks, scale_landmarks
 from deepfake_edu.forensics.explain import fake_probability
 
 
@@ -49,24 +51,33 @@ def occlusion_study(
     model,
     images: np.ndarray,
     landmarks_list: Sequence[Mapping],
-    regions: Iterable[str] = REGIONS,
+    regions: Iterable[str] | None = None,
     fill: str = "blur",
 ) -> list[dict]:
     """How much hiding each region moves P(fake), over many faces; rows ranked, strongest first.
 
     model: a torch model (logits) or a detector with ``predict_proba``; images: uint8 (N, S, S, 3);
-    landmarks_list: N landmark dicts in those images' pixels. Row per region: region,
-    mean_abs_delta (mean |P(occluded) - P(original)|), mean_delta (signed: negative = hiding it
-    makes the face look more real), std_abs_delta, mean_area (share of the image hidden), n.
+    landmarks_list: N landmark dicts in those images' pixels. regions: names from
+    ``REGIONS_68``; default: ``REGIONS_68`` when every face has 68 points ("points_68"), else
+    ``REGIONS``. "brows" needs 68 points on every face; when it is not studied, a 68-point face's
+    brows are hidden with its eyes, so "eyes" means eyes and brows for every face alike.
+    Row per region: region, mean_abs_delta (mean |P(occluded) - P(original)|), mean_delta
+    (signed: negative = hiding it makes the face look more real), std_abs_delta, mean_area
+    (share of the image hidden), n.
     """
     images = np.asarray(images)
     if images.ndim != 4 or len(images) != len(landmarks_list):
         raise LabError(f"give images (N, H, W, 3) and one landmark dict per image; got {images.shape} and {len(landmarks_list)}")
-    regions = list(regions)
-    unknown = [r for r in regions if r not in REGIONS]
-    if unknown:
-        raise LabError(f"unknown regions {unknown}; choose from {', '.join(REGIONS)}")
     masks = [region_masks(landmarks, images.shape[1:3]) for landmarks in landmarks_list]
+    with_brows = sum("brows" in m for m in masks)
+    regions = list(regions) if regions is not None else list(REGIONS_68 if with_brows == len(masks) else REGIONS)
+    unknown = [r for r in regions if r not in REGIONS_68]
+    if unknown:
+        raise LabError(f"unknown regions {unknown}; choose from {', '.join(REGIONS_68)}")
+    if "brows" in regions and with_brows < len(masks):
+        raise LabError(f"only {with_brows} of the {len(masks)} faces have 68 landmarks, which the brows need: leave 'brows' out (the eyes then include them)")
+    if "brows" not in regions:
+        masks = [{**m, "eyes": m["eyes"] | m["brows"]} if "brows" in m else m for m in masks]
     base = fake_probability(model, images)
     rows = []
     for region in regions:
@@ -114,22 +125,13 @@ def plot_occlusion(rows: list[dict], path, title: str = "What hiding each region
     return save_figure(figure, path)
 
 
-def _scaled_landmarks(landmarks: dict, factor: float) -> dict:
-    scaled = {key: (value[0] * factor, value[1] * factor) for key, value in landmarks.items() if key not in ("face_mask", "outline")}
-    if landmarks.get("outline") is not None:
-        scaled["outline"] = np.asarray(landmarks["outline"], np.float64) * factor
-    if landmarks.get("face_mask") is not None:
-        side = int(round(landmarks["face_mask"].shape[0] * factor))
-        scaled["face_mask"] = cv2.resize(landmarks["face_mask"].astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST).astype(bool)
-    return scaled
-
-
 def load_faces_with_landmarks(path, size: int = 256, limit: int | None = None, label: str | None = "fake") -> tuple[np.ndarray, list[dict], int]:
     """Square face crops and their landmark dicts, for ``occlusion_study``.
 
     path: a lab dataset (landmarks from its records, see ``landmarks_from_record``), or a folder
-    of crops (with real/ and fake/ (or df/, f2f/) subfolders when ``label`` is given; faces found again with
-    OpenCV). label: "fake", "real" or None for all. Crops are resized to ``size``. Returns
+    of crops (with real/ and fake/ (or df/, f2f/) subfolders when ``label`` is given; faces found again by
+    ``landmarks_for_crop``: dlib's 68 points where dlib is installed, else OpenCV's eyes).
+    label: "fake", "real" or None for all. Crops are resized to ``size``. Returns
     (images uint8 (N, size, size, 3), landmark dicts, number of crops skipped for want of landmarks).
     """
     from pathlib import Path
@@ -168,7 +170,7 @@ def load_faces_with_landmarks(path, size: int = 256, limit: int | None = None, l
         factor = size / image.shape[0]
         if image.shape[0] != size:
             image = cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC)
-            landmarks = _scaled_landmarks(landmarks, factor)
+            landmarks = scale_landmarks(landmarks, factor)
         images.append(image)
         landmarks_list.append(landmarks)
     if not images:

@@ -787,41 +787,49 @@ def bench_real_pair(args) -> dict:
         locate = real_faces_locator(max(64, model.config.input_size), "dlib")
         figures["people_apart"] = round(gap, 4)
         figures["directions"] = {}
+        # The same model pasted two ways: through each face's landmark hull (what `swap apply`
+        # does when dlib gives 68 landmarks) and through the fixed ellipse (the landmarks dropped).
+        blends = {"hull": locate, "ellipse": lambda frame: [(crop, transform) for crop, transform, *_ in locate(frame)]}
         for source, target in ((0, 1), (1, 0)):
-            swapper = FaceSwapper(model, target, locate)
-            fakes, reals, detail = [], [], []
-            with VideoReader(videos[source]) as video:
-                for _, frame in iter_sampled_frames(video, args.real_measure):
-                    fake, faces = swapper.swap_frame(frame)
-                    if not faces:
-                        continue
-                    fakes.append(swapped_face_crop(swapper, fake))
-                    reals.append(swapped_face_crop(swapper, frame))
-                    region = frame_alpha(swapper.mask, swapper.last_transforms[0], frame.shape) >= 0.95
-                    detail.append(detail_kept(fake, frame, region))
             key = f"{names[source]} -> {names[target]}"
-            if not fakes:
-                figures["directions"][key] = {"frames": 0}
-                print(f"  {key}: no face found in the measured frames")
-                continue
-            fake_report = identity_report(embed_crops(fakes), means[source], means[target], names=(names[source], names[target]))
-            real_report = identity_report(embed_crops(reals), means[source], means[target], names=(names[source], names[target]))
-            figures["directions"][key] = {
-                "frames": fake_report.faces,
-                "fake": {k: v for k, v in fake_report.to_dict().items() if k not in ("to_source", "to_target")},
-                "real_frames": {k: v for k, v in real_report.to_dict().items() if k not in ("to_source", "to_target")},
-                "detail_kept": round(float(np.median(detail)), 4),
-            }
+            for blend, locate_fn in blends.items():
+                swapper = FaceSwapper(model, target, locate_fn)
+                fakes, reals, detail, pasted = [], [], [], []
+                with VideoReader(videos[source]) as video:
+                    for _, frame in iter_sampled_frames(video, args.real_measure):
+                        fake, faces = swapper.swap_frame(frame)
+                        if not faces:
+                            continue
+                        fakes.append(swapped_face_crop(swapper, fake))
+                        reals.append(swapped_face_crop(swapper, frame))
+                        alpha = frame_alpha(swapper.last_masks[0], swapper.last_transforms[0], frame.shape)
+                        detail.append(detail_kept(fake, frame, alpha >= 0.95))
+                        pasted.append(float((alpha >= 0.95).sum()))
+                if not fakes:
+                    figures["directions"][key] = {"frames": 0}
+                    print(f"  {key}: no face found in the measured frames")
+                    break
+                fake_report = identity_report(embed_crops(fakes), means[source], means[target], names=(names[source], names[target]))
+                row = {"fake": {k: v for k, v in fake_report.to_dict().items() if k not in ("to_source", "to_target")},
+                       "detail_kept": round(float(np.median(detail)), 4), "pasted_pixels": round(float(np.median(pasted)))}
+                if blend == "hull":
+                    real_report = identity_report(embed_crops(reals), means[source], means[target], names=(names[source], names[target]))
+                    figures["directions"][key] = {"frames": fake_report.faces, **row,
+                                                  "real_frames": {k: v for k, v in real_report.to_dict().items() if k not in ("to_source", "to_target")}}
+                else:
+                    figures["directions"][key]["ellipse_blend"] = row
         print(f"\nwhose face (dlib identity distance to each person's mean embedding; the two people are {gap:.2f} apart, "
               f"under 0.6 is usually one person)")
         print(f"{'direction':<36}{'frames':>7}{'to source':>11}{'to target':>11}{'closer to target':>18}{'detail kept':>13}")
         for key, row in figures["directions"].items():
             if not row["frames"]:
                 continue
-            for label, values in (("fake", row["fake"]), ("real frames", row["real_frames"])):
-                print(f"{key if label == 'fake' else '  (the real frames)':<36}{row['frames']:>7}{values['mean_to_source']:>11.3f}"
+            lines = (("", row["fake"], row["detail_kept"]), ("  pasted through the ellipse", row["ellipse_blend"]["fake"], row["ellipse_blend"]["detail_kept"]),
+                     ("  (the real frames)", row["real_frames"], None))
+            for label, values, kept in lines:
+                print(f"{label or key + ' (hull)':<36}{row['frames']:>7}{values['mean_to_source']:>11.3f}"
                       f"{values['mean_to_target']:>11.3f}{100 * values['share_closer_to_target']:>17.0f}%"
-                      + (f"{row['detail_kept']:>13.3f}" if label == "fake" else ""))
+                      + (f"{kept:>13.3f}" if kept is not None else ""))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return figures

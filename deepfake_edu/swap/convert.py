@@ -10,11 +10,18 @@ frame count, size and frame rate. Every picture written carries the lab's proven
 (visible label, invisible mark, C2PA for photos when available: ``deepfake_edu.provenance``).
 
 Locating faces is a hook: ``locate_fn(frame) -> [(crop uint8 (S, S, 3), transform (2, 3))]``
-where ``transform`` maps frame pixels to crop pixels. Every crop has the faces module's tight
+where ``transform`` maps frame pixels to crop pixels; a locator may add a third item, the face's
+68 landmarks (68, 2) in crop pixels, or None. Every crop has the faces module's tight
 "swap" framing (eyes 42% of the side apart, 38% down: brows to chin), what the model trained on:
 ``twins_locator`` (the default) cuts it from a twins picture, whose eyes are always at
 ``TWINS_EYES``; ``eyes_locator`` aligns from known eye positions; real photos get a locator from
-``deepfake_edu.faces``; ``whole_frame_locator`` takes a frame that already is a swap crop.
+``deepfake_edu.faces`` (with their 68 landmarks, where dlib gives them); ``whole_frame_locator``
+takes a frame that already is a swap crop.
+
+The blend mask (``face_mask``): a face with 68 landmarks is pasted through its own face hull
+(jaw, brows and forehead, ``faces.regions.face_hull_mask``), so the paste follows that face's
+outline and roll; the twins and faces without landmarks through a fixed ellipse of the swap
+framing.
 
 Whose face is it: a fake of two real people has no true answer, so ``apply_swap`` measures
 instead how far each swapped face lies, in dlib's identity embedding, from the source's and the
@@ -77,14 +84,17 @@ def eyes_locator(find_eyes: Callable[[np.ndarray], list[tuple[tuple[float, float
 
 
 def real_faces_locator(size: int, backend: str = "auto") -> LocateFn:
-    """Faces found by ``deepfake_edu.faces`` (OpenCV or face-alignment), cut as "swap" crops."""
+    """Faces found by ``deepfake_edu.faces`` (dlib, face-alignment or OpenCV), cut as "swap"
+    crops: (crop, transform, the 68 landmarks in crop pixels or None when the backend has none)."""
     from deepfake_edu.faces import align_face, get_backend
+    from deepfake_edu.faces.align import apply_affine
 
     detector = get_backend(backend)
 
-    def locate(frame: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    def locate(frame: np.ndarray) -> list[tuple]:
         crops = [align_face(frame, face, "swap", size) for face in detector.detect(frame)]
-        return [(crop.image, crop.transform) for crop in crops]
+        return [(crop.image, crop.transform, None if crop.face.landmarks is None or len(crop.face.landmarks) != 68
+                 else apply_affine(crop.transform, crop.face.landmarks)) for crop in crops]
 
     return locate
 
@@ -112,21 +122,33 @@ def locator_for(info: dict, size: int, name: str | None = None) -> LocateFn:
 MASKS = ("face", "glasses")  # what a swap's mask covers: the face ellipse, or that and the eye line out to the temples
 
 
-def face_mask(size: int, feather: float = 0.08, cover: str = "face") -> np.ndarray:
-    """float32 (size, size) in [0, 1]: a soft ellipse over the face of an aligned crop.
+def face_mask(size: int, feather: float = 0.08, cover: str = "face", points_68=None) -> np.ndarray:
+    """float32 (size, size) in [0, 1]: a soft mask over the face of an aligned swap crop.
 
-    ``feather``: width of the soft edge as a fraction of the side. ``cover="glasses"`` adds a
-    band along the eye line (the swap framing puts the eyes 38% down) out to the temples, where
-    a source's glasses show round the face ellipse: their frames and the start of their arms.
+    points_68: the face's 68 landmarks (68, 2) in the crop's pixels, or None. With them the mask
+    is that face's hull (jaw, brows and forehead: ``faces.regions.face_hull_mask``); without, a
+    fixed ellipse where the swap framing puts a face. ``feather``: width of the soft edge as a
+    fraction of the side; it grows mostly inwards (under 0.2 just outside the hull or ellipse,
+    nothing a feather's width beyond it).
+    ``cover="glasses"`` adds a band along the eye line (the swap framing puts the eyes 38% down)
+    out to the temples, where a source's glasses show round the face: their frames and the
+    start of their arms. Bad landmarks raise ``LabError`` (``faces.regions.check_points_68``).
     """
     import cv2
 
     if cover not in MASKS:
         raise LabError(f"unknown mask {cover!r}: use {' or '.join(MASKS)}")
-    mask = np.zeros((size, size), np.float32)
-    centre = (int(round(0.5 * size)), int(round(0.53 * size)))
-    axes = (int(round(0.30 * size)), int(round(0.40 * size)))
-    cv2.ellipse(mask, centre, axes, 0, 0, 360, 1.0, -1)
+    if points_68 is not None:
+        from deepfake_edu.faces.regions import face_hull_mask
+
+        mask = face_hull_mask(np.asarray(points_68, np.float64), size).astype(np.float32)
+        edge = max(1, int(round(feather * size)))  # a hull may reach the crop's edge (the forehead):
+        mask[:edge], mask[-edge:], mask[:, :edge], mask[:, -edge:] = 0, 0, 0, 0  # fade out inside it, no seam
+    else:
+        mask = np.zeros((size, size), np.float32)
+        centre = (int(round(0.5 * size)), int(round(0.53 * size)))
+        axes = (int(round(0.30 * size)), int(round(0.40 * size)))
+        cv2.ellipse(mask, centre, axes, 0, 0, 360, 1.0, -1)
     if cover == "glasses":
         cv2.ellipse(mask, (round(0.5 * size), round(0.38 * size)), (round(0.42 * size), round(0.13 * size)), 0, 0, 360, 1.0, -1)
     blur = max(1, int(round(feather * size)))
@@ -208,8 +230,10 @@ class FaceSwapper:
     amount (0: none), used only as far as it brings the face's detail toward the frame's;
     grain_spectrum: "matched" (the frame's, e.g. smoothed by a resize) or "white"; seed: with the
     frame's own content, seeds each face's grain. grain=0, sharpen=0 is the plain paste.
-    mask: "face" (the face ellipse) or "glasses" (also the eye line out to the temples: see
-    ``face_mask``).
+    mask: "face" (the face: its landmark hull when the locator gives 68 landmarks, else the
+    ellipse) or "glasses" (also the eye line out to the temples: see ``face_mask``).
+    ``mask`` holds the ellipse; ``last_masks`` the mask each face of the last frame was pasted
+    through (its hull, or the ellipse when it had no 68 landmarks or they were unusable).
     """
 
     def __init__(self, model, to_identity: int, locate_fn: LocateFn | None = None, colour: str = "reinhard", blend: str = "feather", feather: float = 0.08,
@@ -230,11 +254,13 @@ class FaceSwapper:
         self.locate = locate_fn or twins_locator(self.size)
         self.colour = colour
         self.blend = blend
-        self.mask = face_mask(self.size, feather, mask)
+        self.mask = face_mask(self.size, feather, mask)  # the ellipse: faces without 68 landmarks
+        self.feather, self.cover = feather, mask
         self.device = next(model.parameters()).device
         self.grain, self.sharpen, self.grain_spectrum, self.seed = float(grain), float(sharpen), grain_spectrum, int(seed)
         self.restorations: list = []  # what swap.merge did to each face of the last frame
         self.last_transforms: list[np.ndarray] = []  # 2x3 frame -> model-size crop of each face of the last frame
+        self.last_masks: list[np.ndarray] = []  # float32 (S, S) blend mask of each face of the last frame
 
     def swap_crops(self, crops: list[np.ndarray]) -> list[np.ndarray]:
         """Aligned uint8 crops (S, S, 3) -> the same faces as ``to_identity``, uint8, one batch."""
@@ -249,27 +275,42 @@ class FaceSwapper:
     def swap_frame(self, frame: np.ndarray) -> tuple[np.ndarray, int]:
         """uint8 RGB (H, W, 3) -> (the frame with every located face swapped, how many)."""
         located = self.locate(frame)
-        crops, transforms = [], []
-        for crop, transform in located:
+        crops, transforms, masks = [], [], []
+        for crop, transform, *points in located:
             scale = self.size / crop.shape[0]  # a crop of another size: resize it, scale its transform
             crops.append(crop if scale == 1 else _resize(crop, self.size))
             transforms.append(np.asarray(transform, np.float64) * scale)
+            masks.append(self._blend_mask(points[0] if points else None, scale))
         out = frame
         self.restorations = []
         self.last_transforms = transforms
-        for index, (crop, transform, face) in enumerate(zip(crops, transforms, self.swap_crops(crops))):
+        self.last_masks = masks
+        for index, (crop, transform, mask, face) in enumerate(zip(crops, transforms, masks, self.swap_crops(crops))):
             if self.colour == "reinhard":
-                face = reinhard_colour_transfer(face, crop, self.mask)
-            pasted = paste_back(out, face, transform, self.mask, self.blend)
+                face = reinhard_colour_transfer(face, crop, mask)
+            pasted = paste_back(out, face, transform, mask, self.blend)
             if self.grain > 0 or self.sharpen > 0:
                 from deepfake_edu.swap.merge import frame_seed, restore_detail
 
                 rng = np.random.default_rng(frame_seed(frame, self.seed, index))
-                pasted, done = restore_detail(pasted, out, frame_alpha(self.mask, transform, out.shape), paste_scale(transform),
+                pasted, done = restore_detail(pasted, out, frame_alpha(mask, transform, out.shape), paste_scale(transform),
                                               self.grain, self.sharpen, rng, spectrum=self.grain_spectrum == "matched")
                 self.restorations.append(done)
             out = pasted
         return out, len(located)
+
+
+    def _blend_mask(self, points_68, scale: float) -> np.ndarray:
+        """The mask one face is pasted through: its landmark hull (``points_68`` in the located
+        crop's pixels, times ``scale`` into the model's), else the ellipse. Landmarks that make
+        no usable hull (NaN, degenerate, far outside the crop) fall back to the ellipse, so one
+        bad detection does not stop a video."""
+        if points_68 is None:
+            return self.mask
+        try:
+            return face_mask(self.size, self.feather, self.cover, np.asarray(points_68, np.float64) * scale)
+        except LabError:
+            return self.mask
 
 
 def _resize(image: np.ndarray, size: int) -> np.ndarray:

@@ -2,7 +2,9 @@
 
 Reads one or more datasets (``data.dataset``), picks the identities, turns every face into the
 faces module's swap framing at the model's input size, and moves each face's landmarks with it
-into an eyes-and-mouth weight mask for the loss (``faces.regions.priority_mask``).
+into a weight mask for the loss (``faces.regions.priority_mask``): a real face's eyes, brows and
+mouth from its 68 landmarks (in crop pixels, through the record's frame -> crop "transform"),
+a twin's eyes and mouth from the renderer's named points.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 
 from deepfake_edu.errors import LabError
 from deepfake_edu.faces.align import twins_crops, twins_transform
-from deepfake_edu.faces.regions import priority_mask
+from deepfake_edu.faces.regions import landmarks_from_record, priority_mask, scale_landmarks
 
 
 @dataclass
@@ -90,12 +92,29 @@ def load_face_sets(data: list[str], identities: list[str] | None, size: int, lim
                 person_masks.append(None)
                 continue
             any_landmarks = True
-            person_masks.append(priority_mask(_move_landmarks(landmarks, transform), size))
+            try:
+                person_masks.append(_record_priority(record, transform, images.shape[1], size))
+            except LabError as error:
+                raise LabError(f"{dataset.name}/{record.get('file', '?')}: {error}") from None
         masks.append(person_masks)
     mask_arrays = None
     if any_landmarks:
         mask_arrays = [np.stack([m if m is not None else np.zeros((size, size), np.float32) for m in person])[:, None].astype(np.float16) for person in masks]
     return FaceSets(names, faces, mask_arrays, sorted({d.name for d, _ in pairs}), records, infos)
+
+
+def _record_priority(record: dict, transform: np.ndarray, stored: int, size: int) -> np.ndarray:
+    """float32 (size, size): the loss's priority mask of one record with landmarks.
+
+    An extracted real face (68 frame points and the frame -> crop "transform" of a ``stored`` px
+    crop): eyes, brows and mouth of its 68 points in the ``size`` px crop. Anything else (the
+    twins' named points, points already in crop pixels): ``transform`` moves them into the crop.
+    """
+    if "factors" not in record and record.get("transform") is not None:
+        found = landmarks_from_record(record)
+        if found is not None and "points_68" in found:
+            return priority_mask(scale_landmarks(found, size / stored), size)
+    return priority_mask(_move_landmarks(record["landmarks"], transform), size)
 
 
 def _move_landmarks(landmarks, transform: np.ndarray):

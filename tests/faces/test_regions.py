@@ -8,6 +8,7 @@ import pytest
 
 from deepfake_edu.errors import LabError
 from deepfake_edu.faces import regions
+from deepfake_edu.faces.align import MEAN_FACE_68
 from deepfake_edu.faces.regions import priority_mask
 from tests.forensics.conftest import face_landmarks
 
@@ -87,5 +88,7 @@ def test_priority_mask_covers_eyes_and_mouth():
     mask = priority_mask(landmarks, 64)
     assert mask[24, 20] > 0.5 and mask[24, 44] > 0.5 and mask[46, 32] > 0.5
     assert mask[5, 5] == 0 and mask[60, 60] == 0
-    sixty_eight = np.zeros((68, 2)) + 32
-    assert priority_mask(sixty_eight.tolist(), 64)[32, 32] > 0.5
+    sixty_eight = MEAN_FACE_68 * 20 + (32, 24)
+    assert priority_mask(sixty_eight.tolist(), 64)[round(sixty_eight[51, 1]), 32] > 0.5  # the upper lip
+    with pytest.raises(LabError, match="same place"):  # 68 points on one spot are no face
+        priority_mask((np.zeros((68, 2)) + 32).tolist(), 64)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from deepfake_edu.faces.regions import REGIONS
+from deepfake_edu.faces.regions import REGIONS, REGIONS_68
 from deepfake_edu.forensics import compression, explain, toy
 
 mesonet = pytest.importorskip("deepfake_edu.detect.mesonet", reason="MesoNet is not built on this branch yet")
@@ -59,4 +59,8 @@ def test_explain_and_occlusion_with_the_authors_meso4_on_their_test_faces(tmp_pa
     out = tmp_path / "occ"
     assert main(["forensics", "occlusion", "--data", str(faces), "--label", "fake", "--model", str(weights), "--out", str(out)]) == 0
     rows = __import__("json").loads((out / "occlusion.json").read_text())["rows"]
-    assert sorted(row["region"] for row in rows) == sorted(REGIONS) and rows[0]["n"] >= 1
+    from deepfake_edu.forensics.occlusion import load_faces_with_landmarks
+
+    _, landmarks, _ = load_faces_with_landmarks(faces, label="fake")
+    expected = REGIONS_68 if all("points_68" in found for found in landmarks) else REGIONS  # dlib's 68 points: brows apart
+    assert sorted(row["region"] for row in rows) == sorted(expected) and rows[0]["n"] >= 1

@@ -44,5 +44,8 @@ def test_a_tiny_real_pair_reports_identity_both_ways(tmp_path, monkeypatch, caps
     for row in figures["directions"].values():
         assert row["frames"] == 4 and 0 <= row["fake"]["share_closer_to_target"] <= 1 and row["detail_kept"] > 0
         assert row["real_frames"]["share_closer_to_target"] == 0.0  # the real frames: the source, every one
+        ellipse = row["ellipse_blend"]  # the same model pasted through the fixed ellipse
+        assert 0 <= ellipse["fake"]["share_closer_to_target"] <= 1 and ellipse["detail_kept"] > 0
+        assert row["pasted_pixels"] != ellipse["pasted_pixels"]  # the hull is each face's own shape
     assert "whose face" in capsys.readouterr().out
     assert not list(tmp_path.glob("bench-swap-real-pair-*"))
