@@ -38,6 +38,10 @@ log = logging.getLogger("deepfake_edu.demo")
 
 QUEUE_SIZE = 24  # events waiting at most; more get "queue is full" at once
 CONCURRENCY = 2  # events running at once (2 cores): a fake, a verdict, a rebuild, a file check
+# Gradio counts a concurrency limit per event unless events share a group: the tabs' heavy events
+# (a rebuild, a fake, a clip, a verdict, a laundering, a file check) share one group, so that two
+# run at once in all, not two of each fighting over two cores.
+WORK = {"concurrency_id": "work", "concurrency_limit": CONCURRENCY}
 # A spot-the-fake turn (a face, an answer, the tally: milliseconds of work each) has its own slots,
 # so a student's answer never waits in line behind other students' fakes and verdicts.
 QUICK = {"concurrency_id": "quiz", "concurrency_limit": 2}
@@ -172,10 +176,10 @@ def _funnel_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
         outputs = [original, rebuilt, summary, funnel, layers]
         identity.change(show_gallery, identity, gallery, api_name="funnel_gallery")
         app.load(show_gallery, identity, gallery, api_visibility="private")
-        gallery.select(pick, [identity, width], [face_index, *outputs], api_visibility="private")
-        rebuild.click(do_rebuild, [identity, face_index, width], outputs, api_name="rebuild")
-        width.change(do_rebuild, [identity, face_index, width], outputs, api_visibility="private")
-        face_index.release(do_rebuild, [identity, face_index, width], outputs, api_visibility="private")
+        gallery.select(pick, [identity, width], [face_index, *outputs], api_visibility="private", **WORK)
+        rebuild.click(do_rebuild, [identity, face_index, width], outputs, api_name="rebuild", **WORK)
+        width.change(do_rebuild, [identity, face_index, width], outputs, api_visibility="private", **WORK)
+        face_index.release(do_rebuild, [identity, face_index, width], outputs, api_visibility="private", **WORK)
 
 
 def _fake_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
@@ -220,8 +224,8 @@ def _fake_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
         run.change(directions, run, direction, api_name="fake_directions")
         # Another direction (or model) makes the fake and the clip on screen someone else's: they go.
         direction.change(lambda: (None,) * 3 + ("", None, None), None, results, queue=False, **_private())
-        make.click(do_fake, [run, direction, face_index], [source, fake, truth, summary, download], api_name="make_fake")
-        make_clip.click(do_clip, [run, direction], [clip, download, summary], api_name="make_clip")
+        make.click(do_fake, [run, direction, face_index], [source, fake, truth, summary, download], api_name="make_fake", **WORK)
+        make_clip.click(do_clip, [run, direction], [clip, download, summary], api_name="make_clip", **WORK)
 
 
 def _catch_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
@@ -251,17 +255,18 @@ def _catch_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
         # The previous verdict goes first: a refused upload ("no face found ...") must not leave it on screen.
         outputs = [summary, faces, curve]
         cleared = go.click(lambda: ("", None, None), None, outputs, queue=False, **_private())
-        cleared.then(do_catch, [upload, detector], outputs, api_name="catch")
+        cleared.then(do_catch, [upload, detector], outputs, api_name="catch", **WORK)
         upload.change(lambda: ("", None, None), None, outputs, queue=False, **_private())  # a new file: the old verdict goes
 
 
 def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | None = None) -> None:
     with gr.Tab("4. Spot the fake", id="quiz"):
-        gr.Markdown("Real twin or swapped twin? Guess first, then see what the machine said. The class's tally compares you with it.")
+        gr.Markdown("Real twin or swapped twin? Answer first; then you see the machine's P(fake) and may change your mind; "
+                    "then the truth. The tally counts your first answers and your final ones apart, beside the machine's.")
         if room is not None:
             _pooled_quiz(app, lab, room)
             return
-        turn = gr.State(None)  # the face on screen: {"number": n, "answered": bool, "reveal": ...}
+        turn = gr.State(None)  # the face on screen: {"number": n, "first": guess, "answered": bool, "reveal": ...}
         face, next_face, say_real, say_fake, reveal = _quiz_controls()
         tally = gr.Markdown()
         with gr.Row():
@@ -281,7 +286,7 @@ def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | Non
             @guarded
             def mark(current):
                 text, counts, after = logic.quiz_guess(lab, current, guess)
-                return text, describe_tally(counts), after  # a second guess on the same face is not counted
+                return text, describe_tally(counts), after  # first: the machine's advice; then the final answer; no more
 
             return mark
 
@@ -317,7 +322,8 @@ def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | Non
 
 def _quiz_controls():
     """The face and the three buttons of a spot-the-fake turn, and where its answer is told:
-    (face, next face, real, fake, reveal)."""
+    (face, next face, real, fake, reveal). "real" and "fake" give the first answer, then (once
+    the machine's P(fake) is shown) the final one: the same button keeps it, the other revises it."""
     with gr.Row():
         face = gr.Image(label="real or fake?", type="filepath", interactive=False, height=280, elem_id="quiz-face")
         with gr.Column():
@@ -329,15 +335,15 @@ def _quiz_controls():
 
 
 def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
-    """The spot-the-fake tab in classroom mode: every student's first answers pooled (``room.pool``),
-    and no reset here (only the teacher page resets)."""
+    """The spot-the-fake tab in classroom mode: every student's first and final answers pooled
+    (``room.pool``), and no reset here (only the teacher page resets)."""
     turn = gr.State(None)
     face, next_face, say_real, say_fake, reveal = _quiz_controls()
-    gr.Markdown("**The whole class so far**")
+    gr.Markdown("**The whole class so far**: first answers, the machine, and the answers after seeing the machine")
     pooled = gr.Markdown(elem_id="quiz-pooled")
 
-    def new_face(previous):
-        picture, new_turn = logic.quiz_turn(lab, previous)
+    def new_face(previous, request: gr.Request = None):
+        picture, new_turn = logic.pooled_turn(lab, room, request, previous)
         return picture, new_turn, "Your guess?"
 
     def answer(guess):
@@ -348,9 +354,9 @@ def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
         return mark
 
     @guarded
-    def first_face(previous):
+    def first_face(previous, request: gr.Request = None):
         try:
-            return new_face(previous)
+            return new_face(previous, request)
         except LabError as error:
             return None, None, str(error)
 
@@ -452,7 +458,7 @@ def _check_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
             return shown, text
 
         launder.click(lambda: (None, ""), None, [laundered, findings], queue=False, **_private()).then(
-            do_launder, [upload, quality, scale, keep, sigma, video, detector], [laundered, findings], api_name="launder")
+            do_launder, [upload, quality, scale, keep, sigma, video, detector], [laundered, findings], api_name="launder", **WORK)
 
         @guarded
         def show_preview(path, request: gr.Request = None):
@@ -467,7 +473,7 @@ def _check_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
             _remember(room, request, path)
             return logic.check_provenance(path, lab)
 
-        go.click(lambda: "", None, report, queue=False, **_private()).then(do_check, upload, report, api_name="check_file")
+        go.click(lambda: "", None, report, queue=False, **_private()).then(do_check, upload, report, api_name="check_file", **WORK)
         # A new file: the old report goes, and the new file is shown (a bad one gets its one line now).
         upload.change(lambda: ("", None), None, [report, preview], queue=False, **_private()).then(
             show_preview, upload, preview, **_private())

@@ -220,7 +220,8 @@ class RateLimiter:
 
 @dataclass
 class PooledAnswer:
-    """One student's first guess on one face, and the machine's answer on the same face."""
+    """One student's first guess on one face, the machine's answer on the same face, and the
+    student's revised answer after seeing it (when the student gave one)."""
 
     answered_at: str  # ISO 8601, UTC, seconds
     student: str  # a pseudonym ("s01"): one per device and name; names never leave the server
@@ -232,6 +233,8 @@ class PooledAnswer:
     machine_p_fake: float  # the detector's P(fake), 0..1
     machine_says: str  # "real" | "fake"
     machine_right: bool
+    revised: str = ""  # the student's final answer after seeing the machine's ("" when none was given)
+    revised_right: bool | None = None  # None when no revised answer was given
 
 
 EXPORT_FIELDS = [f.name for f in PooledAnswer.__dataclass_fields__.values()]
@@ -257,8 +260,10 @@ class AnswerPool:
 
     def record(self, student: str, face: int, face_file: str, answer) -> PooledAnswer:
         """Pool one answer (a ``lessons.spot_the_fake.SpotAnswer``) of ``student`` on question ``face``."""
+        revised = getattr(answer, "revised", None)
         pooled = PooledAnswer(_now(), student, int(face), str(face_file), answer.truth, answer.guess, answer.guess == answer.truth,
-                              round(float(answer.p_fake), 4), answer.machine, answer.machine == answer.truth)
+                              round(float(answer.p_fake), 4), answer.machine, answer.machine == answer.truth,
+                              revised or "", None if revised is None else revised == answer.truth)
         with self._lock:
             self._answers.append(pooled)
         return pooled
@@ -268,10 +273,15 @@ class AnswerPool:
             return list(self._answers)
 
     def tally(self) -> dict:
-        """The pooled counts, as ``lessons.spot_the_fake`` writes a tally: {"human": {"right", "answered"}, "machine": {...}}."""
-        answers = self.answers()
-        return {"human": {"right": sum(a.human_right for a in answers), "answered": len(answers)},
-                "machine": {"right": sum(a.machine_right for a in answers), "answered": len(answers)}}
+        """The pooled counts, as ``lessons.spot_the_fake`` writes a tally: {"human": {"right", "answered"},
+        "machine": {...}, "revised": {...}, "advice": {"right_to_wrong", "wrong_to_right"}}: first
+        answers and revised ones counted apart."""
+        from deepfake_edu.lessons.spot_the_fake import add_answer, empty_tally
+
+        tally = empty_tally()
+        for a in self.answers():
+            add_answer(tally, a.human_right, a.machine_right, a.revised_right)
+        return tally
 
     def students(self) -> int:
         """How many students have answered at least once."""
@@ -314,7 +324,8 @@ def _now() -> str:
 
 
 def describe_pool(pool: AnswerPool) -> str:
-    """Markdown: the pooled tally (class against machine) and how many students answered."""
+    """Markdown: the pooled tally (the class's first answers, the machine, the class after seeing
+    the machine, what the advice did) and how many students answered."""
     from deepfake_edu.lessons.spot_the_fake import describe_tally
 
     count = pool.students()

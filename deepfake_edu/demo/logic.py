@@ -243,32 +243,58 @@ def quiz_picture(lab: DemoLab, number: int) -> str:
 
 
 def quiz_answer(lab: DemoLab, number: int | None, guess: str, on_answer=None) -> tuple[str, dict]:
-    """Mark a student's guess ("real" | "fake") on question ``number``; (what happened, the tally).
-    ``on_answer(number, answer)``, when given, also receives the ``SpotAnswer`` (classroom mode pools it)."""
+    """Mark a student's guess ("real" | "fake") on question ``number`` in one step, with no advice
+    and no revision; (what happened, the tally). ``on_answer(number, answer)``, when given, also receives the ``SpotAnswer`` (classroom mode pools it)."""
     answer = lab.spot.answer(number, guess)
     if on_answer is not None:
         on_answer(int(number), answer)
     return answer.reveal(), answer.tally
 
 
-ALREADY_ANSWERED = "You have already answered this face: only your first answer counts. Press **next face** for another one."
+ALREADY_ANSWERED = ("You have already answered this face: your first answer and your final one are counted. "
+                    "Press **next face** for another one.")
 
 
-def quiz_turn(lab: DemoLab, previous: dict | None = None) -> tuple[str, dict]:
+def quiz_turn(lab: DemoLab, previous: dict | None = None, on_answer=None) -> tuple[str, dict]:
     """(the file of a new face, the page's turn for it: ``{"number": n, "answered": False}``);
-    ``previous`` is the turn on screen, whose face is not asked again."""
+    ``previous`` is the turn on screen, whose face is not asked again. A previous face left after
+    its first answer, without a final one, is counted now with its first answer alone
+    (``finish_turn``)."""
+    finish_turn(lab, previous, on_answer)
     number = lab.spot.question(None if previous is None else previous.get("number"))
     return quiz_picture(lab, number), {"number": number, "answered": False}
 
 
+def finish_turn(lab: DemoLab, turn: dict | None, on_answer=None):
+    """Count a turn that has a first answer but no final one (the student moved on): its first
+    answer and the machine's; the ``SpotAnswer``, or None when there was nothing to count."""
+    if not turn or turn.get("answered") or turn.get("first") is None:
+        return None
+    answer = lab.spot.answer(turn.get("number"), turn["first"])
+    if on_answer is not None:
+        on_answer(int(turn["number"]), answer)
+    return answer
+
+
 def quiz_guess(lab: DemoLab, turn: dict | None, guess: str, on_answer=None) -> tuple[str, dict, dict | None]:
-    """A guess on the face on screen: (what to show, the tally, the turn after it). The first
-    guess on a face is counted (and given to ``on_answer``, see ``quiz_answer``); a second one on
-    the same face is not, and says so with the first answer's reveal."""
+    """A guess on the face on screen: (what to show, the tally, the turn after it).
+
+    The first guess on a face shows the machine's P(fake) and verdict, not the truth, and counts
+    nothing yet (a tally that moved would tell the student whether they were right). The second
+    is the final answer, the same or revised: the truth is shown, and the face is counted (first
+    answer, machine, revised answer; given to ``on_answer``, see ``quiz_answer``). Any later
+    guess on the same face is not counted, and says so with the reveal."""
     if turn is not None and turn.get("answered"):
         return f"{ALREADY_ANSWERED}\n\n{turn.get('reveal', '')}".strip(), lab.tally.read(), turn
-    text, counts = quiz_answer(lab, None if turn is None else turn.get("number"), guess, on_answer)
-    return text, counts, {**turn, "answered": True, "reveal": text}
+    number = None if turn is None else turn.get("number")
+    if turn is None or turn.get("first") is None:
+        advice = lab.spot.advise(number, guess)
+        return advice.prompt(), lab.tally.read(), {**turn, "first": guess, "p_fake": round(advice.p_fake, 4)}
+    answer = lab.spot.answer(number, turn["first"], revised=guess)
+    if on_answer is not None:
+        on_answer(int(number), answer)
+    text = answer.reveal()
+    return text, answer.tally, {**turn, "answered": True, "reveal": text}
 
 
 # --- tab 5: check a file (provenance.check) -------------------------------------------------------
@@ -348,21 +374,31 @@ def upload_preview(lab: DemoLab, upload: str | os.PathLike | None) -> str | None
 # --- classroom mode (demo.classroom): the pooled game and the teacher view --------------------------
 
 
-def pooled_guess(lab: DemoLab, room, request, turn: dict | None, guess: str) -> tuple[str, str, dict | None]:
-    """A student's guess in classroom mode: counted against the device's cap, pooled with every
-    student's answers (``room.pool``, under the student's pseudonym); (what to show, the pooled
-    tally as Markdown, the turn after it)."""
-    from deepfake_edu.demo.classroom import describe_pool
-
-    room.take(request, "answer")
-    student = room.student(request)
-
+def _pooler(lab: DemoLab, room, request):
+    """The ``on_answer`` of a classroom student: pool the answer under the student's pseudonym."""
     def pool(number: int, answer) -> None:
+        student = room.student(request)  # only once there is an answer: a pseudonym is given to those who answer
         face_file = Path(lab.spot.picture_file(number)).relative_to(lab.spot.realfake).as_posix()
         room.pool.record(student, number, face_file, answer)
 
-    text, _, after = quiz_guess(lab, turn, guess, pool)
+    return pool
+
+
+def pooled_guess(lab: DemoLab, room, request, turn: dict | None, guess: str) -> tuple[str, str, dict | None]:
+    """A student's guess in classroom mode (``quiz_guess``: first the machine's advice, then the
+    final answer and the truth): counted against the device's cap, pooled with every student's
+    answers once the face is done (``room.pool``, under the student's pseudonym); (what to show,
+    the pooled tally as Markdown, the turn after it)."""
+    from deepfake_edu.demo.classroom import describe_pool
+
+    room.take(request, "answer")
+    text, _, after = quiz_guess(lab, turn, guess, _pooler(lab, room, request))
     return text, describe_pool(room.pool), after
+
+
+def pooled_turn(lab: DemoLab, room, request, previous: dict | None = None) -> tuple[str, dict]:
+    """``quiz_turn`` in classroom mode: a face left after its first answer is pooled as it is."""
+    return quiz_turn(lab, previous, _pooler(lab, room, request))
 
 
 def join_card(lab: DemoLab, room) -> tuple[str, str | None]:

@@ -24,6 +24,7 @@ from deepfake_edu.lessons.check_kit import CHECKS, CheckFn, Outcome, exercise
 from deepfake_edu.lessons.exercises_making import lost_first_from, shared_fraction
 from deepfake_edu.lessons.exercises_detecting import accuracy_drop, balanced_accuracy, meso_feature_side
 from deepfake_edu.lessons import literacy as _literacy  # noqa: F401  (lab 7's media-literacy exercises register here)
+from deepfake_edu.lessons import human_machine as _human_machine  # noqa: F401  (lab 7's study: reading its results)
 
 __all__ = [
     "CHECKS", "CheckFn", "NOT_ANSWERED", "Outcome", "accuracy_drop", "balanced_accuracy", "check", "evaluate",

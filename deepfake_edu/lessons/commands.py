@@ -1,4 +1,5 @@
-"""`deepfake-edu student-pack`: the notebooks a class gets, without the answers."""
+"""The lessons' commands: `deepfake-edu student-pack` (the notebooks a class gets, without the
+answers) and `deepfake-edu class-results merge` (lab 7's study: every laptop's file into the class's)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     pack.add_argument("out", metavar="OUT.zip", type=output_name, help="the zip to write (refused if it exists)")
     pack.set_defaults(handler=_student_pack)
 
+    results = sub.add_parser("class-results", help="lab 7's human-versus-machine study: merge the laptops' results files",
+                             description="Lab 7 writes one small results file per laptop (answers and face numbers only). "
+                                         "Merge them into the class's result, then show it to the class.")
+    actions = results.add_subparsers(dest="action", metavar="ACTION", required=True)
+    merge = actions.add_parser("merge", help="merge laptops' results files into one class result",
+                               description="Check every file first (damaged, the wrong kind, another study set, the same file "
+                                           "twice: one line each), then write the class result atomically.")
+    merge.add_argument("files", metavar="FILE.json", nargs="+", help="the laptops' results files")
+    merge.add_argument("--out", metavar="CLASS.json", type=output_name, required=True, help="the class result to write (never over an input)")
+    merge.set_defaults(handler=_merge_results)
+
 
 def _student_pack(args: argparse.Namespace) -> int:
     from deepfake_edu.lessons.student import labs_folder, write_student_pack
 
     out = write_student_pack(labs_folder(), args.out)
     print(f"wrote {out}: give it to the students; keep labs/ (the answers) and labs/TEACHER_GUIDE.md to yourself")
+    return 0
+
+
+def _merge_results(args: argparse.Namespace) -> int:
+    from deepfake_edu.lessons.human_machine import describe_class, merge_results
+
+    merged = merge_results(args.files, args.out)
+    print(describe_class(merged))
+    print(f"wrote {args.out}")
     return 0

@@ -215,3 +215,85 @@ QUIZZES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
              "Un événement réel de cette ampleur est rapporté par plusieurs sources indépendantes ; si les seules preuves sont des copies d'une même vidéo, attendez avant d'y croire."),
         )),
 }
+
+
+# --- lab 7's spot-the-fake game and its fair human-versus-machine study ----------------------------
+# Keys of lessons.spot_the_fake.SPOT_TEXTS and lessons.human_machine.TEXTS, with the same {...}
+# fields; tests/lessons/test_human_machine.py checks them against the English. The demo's buttons
+# are named "real" and "fake" (in English): the texts name them as they are written.
+
+SPOT_TEXTS: dict[str, str] = {
+    "real": "réel",
+    "fake": "faux",
+    "right": "bonne réponse",
+    "wrong": "erreur",
+    "reveal": "Ce visage est **{truth}**. Vous avez dit {guess} : **{you}**. La machine a dit {machine} (P(faux) = {p:.2f}) : **{it}**.",
+    "reveal_revised": ("Ce visage est **{truth}**. Vous avez d'abord dit {guess} (**{you}**), puis {revised} après avoir vu l'avis "
+                       "de la machine (**{you_after}**). La machine a dit {machine} (P(faux) = {p:.2f}) : **{it}**."),
+    "advice": ("Vous avez dit **{guess}**. Pour ce visage, la machine donne P(faux) = **{p:.2f}** : elle dit **{machine}**.\n\n"
+               "Votre réponse finale ? Appuyez de nouveau sur **{button}** pour garder la vôtre, ou sur **{other_button}** pour "
+               "changer d'avis ; vous verrez ensuite la vérité."),
+    "who": "qui",
+    "right_column": "justes",
+    "answered_column": "réponses",
+    "accuracy_column": "exactitude",
+    "row_human": "la classe",
+    "row_machine": "la machine (Meso-4)",
+    "row_revised": "la classe, après l'avis de la machine",
+    "advice_counts": ("L'avis de la machine a changé {right_to_wrong} bonne(s) réponse(s) en mauvaise(s), "
+                      "et {wrong_to_right} mauvaise(s) en bonne(s)."),
+    "no_face": "aucun visage à l'écran : appuyez d'abord sur « next face »",
+    "bad_guess": "répondez « real » ou « fake », pas {guess!r}",
+}
+
+STUDY_TEXTS: dict[str, str] = {
+    "face_title": "{number}",
+    "advice_title": "{number} : P(faux) {p:.2f}",
+    "revealed_title": "{number} : {truth} (P {p:.2f})",
+    "real": "réel",
+    "fake": "FAUX",
+    "unknown_face": "il n'y a pas de visage {number} : les visages sont numérotés de 1 à {count}",
+    "bad_guess": "répondez 'real' ou 'fake', pas {guess!r}",
+    "first_twice": ("le visage {number} a déjà votre première réponse : seule la première compte ; "
+                    "donnez maintenant votre réponse révisée"),
+    "advice_before_first": "répondez d'abord au visage {number} : la P(faux) de la machine ne s'affiche qu'après votre propre réponse",
+    "revise_before_advice": "regardez d'abord la P(faux) de la machine pour le visage {number}, puis donnez votre réponse révisée",
+    "revise_twice": ("le visage {number} a déjà votre réponse révisée : chaque visage reçoit une première réponse "
+                     "et une réponse révisée, pas plus"),
+    "truth_before_revised": "donnez d'abord votre réponse révisée au visage {number} : la vérité vient en dernier",
+    "numbers_please": "écrivez les numéros affichés sous les images (de 1 à {count}), par exemple [2, 5, 7] ; {guess!r} n'en est pas un",
+    "fill_in": "écrivez d'abord votre réponse : les numéros des visages que vous pensez faux, par exemple [2, 5, 7]",
+    "not_all_first": "donnez d'abord une première réponse à chaque visage (il en reste {missing})",
+    "not_all_revised": "donnez d'abord une réponse révisée à chaque visage (il en reste {missing})",
+    "results_table": ("| qui | justes | sur | exactitude |\n| --- | ---: | ---: | ---: |\n"
+                      "| vous (premières réponses) | {first_right} | {n} | {first:.0%} |\n"
+                      "| la machine (Meso-4) | {machine_right} | {n} | {machine:.0%} |\n"
+                      "| vous, après l'avis de la machine | {revised_right} | {n} | {revised:.0%} |"),
+    "class_table": ("| qui | justes | sur | exactitude |\n| --- | ---: | ---: | ---: |\n"
+                    "| la classe (premières réponses) | {first_right} | {n} | {first:.0%} |\n"
+                    "| la machine (Meso-4) | {machine_right} | {n} | {machine:.0%} |\n"
+                    "| la classe, après l'avis de la machine | {revised_right} | {n} | {revised:.0%} |"),
+    "advice_line": ("L'avis de la machine a changé {right_to_wrong} bonne(s) réponse(s) en mauvaise(s), "
+                    "et {wrong_to_right} mauvaise(s) en bonne(s)."),
+    "class_line": "{files} fichier(s) d'ordinateur, {answers} visages répondus.",
+    "compare": ("**Ce que dit la recherche.** Groh et al. (PNAS 2022) ont trouvé que les personnes étaient à peu près aussi "
+                "justes que le meilleur modèle de détection ; personnes et modèle ensemble faisaient le mieux, et quand "
+                "l'avis du modèle était faux, il induisait les personnes en erreur. Diel et al. (2024), une méta-analyse "
+                "de 56\u00a0articles, ont trouvé des personnes justes à {diel_human}\u00a0% en moyenne, et à "
+                "{diel_supported}\u00a0% avec un entraînement ou l'aide d'une IA."),
+    "compare_you": ("**Ici :** premières réponses justes à {first:.1%} (intervalle à 95\u00a0% de {low:.0%} à {high:.0%} avec "
+                    "{n}\u00a0réponses), la machine {machine:.1%}, après l'avis de la machine {revised:.1%}."),
+    "compare_small": ("Avec si peu de réponses, l'intervalle est large : quelques points d'écart entre vous, la machine et "
+                      "les articles peuvent venir du hasard. Mettez en commun les fichiers de la classe pour en savoir plus."),
+    "compare_large": "Avec autant de réponses, l'intervalle est plus étroit : un écart plus grand que lui a peu de chances de venir du seul hasard.",
+    "saved": "{path} est écrit : donnez ce fichier à votre enseignant (il contient vos réponses et les numéros des visages, rien d'autre)",
+    "check_harm_right": "Juste : {value} réponse(s) étaient justes avant que vous voyiez la P(faux) de la machine, et fausses après.",
+    "check_harm_wrong": ("Comptez les visages où votre première réponse était juste et votre réponse révisée fausse : "
+                         "lisez la ligne sous le tableau."),
+    "check_harm_number": "Répondez par un nombre : combien de bonnes réponses l'avis a-t-il rendues fausses ?",
+    "check_after_words": 'Répondez "better" (mieux), "worse" (moins bien) ou "same" (pareil).',
+    "check_after_right": "Juste : après l'avis de la machine, vous aviez {revised:.0%} de réponses justes, contre {first:.0%} au début.",
+    "check_after_wrong": ("Comparez la première ligne du tableau (vos premières réponses) avec la dernière "
+                          "(après l'avis de la machine)."),
+    "check_pass_results": 'passez vos résultats : check("{name}", answer, results=results)',
+}

@@ -3,19 +3,25 @@
 One owner for the game in both of its forms:
 
 - lab 7 shows a dozen faces at once (``spot_the_fake_set``), takes the numbers a student calls
-  fake (``guesses_to_labels``) and scores both players (``accuracy``);
-- the demo asks one face at a time (``SpotTheFake``: ``question``, ``answer``, the machine's
-  P(fake)) and keeps the class's tally in a small JSON file (``SpotTheFakeTally``, shown by
-  ``describe_tally``).
+  fake (``guesses_to_labels``) and scores both players (``accuracy``); its fair study, on faces
+  the detector never saw, is ``lessons.human_machine``;
+- the demo asks one face at a time (``SpotTheFake``): a first answer (``advise``: the machine's
+  P(fake) is shown, the truth is not), then a final answer that may revise it (``answer``: the
+  truth, who was right), and keeps the class's tally in a small JSON file
+  (``SpotTheFakeTally``, shown by ``describe_tally``). The game asks faces of the twins the
+  detector was held out from (``paths.LAB_HELD_OUT``) when its set has any.
 
 The tally file is rewritten atomically after every answer, so a crash or a second browser tab
 never leaves it half written; one process serves the demo, so a lock inside it is enough to keep
-concurrent answers from losing each other's counts:
+concurrent answers from losing each other's counts. First answers and revised ones are counted
+apart, and so are the answers the advice turned from right to wrong and from wrong to right:
 
-    {"human": {"right": 7, "answered": 10}, "machine": {"right": 9, "answered": 10}, "updated": "..."}
+    {"human": {"right": 7, "answered": 10}, "machine": {"right": 9, "answered": 10},
+     "revised": {"right": 8, "answered": 9}, "advice": {"right_to_wrong": 1, "wrong_to_right": 2}, "updated": "..."}
 
 Faces are uint8 RGB (256, 256, 3) MesoNet crops; labels 1 = fake. (Not to be confused with
-``lessons.quiz``, the notebooks' multiple-choice questions.)
+``lessons.quiz``, the notebooks' multiple-choice questions.) The texts a student reads go
+through ``i18n`` (French in ``quiz_fr.SPOT_TEXTS``).
 """
 
 from __future__ import annotations
@@ -32,9 +38,40 @@ import numpy as np
 
 from deepfake_edu.errors import LabError
 from deepfake_edu.fileio import write_text_atomic
+from deepfake_edu.lessons import i18n, quiz_fr
 
-PLAYERS = ("human", "machine")
+PLAYERS = ("human", "machine")  # counted at every face: the student's first answer, and the machine's
+ROWS = ("human", "machine", "revised")  # the tally's rows: "revised" counts the final answers given after the advice
+ADVICE = ("right_to_wrong", "wrong_to_right")  # what seeing the machine did to a student's answer
 GUESSES = ("real", "fake")
+
+SPOT_TEXTS: dict[str, str] = {
+    "real": "real",
+    "fake": "fake",
+    "right": "right",
+    "wrong": "wrong",
+    "reveal": "This face is **{truth}**. You said {guess}: **{you}**. The machine said {machine} (P(fake) = {p:.2f}): **{it}**.",
+    "reveal_revised": ("This face is **{truth}**. You said {guess} at first (**{you}**), then {revised} after seeing the machine "
+                       "(**{you_after}**). The machine said {machine} (P(fake) = {p:.2f}): **{it}**."),
+    "advice": ("You said **{guess}**. The machine's P(fake) for this face is **{p:.2f}**: it says **{machine}**.\n\n"
+               "Your final answer? Press **{button}** again to keep yours, or **{other_button}** to change your mind; then you see the truth."),
+    "who": "who",
+    "right_column": "right",
+    "answered_column": "answered",
+    "accuracy_column": "accuracy",
+    "row_human": "the class",
+    "row_machine": "the machine (Meso-4)",
+    "row_revised": "the class, after seeing the machine",
+    "advice_counts": "Seeing the machine turned {right_to_wrong} right answer(s) wrong and {wrong_to_right} wrong answer(s) right.",
+    "no_face": "no face on screen: press 'next face' first",
+    "bad_guess": "answer 'real' or 'fake', not {guess!r}",
+}
+_TEXTS = {"en": SPOT_TEXTS, "fr": quiz_fr.SPOT_TEXTS}
+
+
+def spot_text(key: str, **fields) -> str:
+    """One of SPOT_TEXTS in the current language, filled in."""
+    return i18n.lookup(_TEXTS, key).format(**fields)
 
 
 # --- lab 7: a dozen faces at once ---------------------------------------------------------------
@@ -73,7 +110,7 @@ def accuracy(predicted: np.ndarray, labels: np.ndarray) -> float:
 
 
 def empty_tally() -> dict:
-    return {player: {"right": 0, "answered": 0} for player in PLAYERS}
+    return {**{row: {"right": 0, "answered": 0} for row in ROWS}, "advice": {key: 0 for key in ADVICE}}
 
 
 class SpotTheFakeTally:
@@ -84,23 +121,27 @@ class SpotTheFakeTally:
         self._lock = threading.Lock()
 
     def read(self) -> dict:
-        """The counts; a missing or damaged file reads as an empty tally (and is rewritten on the next answer)."""
+        """The counts; a missing or damaged file reads as an empty tally (and is rewritten on the
+        next answer). A file from before the revised answers reads with none of them."""
         try:
             values = json.loads(self.path.read_text(encoding="utf-8"))
             tally = empty_tally()
             for player in PLAYERS:
                 tally[player] = {key: max(0, int(values[player][key])) for key in ("right", "answered")}
+            if "revised" in values:
+                tally["revised"] = {key: max(0, int(values["revised"][key])) for key in ("right", "answered")}
+            if "advice" in values:
+                tally["advice"] = {key: max(0, int(values["advice"][key])) for key in ADVICE}
             return tally
         except (OSError, ValueError, KeyError, TypeError):
             return empty_tally()
 
-    def record(self, human_right: bool, machine_right: bool) -> dict:
-        """Count one question answered by a student, and the machine's answer to the same face."""
+    def record(self, human_right: bool, machine_right: bool, revised_right: bool | None = None) -> dict:
+        """Count one question answered by a student (``human_right``: the first answer), the
+        machine's answer to the same face, and the student's revised answer when one was given."""
         with self._lock:
             tally = self.read()
-            for player, right in (("human", human_right), ("machine", machine_right)):
-                tally[player]["answered"] += 1
-                tally[player]["right"] += int(bool(right))
+            add_answer(tally, human_right, machine_right, revised_right)
             self._write(tally)
             return tally
 
@@ -115,41 +156,83 @@ class SpotTheFakeTally:
         write_text_atomic(self.path, json.dumps(stamped, indent=2))
 
 
+def add_answer(tally: dict, human_right: bool, machine_right: bool, revised_right: bool | None = None) -> dict:
+    """Count one face's answers into ``tally`` (in place; returned): first answer and machine
+    always, the revised answer and what the advice did to it when there is one."""
+    for player, right in (("human", human_right), ("machine", machine_right)):
+        tally[player]["answered"] += 1
+        tally[player]["right"] += int(bool(right))
+    if revised_right is not None:
+        tally["revised"]["answered"] += 1
+        tally["revised"]["right"] += int(bool(revised_right))
+        tally["advice"]["right_to_wrong"] += int(bool(human_right) and not revised_right)
+        tally["advice"]["wrong_to_right"] += int(not human_right and bool(revised_right))
+    return tally
+
+
 def tally_accuracy(counts: dict) -> float | None:
     """right / answered of one player's counts, or None before the first answer."""
     return counts["right"] / counts["answered"] if counts["answered"] else None
 
 
 def describe_tally(tally: dict) -> str:
-    """Markdown: each player's accuracy with its counts."""
-    lines = ["| who | right | answered | accuracy |", "| --- | ---: | ---: | ---: |"]
-    for player, title in (("human", "the class"), ("machine", "the machine (Meso-4)")):
-        counts = tally[player]
+    """Markdown: the class's first answers, the machine, the class after seeing the machine (each
+    with its counts), then what the advice did."""
+    t = spot_text
+    lines = [f"| {t('who')} | {t('right_column')} | {t('answered_column')} | {t('accuracy_column')} |", "| --- | ---: | ---: | ---: |"]
+    for row in ROWS:
+        counts = tally.get(row, {"right": 0, "answered": 0})
         value = tally_accuracy(counts)
         shown = "-" if value is None else f"{value:.0%}"
-        lines.append(f"| {title} | {counts['right']} | {counts['answered']} | {shown} |")
-    return "\n".join(lines)
+        lines.append(f"| {t('row_' + row)} | {counts['right']} | {counts['answered']} | {shown} |")
+    advice = tally.get("advice", {key: 0 for key in ADVICE})
+    return "\n".join(lines) + "\n\n" + t("advice_counts", **advice)
 
 
 # --- the demo: one face at a time ---------------------------------------------------------------
 
 
+def _machine_says(p_fake: float) -> str:
+    from deepfake_edu.detect.predict import FAKE_THRESHOLD
+
+    return "fake" if p_fake > FAKE_THRESHOLD else "real"
+
+
+@dataclass
+class SpotAdvice:
+    """What a student sees after a first answer: the machine's P(fake) and verdict, not the truth."""
+
+    guess: str  # the student's first answer
+    p_fake: float  # the detector's P(fake) for the face
+    machine: str  # "fake" when p_fake > the detector's threshold, else "real"
+
+    def prompt(self) -> str:
+        """Markdown: the machine's answer, and how to keep or change one's own."""
+        other = "real" if self.guess == "fake" else "fake"
+        return spot_text("advice", guess=spot_text(self.guess), p=self.p_fake, machine=spot_text(self.machine), button=self.guess,
+                         other_button=other)
+
+
 @dataclass
 class SpotAnswer:
-    """A student's guess on one face, the truth, and what the machine said."""
+    """A student's guess on one face (and the revised one, when given), the truth, and what the machine said."""
 
     truth: str  # "real" | "fake": the face's label in the set
-    guess: str  # the student's
+    guess: str  # the student's first answer
     p_fake: float  # the detector's P(fake) for the face
     machine: str  # "fake" when p_fake > the detector's threshold, else "real"
     tally: dict  # the class's tally after this answer
+    revised: str | None = None  # the student's final answer after seeing the machine's, if given
 
     def reveal(self) -> str:
         """Markdown: what the face was, and who was right."""
-        you = "right" if self.guess == self.truth else "wrong"
-        it = "right" if self.machine == self.truth else "wrong"
-        return (f"This face is **{self.truth}**. You said {self.guess}: **{you}**. "
-                f"The machine said {self.machine} (P(fake) = {self.p_fake:.2f}): **{it}**.")
+        t = spot_text
+        you = t("right" if self.guess == self.truth else "wrong")
+        it = t("right" if self.machine == self.truth else "wrong")
+        shown = dict(truth=t(self.truth), guess=t(self.guess), machine=t(self.machine), p=self.p_fake, you=you, it=it)
+        if self.revised is None:
+            return t("reveal", **shown)
+        return t("reveal_revised", **shown, revised=t(self.revised), you_after=t("right" if self.revised == self.truth else "wrong"))
 
 
 class SpotTheFake:
@@ -157,20 +240,27 @@ class SpotTheFake:
 
     realfake: the dataset's folder (``data.dataset``; its faces labelled "real" or "fake");
     tally: the tally file; detector: a function returning the MesoNet that plays the machine
-    (called on the first score, so nothing is loaded before it is needed). Thread-safe: the
-    faces and the machine's scores are read once and shared.
+    (called on the first score, so nothing is loaded before it is needed); held_out: the
+    identities the detector never learned from (``paths.LAB_HELD_OUT`` by default): when the set
+    holds faces of any of them, only those are asked (``fair`` says so). Thread-safe: the faces
+    and the machine's scores are read once and shared.
     """
 
-    def __init__(self, realfake: str | Path, tally: str | Path, detector: Callable[[], Any]) -> None:
+    def __init__(self, realfake: str | Path, tally: str | Path, detector: Callable[[], Any], held_out=None) -> None:
+        from deepfake_edu.paths import LAB_HELD_OUT
+
         self.realfake = Path(realfake)
         self.tally = SpotTheFakeTally(tally)
         self._detector = detector
+        self.held_out = tuple(LAB_HELD_OUT if held_out is None else held_out)
+        self.fair: bool | None = None  # once the faces are read: whether they are all of held-out identities
         self._lock = threading.RLock()
         self._faces: tuple[Any, list[dict]] | None = None
         self._scores: dict[int, float] = {}
 
     def faces(self) -> tuple[Any, list[dict]]:
-        """(the loaded dataset, its records labelled real or fake); question numbers index the records."""
+        """(the loaded dataset, its records labelled real or fake, only the held-out identities'
+        when there are any); question numbers index the records."""
         from deepfake_edu.data.dataset import load_dataset
 
         with self._lock:
@@ -179,7 +269,9 @@ class SpotTheFake:
                 records = [r for r in dataset.records if r.get("label") in GUESSES]
                 if not records:
                     raise LabError(f"{self.realfake} has no faces labelled real or fake: run `deepfake-edu prepare --force`")
-                self._faces = dataset, records
+                unseen = [r for r in records if r.get("identity") in self.held_out]
+                self.fair = bool(unseen) and {r["label"] for r in unseen} == set(GUESSES)
+                self._faces = dataset, (unseen if self.fair else records)
             return self._faces
 
     def question(self, previous: int | None = None) -> int:
@@ -208,17 +300,28 @@ class SpotTheFake:
                 self._scores[number] = float(predict_proba(self._detector(), already_cropped(self.image(number)))[0])
             return self._scores[number]
 
-    def answer(self, number: int | None, guess: str) -> SpotAnswer:
-        """Mark a student's guess ("real" | "fake") on question ``number`` and count it in the tally."""
-        from deepfake_edu.detect.predict import FAKE_THRESHOLD
-
+    def _check(self, number: int | None, *guesses: str) -> dict:
         _, records = self.faces()
         if number is None or not 0 <= int(number) < len(records):
-            raise LabError("no face on screen: press 'next face' first")
-        if guess not in GUESSES:
-            raise LabError(f"answer 'real' or 'fake', not {guess!r}")
-        truth = records[int(number)]["label"]
+            raise LabError(spot_text("no_face"))
+        for guess in guesses:
+            if guess not in GUESSES:
+                raise LabError(spot_text("bad_guess", guess=guess))
+        return records[int(number)]
+
+    def advise(self, number: int | None, guess: str) -> SpotAdvice:
+        """A student's first answer on question ``number``: the machine's P(fake) and verdict, nothing
+        counted yet and the truth kept back (``answer`` counts the face once the student is done)."""
+        self._check(number, guess)
         p = self.machine_p_fake(int(number))
-        machine = "fake" if p > FAKE_THRESHOLD else "real"
-        tally = self.tally.record(guess == truth, machine == truth)
-        return SpotAnswer(truth, guess, p, machine, tally)
+        return SpotAdvice(guess, p, _machine_says(p))
+
+    def answer(self, number: int | None, guess: str, revised: str | None = None) -> SpotAnswer:
+        """Mark a student's guess ("real" | "fake") on question ``number``, and the revised answer
+        given after seeing the machine's when there is one, and count them in the tally."""
+        record = self._check(number, guess, *(() if revised is None else (revised,)))
+        truth = record["label"]
+        p = self.machine_p_fake(int(number))
+        machine = _machine_says(p)
+        tally = self.tally.record(guess == truth, machine == truth, None if revised is None else revised == truth)
+        return SpotAnswer(truth, guess, p, machine, tally, revised)

@@ -146,11 +146,13 @@ def test_a_second_answer_on_the_face_on_screen_says_it_was_already_counted(app, 
     lab = app.demo_lab
     lab.tally.reset()
     _, turn, _ = ask.fn(None)
-    first, tally, turn = say_fake.fn(turn)
+    advice, tally, turn = say_fake.fn(turn)  # the first answer: the machine's P(fake), not the truth
+    assert "The machine's P(fake)" in advice and "This face is" not in advice and "| the class | 0 | 0 |" in tally
+    first, tally, turn = say_fake.fn(turn)  # the final answer
     assert "This face is **" in first and "| the class | " in tally and turn is not None
     second, tally, turn = say_fake.fn(turn)
     assert "already answered this face" in second and "no face on screen" not in second
-    assert lab.tally.read()["human"]["answered"] == 1  # counted once
+    assert lab.tally.read()["human"]["answered"] == 1 and lab.tally.read()["revised"]["answered"] == 1  # counted once
 
 
 def test_resetting_the_tally_is_a_small_button_and_asks_first(app):

@@ -76,7 +76,9 @@ def test_every_tab_works_in_a_browser(browser, running_app, face_photo, tmp_path
     page.get_by_role("button", name="next face").click()
     page.get_by_text("Your guess?").wait_for()
     page.get_by_role("button", name="fake", exact=True).click()
-    page.get_by_text("This face is").wait_for()
+    page.get_by_text("The machine's P(fake)").wait_for()  # the first answer: the machine's advice
+    page.get_by_role("button", name="fake", exact=True).click()
+    page.get_by_text("This face is").wait_for()  # the final answer: the truth
     page.get_by_role("button", name="real", exact=True).click()
     page.get_by_text("already answered this face").wait_for()
     page.get_by_role("button", name="reset the class's tally...").click()

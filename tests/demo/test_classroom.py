@@ -128,7 +128,8 @@ def test_the_pool_counts_every_student_and_exports_pseudonyms_only(tmp_path):
     pool.record(ana, 3, "images/f3.png", _answer("fake", "fake", 0.81, "fake"))
     pool.record(ana, 5, "images/r5.png", _answer("real", "fake", 0.7, "fake"))
     pool.record(ben, 3, "images/f3.png", _answer("fake", "real", 0.81, "fake"))
-    assert pool.tally() == {"human": {"right": 1, "answered": 3}, "machine": {"right": 2, "answered": 3}} and pool.students() == 2
+    assert pool.tally() == {"human": {"right": 1, "answered": 3}, "machine": {"right": 2, "answered": 3}, "revised": {"right": 0, "answered": 0},
+                            "advice": {"right_to_wrong": 0, "wrong_to_right": 0}} and pool.students() == 2
     shown = cr.describe_pool(pool)
     assert "| the class | 1 | 3 | 33% |" in shown and "| 2 | 3 | 67% |" in shown and "2 students answered" in shown
     rows = list(__import__("csv").DictReader(pool.export(tmp_path, "csv").open()))
@@ -337,10 +338,14 @@ def test_the_answers_of_every_student_are_pooled_for_the_teacher(classroom_app, 
     ana, ben = _student(url, "Ana"), _student(url, "Ben")
     ana.predict(api_name="/quiz_next")
     ben.predict(api_name="/quiz_next")
-    reveal, pooled = ana.predict(api_name="/quiz_fake")
+    advice, pooled = ana.predict(api_name="/quiz_fake")  # the first answer: the machine's advice, nothing pooled yet
+    assert "The machine's P(fake)" in advice and "| the class | 0 | 0 |" in pooled
+    reveal, pooled = ana.predict(api_name="/quiz_real")  # the final answer, revised
     assert "This face is **" in reveal and "| the class |" in pooled and "| 1 |" in pooled.splitlines()[2]
-    again, _ = ana.predict(api_name="/quiz_real")  # a second answer on the same face is not pooled
+    assert "| the class, after seeing the machine |" in pooled and fresh_room.pool.answers()[0].revised == "real"
+    again, _ = ana.predict(api_name="/quiz_real")  # a third answer on the same face is not pooled
     assert "already answered" in again
+    ben.predict(api_name="/quiz_real")
     _, pooled = ben.predict(api_name="/quiz_real")
     lines = pooled.splitlines()
     assert lines[2].split("|")[3].strip() == "2" and lines[3].split("|")[3].strip() == "2" and "2 students answered" in pooled
@@ -437,7 +442,8 @@ def test_a_student_joins_with_the_code_answers_and_sees_the_pooled_result(browse
     url = classroom_app[1]
     ben = _student(url, "Ben")  # another student, answering from another device meanwhile
     ben.predict(api_name="/quiz_next")
-    ben.predict(api_name="/quiz_real")
+    ben.predict(api_name="/quiz_real")  # the first answer
+    ben.predict(api_name="/quiz_real")  # the final one: the face is pooled
 
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
@@ -457,6 +463,8 @@ def test_a_student_joins_with_the_code_answers_and_sees_the_pooled_result(browse
 
     page.get_by_role("tab", name="4. Spot the fake").click()
     page.locator("#quiz-face img").wait_for()
+    page.get_by_role("button", name="fake", exact=True).click()
+    page.get_by_text("The machine's P(fake)").wait_for()
     page.get_by_role("button", name="fake", exact=True).click()
     page.get_by_text("This face is").wait_for()
     page.locator("#quiz-pooled").get_by_text("2 students answered").wait_for()  # Ben's answer and Ana's, pooled
@@ -485,6 +493,7 @@ def test_a_student_joins_with_the_code_answers_and_sees_the_pooled_result(browse
     assert decoded == f"http://{HOST}:{fresh_room.port}"  # the projected code opens the join address
     teacher.screenshot(path=shots / "classroom-2-teacher.png", full_page=True)
     ben.predict(api_name="/quiz_next")
+    ben.predict(api_name="/quiz_fake")
     ben.predict(api_name="/quiz_fake")
     teacher.locator("#teacher-pool td").get_by_text("3", exact=True).first.wait_for()  # live: the page refreshes itself
     page.close()

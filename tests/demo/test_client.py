@@ -29,7 +29,8 @@ def exercise_every_endpoint(client, photo: Path) -> dict:
     answers["catch"] = client.predict(handle_file(str(photo)), DETECTOR, api_name="/catch")
     answers["quiz_reset"] = client.predict(api_name="/quiz_reset")
     answers["quiz_next"] = client.predict(api_name="/quiz_next")
-    answers["quiz_fake"] = client.predict(api_name="/quiz_fake")
+    answers["quiz_advice"] = client.predict(api_name="/quiz_fake")  # the first answer: the machine's advice
+    answers["quiz_fake"] = client.predict(api_name="/quiz_fake")  # the final answer: the truth
     answers["quiz_tally"] = client.predict(api_name="/quiz_tally")
     answers["check_file"] = client.predict(handle_file(answers["make_fake"][4]), api_name="/check_file")
     return answers
@@ -48,8 +49,10 @@ def test_every_endpoint_answers(client, face_photo):
     assert "scored by" in summary and "face 1: P(fake) = " in summary and Path(faces).is_file()
     face, reveal = answers["quiz_next"]  # the question number stays in the session (gr.State)
     assert Path(face).is_file() and reveal == "Your guess?"
+    advice, _ = answers["quiz_advice"]
+    assert "The machine's P(fake)" in advice and "This face is" not in advice
     reveal, tally = answers["quiz_fake"]
-    assert "This face is **" in reveal and "| the class |" in tally
+    assert "This face is **" in reveal and "| the class |" in tally and "| the class, after seeing the machine |" in tally
     assert "| the class | 0 | 1 |" in answers["quiz_tally"] or "| the class | 1 | 1 |" in answers["quiz_tally"]  # one answer since the reset
     assert "visible label: found" in answers["check_file"] and "invisible mark: found" in answers["check_file"]
     assert "| the class | 0 | 0 | - |" in answers["quiz_reset"]
@@ -69,7 +72,8 @@ def fresh_client(client):
 
 def test_a_second_answer_on_the_same_face_is_counted_once(client):
     client.predict(api_name="/quiz_next")
-    first, tally = client.predict(api_name="/quiz_real")
+    client.predict(api_name="/quiz_real")  # the first answer; the machine's advice comes back
+    first, tally = client.predict(api_name="/quiz_real")  # the final answer, the same one kept
     again, same = client.predict(api_name="/quiz_fake")  # the face is still on screen
     assert "This face is **" in first and "already answered this face" in again and first in again and same == tally
 

@@ -238,7 +238,9 @@ def test_a_second_answer_on_the_same_face_is_not_counted_and_says_so(demo_lab):
     demo_lab.tally.reset()
     picture, turn = logic.quiz_turn(demo_lab)
     assert turn == {"number": turn["number"], "answered": False} and picture.endswith(".png")
-    text, tally, after = logic.quiz_guess(demo_lab, turn, "fake")
+    advice, tally, advised = logic.quiz_guess(demo_lab, turn, "fake")  # the first answer: advice, nothing counted yet
+    assert "The machine's P(fake)" in advice and tally["human"]["answered"] == 0 and advised["first"] == "fake"
+    text, tally, after = logic.quiz_guess(demo_lab, advised, "fake")
     assert "This face is **" in text and tally["human"]["answered"] == 1
     assert after["answered"] and after["number"] == turn["number"]  # the face stays on screen, answered
     again, tally, still = logic.quiz_guess(demo_lab, after, "real")

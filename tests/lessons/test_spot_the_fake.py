@@ -32,7 +32,7 @@ def test_spot_the_fake_set_and_guesses():
 
 def test_tally_counts_answers_and_resets(tmp_path):
     tally = SpotTheFakeTally(tmp_path / "tally.json")
-    assert describe_tally(tally.read()).count("| - |") == 2  # no answers yet: no accuracy
+    assert describe_tally(tally.read()).count("| - |") == 3  # no answers yet: no accuracy (first, machine, revised)
     tally.record(True, False)
     tally.record(False, False)
     counts = SpotTheFakeTally(tmp_path / "tally.json").read()  # read back from disk
