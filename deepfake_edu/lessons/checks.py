@@ -25,6 +25,7 @@ from deepfake_edu.lessons.exercises_making import lost_first_from, shared_fracti
 from deepfake_edu.lessons.exercises_detecting import accuracy_drop, balanced_accuracy, meso_feature_side
 from deepfake_edu.lessons import literacy as _literacy  # noqa: F401  (lab 7's media-literacy exercises register here)
 from deepfake_edu.lessons import human_machine as _human_machine  # noqa: F401  (lab 7's study: reading its results)
+from deepfake_edu.lessons import exercises_experiments as _experiments  # noqa: F401  (lab 8's predict-run-explain exercises register here)
 
 __all__ = [
     "CHECKS", "CheckFn", "NOT_ANSWERED", "Outcome", "accuracy_drop", "balanced_accuracy", "check", "evaluate",

@@ -78,7 +78,7 @@ def write_student_versions(labs_dir: str | Path, out_dir: str | Path | None = No
 
 STUDENT_README = """# deepfake-edu: the student notebooks
 
-Open these notebooks in Jupyter (your teacher will show you how) and work from 00 to 07.
+Open these notebooks in Jupyter (your teacher will show you how) and work from 00 to 08.
 Cells marked "your answer here" are yours to fill in; the check under each one tells you
 whether you are right, and gives a hint when you are not.
 
