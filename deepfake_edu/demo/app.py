@@ -13,6 +13,10 @@ Safety built in: analytics off (set before Gradio is imported), no share link un
 loopback only unless asked, no flagging, no example caching, no run history; uploads capped in
 size and deleted from Gradio's cache after a while; a bounded queue that answers "queue is
 full" when the class floods it; every error shown as one line, never a stack trace.
+
+Languages: the page's texts are keys of ``texts`` (English and French), handed to the browser
+through Gradio's ``gr.I18n``: a browser set to French reads French, any other English;
+``launch_app(..., lang="fr")`` (``deepfake-edu demo --lang fr``) forces one on every browser.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import gradio as gr  # noqa: E402
 
-from deepfake_edu.demo import logic  # noqa: E402
+from deepfake_edu.demo import logic, texts  # noqa: E402
+from deepfake_edu.demo.texts import t  # noqa: E402
+from deepfake_edu.demo.state import trim_memory_in_background  # noqa: E402
 from deepfake_edu.demo.classroom import LOGIN_MESSAGE, TEACHER_PATH, Classroom, describe_pool, middleware  # noqa: E402
 from deepfake_edu.errors import LabError  # noqa: E402
 from deepfake_edu.lessons.funnel import TRAIN_IDENTITIES  # noqa: E402
@@ -49,7 +55,7 @@ CACHE_SWEEP = (300, 900)  # every 5 minutes, delete uploads and outputs Gradio c
 GALLERY_FACES, GALLERY_COLUMNS = 16, 8  # tab 1's thumbnails: two rows of eight, about 100 px each at 1024 px wide
 FACE_HEIGHT = 300  # tab 1's two faces, pixels (their pictures are logic.SHOWN_SIDE, 256)
 FAKE_HEIGHT = 300  # tab 2's three pictures, pixels
-GENERIC_ERROR = "Something went wrong on the server. Try again, or tell the teacher (the details are in the terminal)."
+GENERIC_ERROR = texts.text("generic_error")  # in English; a browser gets its own language's (texts.request_language)
 
 # The page's own style, scoped by elem_id. Gradio's gallery without a fixed height keeps 320 px
 # (or 55% of the window) and thumbnails of at least 100 px: tab 1's takes the height of its two
@@ -59,18 +65,16 @@ CSS = """
 #funnel-gallery .grid-container { grid-template-columns: repeat(var(--grid-cols), minmax(0, 1fr)); }
 """
 
-CLASSROOM_INTRO = ("You are on the teacher's computer: what you upload is seen by you only, and deleted when you close "
-                   "this page. In **4. Spot the fake** your answers join the whole class's.")
 TEACHER_REFRESH_S = 3.0  # the teacher page reloads the pooled answers this often, seconds
 
-INTRO = """# deepfake-edu: look inside a deepfake, make one, catch one
-Everything here runs on this computer; nothing is sent anywhere. Every fake made here carries a
-visible label and an invisible mark. Faces are the lab's **synthetic twins**: invented people."""
 
-
-def guarded(fn):
+def guarded(fn=None, *, lang: str | None = None):
     """Run a handler; a LabError becomes its one line in the page, anything else a generic line
-    (the traceback goes to the terminal's log only)."""
+    (the traceback goes to the terminal's log only), in the language of the browser that sent the
+    event (its gr.Request) unless the page forces ``lang``. ``guarded(lang=...)`` is the decorator
+    with that language."""
+    if fn is None:
+        return functools.partial(guarded, lang=lang)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -82,7 +86,8 @@ def guarded(fn):
             raise gr.Error(str(error), print_exception=False) from None
         except Exception:
             log.exception("demo handler %s failed", fn.__name__)
-            raise gr.Error(GENERIC_ERROR, print_exception=False) from None
+            request = next((each for each in (*args, *kwargs.values()) if isinstance(each, gr.Request)), None)
+            raise gr.Error(texts.text("generic_error", texts.request_language(request, lang)), print_exception=False) from None
 
     return wrapper
 
@@ -99,27 +104,34 @@ def _theme():
     return gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 
 
-def build_app(assets, classroom: Classroom | None = None) -> gr.Blocks:
+def build_app(assets, classroom: Classroom | None = None, lang: str | None = None) -> gr.Blocks:
     """The Blocks app over ``assets`` (a ``deepfake_edu.lab.LabAssets``, or any object with the
     same fields); nothing heavy is loaded until a tab needs it. ``classroom``: serve a class
-    (``classroom.Classroom``): pooled answers, caps per device, and the teacher page."""
+    (``classroom.Classroom``): pooled answers, caps per device, and the teacher page.
+
+    The page's texts are ``texts`` keys, translated in each browser by the ``gr.I18n`` that
+    ``launch_options`` hands to ``launch`` (English for a browser in any other language).
+    ``lang`` ("en", "fr"): the language the page forces, for the texts handlers return too; the
+    same ``lang`` goes to ``launch_options``. None: each browser its own."""
     lab = logic.DemoLab(assets)
     with gr.Blocks(title="deepfake-edu demo", analytics_enabled=False, delete_cache=CACHE_SWEEP) as app:
         app.demo_lab = lab  # for tests and the launcher's warm-up
         app.classroom = classroom
-        gr.Markdown(INTRO + (f"\n\n{CLASSROOM_INTRO}" if classroom else ""))
-        _funnel_tab(app, lab)
-        _fake_tab(lab, classroom)
-        _catch_tab(lab, classroom)
-        _spot_the_fake_tab(app, lab, classroom)
-        _check_tab(lab, classroom)
+        gr.Markdown(t("intro"))
+        if classroom is not None:
+            gr.Markdown(t("classroom_intro"))
+        _funnel_tab(app, lab, lang)
+        _fake_tab(lab, classroom, lang)
+        _catch_tab(lab, classroom, lang)
+        _spot_the_fake_tab(app, lab, classroom, lang)
+        _check_tab(lab, classroom, lang)
         if classroom is not None:
             def forget(request: gr.Request = None):
                 classroom.forget(request)  # the page closed: its uploads and the pictures made of them go
 
             app.unload(forget)
     if classroom is not None:
-        _teacher_page(app, lab, classroom)  # a page of its own: Gradio makes routes outside the Blocks context
+        _teacher_page(app, lab, classroom, lang)  # a page of its own: Gradio makes routes outside the Blocks context
     return app
 
 
@@ -134,44 +146,44 @@ def _remember(room: Classroom | None, request, *paths) -> None:
         room.remember(request, *paths)
 
 
-def _funnel_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
+def _funnel_tab(app: gr.Blocks, lab: logic.DemoLab, lang: str | None = None) -> None:
     widths = sorted(lab.funnel_widths())
-    with gr.Tab("1. Inside the autoencoder", id="funnel"):
-        gr.Markdown("The encoder squeezes a face into a few numbers (the **bottleneck**); the decoder rebuilds "
-                    "the face from them. Pick a face and a bottleneck width: each width is its own model, trained the same way.")
+    guard = guarded(lang=lang)
+    with gr.Tab(t("funnel_tab"), id="funnel"):
+        gr.Markdown(t("funnel_intro"))
         if not widths:
-            gr.Markdown("**No funnel models yet.** Start the demo without `--no-prepare` to train them (about a minute).")
+            gr.Markdown(t("funnel_missing"))
         with gr.Row():
-            identity = gr.Dropdown(list(TRAIN_IDENTITIES), value=TRAIN_IDENTITIES[0], label="whose face")
-            face_index = gr.Slider(0, logic.FACES_PER_PERSON - 1, value=0, step=1, label="which face")
-            width = gr.Radio([str(w) for w in widths], value=str(widths[0]) if widths else None, label="bottleneck width (numbers)")
+            identity = gr.Dropdown(list(TRAIN_IDENTITIES), value=TRAIN_IDENTITIES[0], label=t("whose_face"))
+            face_index = gr.Slider(0, logic.FACES_PER_PERSON - 1, value=0, step=1, label=t("which_face"))
+            width = gr.Radio([str(w) for w in widths], value=str(widths[0]) if widths else None, label=t("bottleneck_width"))
         # Two rows of thumbnails that follow the page's width (a fixed height scrolled at 1024x768; see CSS).
-        gallery = gr.Gallery(label="faces (click one to rebuild it)", columns=GALLERY_COLUMNS, rows=2, height="auto",
+        gallery = gr.Gallery(label=t("funnel_gallery"), columns=GALLERY_COLUMNS, rows=2, height="auto",
                              object_fit="contain", allow_preview=False, elem_id="funnel-gallery")
-        rebuild = gr.Button("squeeze and rebuild", variant="primary")
+        rebuild = gr.Button(t("rebuild"), variant="primary")
         with gr.Row(equal_height=True):
-            original = gr.Image(label="the face", type="filepath", interactive=False, height=FACE_HEIGHT, scale=1, min_width=FACE_HEIGHT)
-            rebuilt = gr.Image(label="rebuilt through the funnel", type="filepath", interactive=False, height=FACE_HEIGHT, scale=1, min_width=FACE_HEIGHT)
+            original = gr.Image(label=t("the_face"), type="filepath", interactive=False, height=FACE_HEIGHT, scale=1, min_width=FACE_HEIGHT)
+            rebuilt = gr.Image(label=t("rebuilt"), type="filepath", interactive=False, height=FACE_HEIGHT, scale=1, min_width=FACE_HEIGHT)
             summary = gr.Markdown(elem_id="funnel-summary")
-        funnel = gr.Image(label="the funnel", type="filepath", interactive=False)
-        with gr.Accordion("layer sizes", open=False):
+        funnel = gr.Image(label=t("the_funnel"), type="filepath", interactive=False)
+        with gr.Accordion(t("layer_sizes"), open=False):
             layers = gr.Markdown()
 
-        @guarded
+        @guard
         def show_gallery(person):
             return [lab.picture(face) for face in logic.funnel_faces(lab, person)[:GALLERY_FACES]]
 
-        @guarded
-        def do_rebuild(person, index, chosen_width):
+        @guard
+        def do_rebuild(person, index, chosen_width, request: gr.Request = None):
             if not chosen_width:
-                raise LabError("no funnel model is trained yet: restart the demo without --no-prepare")
+                raise LabError(texts.text("no_funnel_model", texts.request_language(request, lang)))
             view = logic.rebuild_face(lab, person, int(index), int(chosen_width))
             return lab.picture(view.original), lab.picture(view.rebuilt), view.summary(), lab.picture(view.funnel), logic.describe_layers(view.layers)
 
-        @guarded
-        def pick(person, chosen_width, event: gr.SelectData):
+        @guard
+        def pick(person, chosen_width, event: gr.SelectData, request: gr.Request = None):
             """A click on a face: the slider moves to it and the face is rebuilt at once."""
-            return (event.index, *do_rebuild(person, event.index, chosen_width))
+            return (event.index, *do_rebuild(person, event.index, chosen_width, request))
 
         outputs = [original, rebuilt, summary, funnel, layers]
         identity.change(show_gallery, identity, gallery, api_name="funnel_gallery")
@@ -182,39 +194,39 @@ def _funnel_tab(app: gr.Blocks, lab: logic.DemoLab) -> None:
         face_index.release(do_rebuild, [identity, face_index, width], outputs, api_visibility="private", **WORK)
 
 
-def _fake_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
+def _fake_tab(lab: logic.DemoLab, room: Classroom | None = None, lang: str | None = None) -> None:
     runs = list(lab.swap_runs())
     first_directions = _safe(lambda: logic.fake_directions(lab, runs[0]), [])
-    with gr.Tab("2. Make a fake", id="fake"):
-        gr.Markdown("One shared encoder, one decoder per person: encode a face of A, decode it with B's decoder. "
-                    "With the twins the true answer exists, so the swap can be scored.")
+    guard = guarded(lang=lang)
+    with gr.Tab(t("fake_tab"), id="fake"):
+        gr.Markdown(t("fake_intro"))
         with gr.Row():
-            run = gr.Dropdown(runs, value=runs[0], label="model (a trained pair)")
-            direction = gr.Dropdown(first_directions, value=first_directions[0] if first_directions else None, label="who becomes whom")
-            face_index = gr.Slider(0, logic.FACES_PER_PERSON - 1, value=0, step=1, label="which face of A")
+            run = gr.Dropdown(runs, value=runs[0], label=t("swap_model"))
+            direction = gr.Dropdown(first_directions, value=first_directions[0] if first_directions else None, label=t("direction"))
+            face_index = gr.Slider(0, logic.FACES_PER_PERSON - 1, value=0, step=1, label=t("face_of_a"))
         with gr.Row():
-            make = gr.Button("make the fake", variant="primary")
-            make_clip = gr.Button(f"make a {logic.CLIP_FRAMES}-frame clip (twins)")
+            make = gr.Button(t("make_fake"), variant="primary")
+            make_clip = gr.Button(t("make_clip"))  # the texts' {frames}: logic.CLIP_FRAMES
         with gr.Row():
-            source = gr.Image(label="A", type="filepath", interactive=False, height=FAKE_HEIGHT)
-            fake = gr.Image(label="A as B, in A's picture (labelled, marked)", type="filepath", interactive=False, height=FAKE_HEIGHT)
-            truth = gr.Image(label="the true answer's face (twins only)", type="filepath", interactive=False, height=FAKE_HEIGHT)
+            source = gr.Image(label=t("person_a"), type="filepath", interactive=False, height=FAKE_HEIGHT)
+            fake = gr.Image(label=t("the_fake"), type="filepath", interactive=False, height=FAKE_HEIGHT)
+            truth = gr.Image(label=t("true_answer"), type="filepath", interactive=False, height=FAKE_HEIGHT)
         summary = gr.Markdown()
-        download = gr.File(label="the fake, with its marks", interactive=False)
-        clip = gr.Image(label="the swapped clip", type="filepath", interactive=False, height=260)
+        download = gr.File(label=t("fake_download"), interactive=False)
+        clip = gr.Image(label=t("swapped_clip"), type="filepath", interactive=False, height=260)
 
-        @guarded
+        @guard
         def directions(run_label):
             choices = logic.fake_directions(lab, run_label)
             return gr.Dropdown(choices=choices, value=choices[0])
 
-        @guarded
+        @guard
         def do_fake(run_label, chosen, index, request: gr.Request = None):
             _take(room, request, "work")
             result = logic.make_fake(lab, run_label, chosen, int(index))
             return lab.picture(result.source), lab.picture(result.fake), lab.picture(result.truth), result.summary(), str(result.path)
 
-        @guarded
+        @guard
         def do_clip(run_label, chosen, request: gr.Request = None):
             _take(room, request, "work")
             result = logic.make_fake_clip(lab, run_label, chosen)
@@ -228,21 +240,21 @@ def _fake_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
         make_clip.click(do_clip, [run, direction], [clip, download, summary], api_name="make_clip", **WORK)
 
 
-def _catch_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
+def _catch_tab(lab: logic.DemoLab, room: Classroom | None = None, lang: str | None = None) -> None:
     detectors = list(lab.detectors())
     kinds = list(logic.IMAGE_SUFFIXES + logic.VIDEO_SUFFIXES)
-    with gr.Tab("3. Catch the fake", id="catch"):
-        gr.Markdown(f"Upload a photo or a short video (up to {logic.MAX_VIDEO_SECONDS:.0f} s, {logic.MAX_UPLOAD_MB} MB). "
-                    "Each face found gets MesoNet's P(fake) and a heatmap of what drove the score; a video gets its curve over time.")
+    guard = guarded(lang=lang)
+    with gr.Tab(t("catch_tab"), id="catch"):
+        gr.Markdown(t("catch_intro"))  # the texts' {seconds} and {megabytes}: logic.MAX_VIDEO_SECONDS and MAX_UPLOAD_MB
         with gr.Row():
-            upload = gr.File(label="photo or video", file_types=kinds, type="filepath", elem_id="catch-upload")
-            detector = gr.Dropdown(detectors, value=detectors[0], label="detector")
-        go = gr.Button("catch it", variant="primary")
+            upload = gr.File(label=t("photo_or_video"), file_types=kinds, type="filepath", elem_id="catch-upload")
+            detector = gr.Dropdown(detectors, value=detectors[0], label=t("detector"))
+        go = gr.Button(t("catch"), variant="primary")
         summary = gr.Markdown()
-        faces = gr.Image(label="faces found, with their heatmaps (left to right; a video: a few of its frames)", type="filepath", interactive=False, height=280)
-        curve = gr.Image(label="P(fake) over the video", type="filepath", interactive=False)
+        faces = gr.Image(label=t("faces_found"), type="filepath", interactive=False, height=280)
+        curve = gr.Image(label=t("fake_curve"), type="filepath", interactive=False)
 
-        @guarded
+        @guard
         def do_catch(path, label, request: gr.Request = None):
             _take(room, request, "work")
             _remember(room, request, path)
@@ -259,50 +271,50 @@ def _catch_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
         upload.change(lambda: ("", None, None), None, outputs, queue=False, **_private())  # a new file: the old verdict goes
 
 
-def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | None = None) -> None:
-    with gr.Tab("4. Spot the fake", id="quiz"):
-        gr.Markdown("Real twin or swapped twin? Answer first; then you see the machine's P(fake) and may change your mind; "
-                    "then the truth. The tally counts your first answers and your final ones apart, beside the machine's.")
+def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | None = None, lang: str | None = None) -> None:
+    guard = guarded(lang=lang)
+    with gr.Tab(t("quiz_tab"), id="quiz"):
+        gr.Markdown(t("quiz_intro"))
         if room is not None:
-            _pooled_quiz(app, lab, room)
+            _pooled_quiz(app, lab, room, lang)
             return
         turn = gr.State(None)  # the face on screen: {"number": n, "first": guess, "answered": bool, "reveal": ...}
         face, next_face, say_real, say_fake, reveal = _quiz_controls()
         tally = gr.Markdown()
         with gr.Row():
-            reset = gr.Button("reset the class's tally...", size="sm", scale=0, min_width=200, elem_id="quiz-reset")
+            reset = gr.Button(t("quiz_reset"), size="sm", scale=0, min_width=200, elem_id="quiz-reset")
         with gr.Row(visible=False, elem_id="quiz-reset-confirm") as confirm_row:
-            gr.Markdown("**Start the class's tally again from zero?** Every answer counted so far is lost.")
-            confirm = gr.Button("yes, reset it", variant="stop", size="sm", scale=0, min_width=140)
-            cancel = gr.Button("cancel", size="sm", scale=0, min_width=100)
+            gr.Markdown(t("quiz_reset_ask"))
+            confirm = gr.Button(t("quiz_reset_yes"), variant="stop", size="sm", scale=0, min_width=140)
+            cancel = gr.Button(t("cancel"), size="sm", scale=0, min_width=100)
 
-        def new_face(previous):
+        def new_face(previous, request: gr.Request = None):
             picture, new_turn = logic.quiz_turn(lab, previous)
-            return picture, new_turn, "Your guess?"
+            return picture, new_turn, texts.text("your_guess", texts.request_language(request, lang))
 
-        ask = guarded(new_face)
+        ask = guard(new_face)
 
         def answer(guess):
-            @guarded
+            @guard
             def mark(current):
                 text, counts, after = logic.quiz_guess(lab, current, guess)
                 return text, describe_tally(counts), after  # first: the machine's advice; then the final answer; no more
 
             return mark
 
-        @guarded
+        @guard
         def show_tally():
             return describe_tally(lab.tally.read())
 
-        @guarded
+        @guard
         def do_reset():
             return describe_tally(lab.tally.reset())
 
-        @guarded
-        def first_face(previous):
+        @guard
+        def first_face(previous, request: gr.Request = None):
             """The face the quiz opens on; a lab without its real/fake set says so in the page, not in a pop-up."""
             try:
-                return new_face(previous)
+                return new_face(previous, request)
             except LabError as error:
                 return None, None, str(error)
 
@@ -325,85 +337,87 @@ def _quiz_controls():
     (face, next face, real, fake, reveal). "real" and "fake" give the first answer, then (once
     the machine's P(fake) is shown) the final one: the same button keeps it, the other revises it."""
     with gr.Row():
-        face = gr.Image(label="real or fake?", type="filepath", interactive=False, height=280, elem_id="quiz-face")
+        face = gr.Image(label=t("real_or_fake"), type="filepath", interactive=False, height=280, elem_id="quiz-face")
         with gr.Column():
-            next_face = gr.Button("next face", variant="primary")
-            say_real = gr.Button("real")
-            say_fake = gr.Button("fake")
+            next_face = gr.Button(t("next_face"), variant="primary")
+            say_real = gr.Button(t("real"))
+            say_fake = gr.Button(t("fake"))
             reveal = gr.Markdown()
     return face, next_face, say_real, say_fake, reveal
 
 
-def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
+def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom, lang: str | None = None) -> None:
     """The spot-the-fake tab in classroom mode: every student's first and final answers pooled
     (``room.pool``), and no reset here (only the teacher page resets)."""
+    guard = guarded(lang=lang)
     turn = gr.State(None)
     face, next_face, say_real, say_fake, reveal = _quiz_controls()
-    gr.Markdown("**The whole class so far**: first answers, the machine, and the answers after seeing the machine")
+    gr.Markdown(t("pooled_heading"))
     pooled = gr.Markdown(elem_id="quiz-pooled")
 
     def new_face(previous, request: gr.Request = None):
         picture, new_turn = logic.pooled_turn(lab, room, request, previous)
-        return picture, new_turn, "Your guess?"
+        return picture, new_turn, texts.text("your_guess", texts.request_language(request, lang))
 
     def answer(guess):
-        @guarded
+        @guard
         def mark(current, request: gr.Request = None):
             return logic.pooled_guess(lab, room, request, current, guess)
 
         return mark
 
-    @guarded
+    @guard
     def first_face(previous, request: gr.Request = None):
         try:
             return new_face(previous, request)
         except LabError as error:
             return None, None, str(error)
 
-    next_face.click(guarded(new_face), turn, [face, turn, reveal], api_name="quiz_next", **QUICK)
+    next_face.click(guard(new_face), turn, [face, turn, reveal], api_name="quiz_next", **QUICK)
     say_real.click(answer("real"), turn, [reveal, pooled, turn], api_name="quiz_real", **QUICK)
     say_fake.click(answer("fake"), turn, [reveal, pooled, turn], api_name="quiz_fake", **QUICK)
-    app.load(guarded(lambda: describe_pool(room.pool)), None, pooled, api_name="quiz_tally", **QUICK)
+    app.load(guard(lambda: describe_pool(room.pool)), None, pooled, api_name="quiz_tally", **QUICK)
     app.load(first_face, turn, [face, turn, reveal], **_private())
 
 
-def _teacher_page(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
+def _teacher_page(app: gr.Blocks, lab: logic.DemoLab, room: Classroom, lang: str | None = None) -> None:
     """``/teacher``: the join card for the projector, the pooled answers (live), their export and
     the reset. Every handler asks ``classroom.require_teacher`` first; the gate refuses the page itself."""
+    guard = guarded(lang=lang)
     with app.route("Teacher", TEACHER_PATH, show_in_navbar=False):
         with gr.Row():
             card = gr.Markdown(elem_id="teacher-join")
-            qr = gr.Image(label="scan to join", type="filepath", interactive=False, height=360, show_label=False, elem_id="teacher-qr")
-        gr.Markdown("## Spot the fake: the class against the machine")
+            qr = gr.Image(label=t("scan_to_join"), type="filepath", interactive=False, height=360, show_label=False, elem_id="teacher-qr")
+        gr.Markdown(t("teacher_heading"))
         pooled = gr.Markdown(elem_id="teacher-pool")
         with gr.Row():
-            as_csv = gr.Button("save the answers (CSV)", size="sm")
-            as_json = gr.Button("save the answers (JSON)", size="sm")
-            reset = gr.Button("reset the class's answers...", size="sm", elem_id="teacher-reset")
-        saved = gr.File(label="the answers, for the human-versus-machine study", interactive=False)
+            as_csv = gr.Button(t("save_csv"), size="sm")
+            as_json = gr.Button(t("save_json"), size="sm")
+            reset = gr.Button(t("teacher_reset"), size="sm", elem_id="teacher-reset")
+        saved = gr.File(label=t("saved_answers"), interactive=False)
         with gr.Row(visible=False) as confirm_row:
-            gr.Markdown("**Start the class's answers again from zero?** Save them first: every answer so far is lost.")
-            confirm = gr.Button("yes, reset them", variant="stop", size="sm", scale=0, min_width=140)
-            cancel = gr.Button("cancel", size="sm", scale=0, min_width=100)
+            gr.Markdown(t("teacher_reset_ask"))
+            confirm = gr.Button(t("teacher_reset_yes"), variant="stop", size="sm", scale=0, min_width=140)
+            cancel = gr.Button(t("cancel"), size="sm", scale=0, min_width=100)
         timer = gr.Timer(TEACHER_REFRESH_S)
 
-        @guarded
+        @guard
         def show_card(request: gr.Request = None):
             pool = logic.teacher_pool(room, request)  # first: it refuses any browser but the teacher's
             return (*logic.join_card(lab, room), pool)
 
-        @guarded
+        @guard
         def refresh(request: gr.Request = None):
             return logic.teacher_pool(room, request)
 
         def export(kind):
-            @guarded
+            @guard
             def save(request: gr.Request = None):
                 return logic.teacher_export(lab, room, request, kind)
 
             return save
 
-        @guarded
+        @guard
         def do_reset(request: gr.Request = None):
             return logic.teacher_reset(lab, room, request)
 
@@ -419,36 +433,34 @@ def _teacher_page(app: gr.Blocks, lab: logic.DemoLab, room: Classroom) -> None:
         confirm.click(do_reset, None, pooled, api_name="teacher_reset", **QUICK).then(lambda: confirming(False), None, [confirm_row, reset], queue=False, **_private())
 
 
-def _check_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
+def _check_tab(lab: logic.DemoLab, room: Classroom | None = None, lang: str | None = None) -> None:
     kinds = list(logic.IMAGE_SUFFIXES + logic.VIDEO_SUFFIXES)
-    with gr.Tab("5. Check a file", id="check"):
-        gr.Markdown("Does a picture or video say it was made by an AI tool? The lab looks for its visible label, "
-                    "its invisible mark and a C2PA manifest.")
+    guard = guarded(lang=lang)
+    with gr.Tab(t("check_tab"), id="check"):
+        gr.Markdown(t("check_intro"))
         with gr.Row():
-            upload = gr.File(label="photo or video", file_types=kinds, type="filepath", elem_id="check-upload")
-            preview = gr.Image(label="what you uploaded (a video: its first frame)", type="filepath", interactive=False,
-                               height=240, elem_id="check-preview")
-        go = gr.Button("check it", variant="primary")
+            upload = gr.File(label=t("photo_or_video"), file_types=kinds, type="filepath", elem_id="check-upload")
+            preview = gr.Image(label=t("uploaded"), type="filepath", interactive=False, height=240, elem_id="check-preview")
+        go = gr.Button(t("check"), variant="primary")
         report = gr.Markdown()
-        with gr.Accordion("Launder it: what re-posting does to the detector, the label, the mark and C2PA", open=False):
-            gr.Markdown("A fake that travels is cropped, shrunk, blurred and re-saved on the way. Move the sliders, "
-                        "then compare the photo above with its laundered copy.")
+        with gr.Accordion(t("launder_title"), open=False):
+            gr.Markdown(t("launder_intro"))
             with gr.Row():
-                quality = gr.Slider(5, 100, value=100, step=5, label="JPEG quality (100: none)")
-                scale = gr.Slider(0.1, 1.0, value=1.0, step=0.05, label="size kept")
+                quality = gr.Slider(5, 100, value=100, step=5, label=t("jpeg_quality"))
+                scale = gr.Slider(0.1, 1.0, value=1.0, step=0.05, label=t("size_kept"))
             with gr.Row():
-                keep = gr.Slider(0.5, 1.0, value=1.0, step=0.05, label="centre kept by a crop")
-                sigma = gr.Slider(0.0, 5.0, value=0.0, step=0.5, label="blur (pixels)")
+                keep = gr.Slider(0.5, 1.0, value=1.0, step=0.05, label=t("centre_kept"))
+                sigma = gr.Slider(0.0, 5.0, value=0.0, step=0.5, label=t("blur"))
             with gr.Row():
-                video = gr.Checkbox(label="re-encode as a video frame (instead of JPEG)")
+                video = gr.Checkbox(label=t("as_video"))
                 detectors = list(lab.detectors())
-                detector = gr.Dropdown(detectors, value=detectors[0], label="detector")
-            launder = gr.Button("launder and check")
+                detector = gr.Dropdown(detectors, value=detectors[0], label=t("detector"))
+            launder = gr.Button(t("launder"))
             with gr.Row():
-                laundered = gr.Image(label="the laundered copy (labelled again for the page)", interactive=False, height=240)
+                laundered = gr.Image(label=t("laundered"), interactive=False, height=240)
                 findings = gr.Markdown()
 
-        @guarded
+        @guard
         def do_launder(path, quality, scale, keep, sigma, video, detector, request: gr.Request = None):
             _take(room, request, "work")
             _remember(room, request, path)
@@ -460,14 +472,14 @@ def _check_tab(lab: logic.DemoLab, room: Classroom | None = None) -> None:
         launder.click(lambda: (None, ""), None, [laundered, findings], queue=False, **_private()).then(
             do_launder, [upload, quality, scale, keep, sigma, video, detector], [laundered, findings], api_name="launder", **WORK)
 
-        @guarded
+        @guard
         def show_preview(path, request: gr.Request = None):
             _remember(room, request, path)
             preview = logic.upload_preview(lab, path)
             _remember(room, request, preview)
             return preview
 
-        @guarded
+        @guard
         def do_check(path, request: gr.Request = None):
             _take(room, request, "work")
             _remember(room, request, path)
@@ -488,8 +500,11 @@ def _safe(make, default):
 
 
 def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = False, quiet: bool = False, assets=None,
-                   classroom: Classroom | None = None) -> dict:
+                   classroom: Classroom | None = None, lang: str | None = None) -> dict:
     """The keyword arguments of ``Blocks.launch`` the demo always uses.
+
+    ``i18n``: the page's texts in English and French (``texts``); each browser shows its own
+    language, English for any other; ``lang`` ("en", "fr") forces that one on every browser.
 
     Gradio serves only files under the working or temporary folder unless allowed: the demo's
     own outputs (``<home>/outputs/demo``) and the spot-the-fake faces (the real/fake set's images) are.
@@ -502,7 +517,7 @@ def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = Fals
         if share:
             raise LabError("--classroom serves this network only: leave --share out")
         private = [] if assets is None else [Path(assets.home) / "outputs" / "demo" / "classroom"]
-        extra = dict(auth=classroom.check_login, auth_message=LOGIN_MESSAGE, max_file_size=f"{classroom.upload_mb}mb",
+        extra = dict(auth=classroom.check_login, auth_message=texts.login_message(lang, LOGIN_MESSAGE), max_file_size=f"{classroom.upload_mb}mb",
                      app_kwargs={"middleware": [middleware(classroom, private)]})
     return dict(
         allowed_paths=allowed,
@@ -521,19 +536,23 @@ def launch_options(host: str = "127.0.0.1", port: int = 7860, share: bool = Fals
         mcp_server=False,
         theme=_theme(),
         css=CSS,
+        i18n=texts.make_i18n(lang),
     ) | extra
 
 
 def launch_app(assets, host: str = "127.0.0.1", port: int = 7860, share: bool = False, block: bool = True, quiet: bool = False,
-               classroom: Classroom | None = None):
+               classroom: Classroom | None = None, lang: str | None = None):
     """Build, queue and serve the app; returns (blocks, local url). ``block=False`` returns once
     the server answers (tests, the load test); it then runs in a thread until ``blocks.close()``.
-    ``classroom``: serve a class (its ``host`` and ``port`` replace ``host`` and ``port``)."""
+    ``classroom``: serve a class (its ``host`` and ``port`` replace ``host`` and ``port``).
+    ``lang``: "en" or "fr" forces the page's language on every browser; None (the default): each
+    browser its own (``texts.forced_language`` reads ``--lang`` and ``DEEPFAKE_EDU_LANG``)."""
     if classroom is not None:
         host, port = classroom.host, classroom.port
-    options = launch_options(host, port, share, quiet, assets, classroom)  # refuses a bad combination before anything starts
-    app = build_app(assets, classroom)
+    options = launch_options(host, port, share, quiet, assets, classroom, lang)  # refuses a bad combination before anything starts
+    app = build_app(assets, classroom, lang)
     app.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
     threading.Thread(target=app.demo_lab.warm_up, name="demo-warm-up", daemon=True).start()
+    trim_memory_in_background()  # freed pictures go back to the system: memory returns near its baseline after a class
     _, url, _ = app.launch(prevent_thread_lock=not block, **options)
     return app, url

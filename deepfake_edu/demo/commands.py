@@ -1,5 +1,7 @@
 """`deepfake-edu demo`: prepare what is missing, then serve the classroom demo on this computer
-(`--classroom`: to the devices of a class on the local network, behind a join code)."""
+(`--classroom`: to the devices of a class on the local network, behind a join code). Each browser
+reads the page in its own language (French or English); `--lang fr` (or `DEEPFAKE_EDU_LANG=fr`)
+makes it French on every browser, and the lessons' texts in the demo with it."""
 
 from __future__ import annotations
 
@@ -37,6 +39,10 @@ def register(subparsers) -> None:
     parser.add_argument("--port", type=PORT, default=7860, help=ranged("port", PORT, 7860))
     parser.add_argument("--share", action="store_true", help="also open a public Gradio share link (off by default; see the warning it prints)")
     parser.add_argument("--no-prepare", action="store_true", help="do not train anything; fail with a message if the lab is not prepared")
+    parser.add_argument("--lang", choices=("en", "fr", "browser"), default=None,
+                        help="the page's language on every browser: en or fr (say, for a projector whose browser is in English), "
+                        "or browser: each browser its own (French for a browser set to French, English for any other). "
+                        "Default: DEEPFAKE_EDU_LANG where set, else browser")
     parser.add_argument("--minutes", type=BUDGET, default=5.0, help=ranged("time budget of the first launch's preparation, minutes", BUDGET, 5))
     parser.set_defaults(handler=run_demo)
 
@@ -61,8 +67,13 @@ def prepare_demo(minutes: float = 5.0, progress: bool = True):
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from deepfake_edu.demo.texts import forced_language
     from deepfake_edu.errors import LabError
+    from deepfake_edu.lessons import i18n
 
+    lang = forced_language(getattr(args, "lang", None))  # a bad DEEPFAKE_EDU_LANG fails here, before anything starts
+    if lang is not None:
+        i18n.set_language(lang)  # the spot-the-fake advice and tally (lessons.spot_the_fake) speak it too
     classroom = None
     if args.join_code is not None and not args.classroom:
         raise LabError("--join-code goes with --classroom: add --classroom, or leave --join-code out")
@@ -92,7 +103,7 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"notice: listening on {host}: other computers on this network can open the demo", file=sys.stderr)
     # Gradio's own start-up lines advise `share=True in launch()`, which is not how this command
     # is used: it stays quiet and the lab says where the demo is and how to stop it.
-    app, url = launch_app(assets, host=host, port=args.port, share=args.share, block=False, quiet=True, classroom=classroom)
+    app, url = launch_app(assets, host=host, port=args.port, share=args.share, block=False, quiet=True, classroom=classroom, lang=lang)
     if classroom is not None:
         print(classroom_banner(classroom))
     else:

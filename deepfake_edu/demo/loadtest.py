@@ -1,12 +1,16 @@
 """A classroom's worth of visitors at once: does the demo answer everyone, or say it is busy?
 
-    python -m deepfake_edu.demo.loadtest [--clients 16] [--seconds 60] [--port 7870]
+    python -m deepfake_edu.demo.loadtest [--clients 16] [--seconds 60] [--think 0] [--port 7870]
     python -m deepfake_edu.demo.loadtest --first-launch     # a fresh lab home: time to the first page
 
 Starts ``deepfake-edu demo --no-prepare`` on loopback (the lab must be prepared), times its first
 page, then lets ``--clients`` gradio_client visitors call the tabs' endpoints in a loop for
 ``--seconds``. Each call ends as an answer, a clear "busy" (the queue is full), or an error.
-The server's memory (RSS) is sampled all along. Prints the figures; ``--json FILE`` writes them.
+``--think S``: each visitor pauses a random 0.5 S to 1.5 S after every answer, as a student who
+looks at the result before the next click (the default, 0, clicks again at once: a stress test, not
+a class). The server's memory (RSS) is sampled all along, and read once the models are loaded
+(``rss_warm_mb``: one visitor has called every endpoint once). Prints the figures; ``--json FILE``
+writes them.
 ``--first-launch`` instead starts ``deepfake-edu demo`` on a new, empty lab home, as a newcomer's
 first launch does (it renders the data and installs the shipped models), and times its first page.
 """
@@ -80,14 +84,12 @@ def _rss_mb(pid: int) -> float:
     return total / 2**20
 
 
-def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.Lock, latencies: list, errors: list, width: str,
-             by_call: dict | None = None) -> None:
-    from gradio_client import Client, handle_file
-    from gradio_client.exceptions import AppError
+def _calls(client, photo: Path, width: str) -> list:
+    """(name, call) for every endpoint a visitor clicks, in the order a visitor goes round them;
+    a spot-the-fake turn is two clicks, "next face" then the answer, timed apart."""
+    from gradio_client import handle_file
 
-    client = Client(url, verbose=False)
-    # (name, call): a spot-the-fake turn is two clicks, "next face" then the answer, timed apart
-    calls = [
+    return [
         ("rebuild", lambda: client.predict("twin-00", 1, width, api_name="/rebuild")),
         ("make_fake", lambda: client.predict(RUN, "twin-00 -> twin-01", 2, api_name="/make_fake")),
         ("catch", lambda: client.predict(handle_file(str(photo)), DETECTOR, api_name="/catch")),
@@ -95,7 +97,19 @@ def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.
         ("quiz_answer", lambda: client.predict(api_name="/quiz_real")),
         ("check_file", lambda: client.predict(handle_file(str(photo)), api_name="/check_file")),
     ]
-    turn = 0
+
+
+def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.Lock, latencies: list, errors: list, width: str,
+             by_call: dict | None = None, think_s: float = 0.0, seed: int = 0) -> None:
+    import random
+
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(url, verbose=False)
+    calls = _calls(client, photo, width)
+    pause = random.Random(seed)
+    turn = pause.randrange(len(calls))  # visitors start on different tabs, as a class does
     while time.monotonic() < until:
         name, call = calls[turn % len(calls)]
         turn += 1
@@ -119,13 +133,26 @@ def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.
                     by_call.setdefault(name, []).append(latencies[-1])
         if outcome == "busy":
             time.sleep(0.5)  # a student who is told "busy" waits a moment
+        elif think_s > 0:
+            time.sleep(min(pause.uniform(0.5, 1.5) * think_s, max(0.0, until - time.monotonic())))
+
+
+def _warm(url: str, photo: Path, width: str) -> None:
+    """One visitor calls every endpoint once, so the models are loaded before the memory baseline."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    for _, call in _calls(client, photo, width):
+        call()
 
 
 def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, server_pid: int | None = None, width: int | str = 16,
-             settle_s: float = 0.0) -> dict:
-    """``clients`` visitors for ``seconds``; figures: answered / busy / error counts, latency (all
-    calls, and median and p95 per call: ``latency_by_call_s``, seconds), server RSS (MB; also
-    ``rss_settled_mb``, ``settle_s`` seconds after the last visitor left, when ``settle_s`` > 0).
+             settle_s: float = 0.0, think_s: float = 0.0) -> dict:
+    """``clients`` visitors for ``seconds``, each pausing about ``think_s`` seconds after an
+    answer; figures: answered / busy / error counts, latency (all calls, and median and p95 per
+    call: ``latency_by_call_s``, seconds), server RSS (MB: ``rss_before_mb`` as the server
+    started, ``rss_warm_mb`` once every endpoint was called once, the peak, right after the load,
+    and ``rss_settled_mb``, ``settle_s`` seconds after the last visitor left, when ``settle_s`` > 0).
 
     ``width``: a bottleneck width the lab has a funnel model for (the funnel tab's choices)."""
     import numpy as np
@@ -144,11 +171,13 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
             stop.wait(0.5)
 
     rss_before = _rss_mb(server_pid) if server_pid else None
+    _warm(url, photo, str(width))
+    rss_warm = _rss_mb(server_pid) if server_pid else None
     sampler = threading.Thread(target=sample, daemon=True) if server_pid else None
     if sampler:
         sampler.start()
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=_visitor, args=(url, photo, until, counts, lock, latencies, errors, str(width), by_call)) for _ in range(clients)]
+    threads = [threading.Thread(target=_visitor, args=(url, photo, until, counts, lock, latencies, errors, str(width), by_call, think_s, number)) for number in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -160,6 +189,7 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
         sampler.join()
     figures = {
         "clients": clients,
+        "think_s": think_s,
         "seconds": round(wall, 1),
         **counts,
         "answers_per_s": round(counts["answered"] / wall, 2),
@@ -170,7 +200,7 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
         "errors_seen": sorted(set(errors))[:5],
     }
     if server_pid:
-        figures.update(rss_before_mb=round(rss_before, 1), rss_peak_mb=round(max(samples), 1), rss_after_mb=round(_rss_mb(server_pid), 1))
+        figures.update(rss_before_mb=round(rss_before, 1), rss_warm_mb=round(rss_warm, 1), rss_peak_mb=round(max(samples), 1), rss_after_mb=round(_rss_mb(server_pid), 1))
         if settle_s > 0:
             time.sleep(settle_s)
             figures["rss_settled_mb"] = round(_rss_mb(server_pid), 1)
@@ -185,6 +215,13 @@ def _photo(folder: Path) -> Path:
     return write_image(folder / "astronaut.png", data.astronaut())
 
 
+def _think_seconds(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 120:
+        raise argparse.ArgumentTypeError(f"--think is seconds from 0 to 120, not {text}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     from deepfake_edu.paths import lab_home
 
@@ -192,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", default=str(lab_home()), help="prepared lab home (default: the lab's own, see deepfake_edu/paths.py)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--think", type=_think_seconds, default=0.0, help="seconds a visitor looks at an answer before the next click, on average (default 0: a stress test)")
     parser.add_argument("--port", type=int, default=7870)
     parser.add_argument("--settle", type=float, default=30.0, help="seconds to wait after the load before the last memory reading (default 30)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
@@ -207,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory() as folder:
             time.sleep(3)  # let the warm-up load the models before the visitors arrive
-            figures = {"first_page_s": round(first_page, 2), **run_load(f"http://127.0.0.1:{args.port}/", _photo(Path(folder)), args.clients, args.seconds, process.pid, width, args.settle)}
+            figures = {"first_page_s": round(first_page, 2), **run_load(f"http://127.0.0.1:{args.port}/", _photo(Path(folder)), args.clients, args.seconds, process.pid, width, args.settle, args.think)}
     finally:
         stop_server(process)
     for key, value in figures.items():

@@ -205,6 +205,44 @@ class DemoLab:
                 log.warning("warm-up: %s", error)
 
 
+TRIM_EVERY_S = 20.0  # how often the server hands freed heap memory back to the system, seconds
+
+
+def release_freed_memory() -> bool:
+    """Hand the heap memory that Python, numpy and torch have freed back to the system (glibc's
+    ``malloc_trim``). A server that made many pictures at once keeps their freed memory in its
+    heap, so its RSS stays near the peak until trimmed. False where the C library has no trim."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
+_trimmer: threading.Thread | None = None
+_trimmer_lock = threading.Lock()
+
+
+def trim_memory_in_background(every_s: float = TRIM_EVERY_S) -> threading.Thread:
+    """The daemon thread that calls ``release_freed_memory`` every ``every_s`` seconds; one per
+    process, however many apps it serves (the tests launch many)."""
+    global _trimmer
+
+    def loop() -> None:
+        while True:
+            time.sleep(every_s)
+            release_freed_memory()
+
+    with _trimmer_lock:
+        if _trimmer is None:
+            _trimmer = threading.Thread(target=loop, name="demo-memory-trim", daemon=True)
+            _trimmer.start()
+        return _trimmer
+
+
 def _model_name(json_path: Path) -> str | None:
     try:
         return json.loads(Path(json_path).read_text()).get("model")

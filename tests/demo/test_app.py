@@ -9,6 +9,7 @@ import gradio as gr
 import pytest
 
 from deepfake_edu.demo import logic
+from deepfake_edu.demo.texts import english
 
 RUN = "twins (the lab's classroom model)"
 DETECTOR = "Meso-4 trained on twins (the lab's)"
@@ -22,10 +23,11 @@ def app(small_lab):
 
 
 def component(app, kind, label: str | None = None, value=None, elem_id: str | None = None):
-    """The one component of ``kind`` with this label, value (a button's text) or elem_id."""
+    """The one component of ``kind`` with this label, value (a button's text) or elem_id; a label or
+    a text is the one an English browser shows (the page holds ``texts`` keys)."""
     found = [block for block in app.blocks.values() if isinstance(block, kind)
-             and (label is None or getattr(block, "label", None) == label)
-             and (value is None or getattr(block, "value", None) == value)
+             and (label is None or english(getattr(block, "label", None)) == label)
+             and (value is None or english(getattr(block, "value", None)) == value)
              and (elem_id is None or block.elem_id == elem_id)]
     assert len(found) == 1, (kind, label, value, elem_id, len(found))
     return found[0]
@@ -55,7 +57,7 @@ def ids(blocks) -> set:
 def test_clicking_a_face_in_the_gallery_rebuilds_it(app):
     """Issue 20: a click moved the slider only; the button had to be pressed."""
     gallery = component(app, gr.Gallery)
-    slider = next(b for b in app.blocks.values() if isinstance(b, gr.Slider) and b.label == "which face" and b.maximum == logic.FACES_PER_PERSON - 1)
+    slider = next(b for b in app.blocks.values() if isinstance(b, gr.Slider) and english(b.label) == "which face" and b.maximum == logic.FACES_PER_PERSON - 1)
     (select,) = triggered(app, gallery, "select")
     images = {component(app, gr.Image, label="the face")._id, component(app, gr.Image, label="rebuilt through the funnel")._id}
     assert slider._id in ids(select.outputs) and images <= ids(select.outputs)
