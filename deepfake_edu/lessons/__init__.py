@@ -8,7 +8,7 @@ lesson-specific helpers sit beside this file: ``setup`` (lab 0), ``training`` an
 (labs 4-6), ``spot_the_fake`` (lab 7 and the demo's game, with the class's tally) and
 ``critical`` (lab 7's provenance), ``literacy`` (lab 7's media literacy: the five questions, the
 history of faked photos, the cues to look at), ``human_machine`` (lab 7's fair study: answer, see
-the machine, revise; the class's files merged), ``experiments`` (lab 8: predict, run, explain), and
+the machine, revise; the class's files merged), ``experiments`` (lab 8: predict, run, explain), ``exit_tickets`` (the last 5 minutes of labs 1-8), and
 ``student`` makes the student versions of the notebooks and the student pack.
 ``quiz`` is the notebooks' multiple-choice questions; ``checks`` runs the exercise checks,
 which live by labs in ``exercises_making`` (0-3), ``exercises_detecting`` (4-7) and

@@ -192,7 +192,7 @@ class Idea:
     when every group has a match (a group is alternatives). Patterns are matched on the sentence
     in lower case without accents, and cover English and French."""
 
-    key: str  # TEXTS key of the hint shown when the idea is missing ("idea.<experiment>.<name>")
+    key: str  # TEXTS key of the hint shown when the idea is missing ("idea.<experiment>.<name>"; exit tickets: their own catalogue's)
     all_of: tuple[tuple[str, ...], ...]  # e.g. ((r"compress", r"jpeg"), (r"remov", r"efface"))
 
     def found_in(self, sentence: str) -> bool:
@@ -209,17 +209,23 @@ def normalise(sentence: str) -> str:
 MIN_WORDS = 8  # a sentence shorter than this cannot say why
 
 
-def read_explanation(sentence, ideas: tuple[Idea, ...], min_words: int = MIN_WORDS) -> Outcome:
-    """Right when the sentence holds every key idea; else the feedback names what is missing."""
+def read_explanation(sentence, ideas: tuple[Idea, ...], min_words: int = MIN_WORDS,
+                     describe: Callable[[str], str] | None = None) -> Outcome:
+    """Right when the sentence holds every key idea; else the feedback names what is missing.
+
+    ``describe(key)``: the text of an idea's key, for rubrics whose hints live in another
+    catalogue (``exit_tickets``); by default this module's ``text``. The sentences around the
+    hints are always this module's."""
+    describe = text if describe is None else describe
     words = re.findall(r"[^\W\d_]+", normalise(sentence if isinstance(sentence, str) else ""))
     if len(words) < min_words:
         return Outcome(False, text("explain_short", words=min_words))
     present = [idea for idea in ideas if idea.found_in(sentence)]
     missing = [idea for idea in ideas if idea not in present]
-    found = "; ".join(text(idea.key) for idea in present) or text("explain_nothing")
+    found = "; ".join(describe(idea.key) for idea in present) or text("explain_nothing")
     if not missing:
         return Outcome(True, text("explain_good", found=found))
-    return Outcome(False, "\n".join([text("explain_missing", found=found, count=len(missing)), *(f"  - {text(idea.key)}" for idea in missing)]))
+    return Outcome(False, "\n".join([text("explain_missing", found=found, count=len(missing)), *(f"  - {describe(idea.key)}" for idea in missing)]))
 
 
 # Each idea accepts many wordings; what it needs is the idea, not a phrase.

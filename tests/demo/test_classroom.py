@@ -332,8 +332,6 @@ def test_wrong_codes_from_a_device_are_capped(classroom_app, fresh_room):
 
 
 def test_the_answers_of_every_student_are_pooled_for_the_teacher(classroom_app, fresh_room):
-    from gradio_client.exceptions import AppError
-
     url = classroom_app[1]
     ana, ben = _student(url, "Ana"), _student(url, "Ben")
     ana.predict(api_name="/quiz_next")

@@ -1,0 +1,115 @@
+"""The exit tickets in French: words only, the same keys and {fields} as ``exit_tickets.TEXTS``.
+
+The choices of wording are those of ``quiz_fr`` ("vous", "hypertrucage" or "faux", "auto-encodeur",
+"goulot d'étranglement", "échange de visages"; SSIM, Grad-CAM, JPEG and MesoNet as they are; a
+number kept with its next digits through a no-break space, ``\\u00a0``). What a student types
+(``answer_ticket(...)``, the letters of a choice) stays as code is written. Which options of a
+choice are right is said once, in ``exit_tickets.TICKETS``.
+tests/lessons/test_exit_tickets.py checks the keys and the fields against the English.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # the words around the questions
+    "title": "Ticket de sortie, labo {lab} : {count} questions courtes, environ 5 minutes. Répondez avec vos mots : c'est l'idée qui compte, pas la formulation.",
+    "how_text": 'répondez par une phrase : answer_ticket({lab}, {n}, "votre phrase")',
+    "how_choice": 'répondez avec toutes les bonnes lettres, séparées par des virgules : answer_ticket({lab}, {n}, "x, y")',
+    "choose_all": "(choisissez toutes les bonnes réponses)",
+    "save_hint": "Quand vous avez fini, enregistrez votre ticket pour votre professeur : save_ticket({lab}, ...).",
+    "not_answered": "Écrivez d'abord votre réponse à la place des ..., puis relancez la cellule.",
+    "no_lab": "il n'y a pas de ticket de sortie pour le labo {lab!r} ; les labos qui en ont un : {labs}",
+    "no_question": "le ticket de sortie du labo {lab} a les questions 1 à {count}, pas {n!r}",
+    "nothing_to_save": "Répondez à au moins une question avec answer_ticket({lab}, ...) avant d'enregistrer le ticket.",
+    "saved": "Ticket de sortie enregistré : {path} ({met} réponse(s) sur {count} contiennent toutes les idées clés). Donnez ce fichier à votre professeur.",
+    "summary_title": "Tickets de sortie du labo {lab} : {files} fichier(s).",
+    "summary_line": "  {n}. {question}\n     réponses {answered}, réussies {met}",
+    "summary_missed": "     le plus souvent manquée : {idea} ({times} fois)",
+    # lab 1
+    "1.narrow": "Pourquoi le code, au milieu de l'auto-encodeur, doit-il être beaucoup plus petit que l'image ?",
+    "idea.1.narrow.copy": "ce qu'un code aussi grand que l'image permettrait au réseau (recopier les pixels, sans rien apprendre des visages)",
+    "idea.1.narrow.summary": "ce qu'un petit code l'oblige à garder (un résumé de ce qui compte dans un visage : la pose, l'expression, la lumière)",
+    "1.lost_first": "Quand le code se resserre, les yeux et le grain de la peau deviennent flous bien avant que la pose de la tête ne soit fausse. Pourquoi ?",
+    "idea.1.lost_first.small": "ce que sont les yeux et le grain de la peau (de petits détails qui couvrent peu de pixels et changent d'une image à l'autre)",
+    "idea.1.lost_first.big": "ce qu'est la pose (une information simple, à grande échelle, qui déplace tout le visage : quelques nombres suffisent à la garder)",
+    "1.wide": "Un entonnoir dont le code contient 12\u00a0288 nombres (autant que les pixels d'un visage de 64 x 64) reconstruit chaque visage presque exactement. Lesquelles de ces affirmations sont vraies ?",
+    "1.wide.a": "Il n'a peut-être appris qu'à recopier des pixels, et rien sur les visages.",
+    "1.wide.a.why": "Avec de la place pour chaque pixel, recopier est la solution de facilité : c'est l'étroitesse de l'entonnoir qui oblige à résumer.",
+    "1.wide.b": "C'est donc le meilleur encodeur pour un échange de visages.",
+    "1.wide.b.why": "Un échange a besoin d'un code qui décrit la pose et l'expression d'une façon que les deux décodeurs lisent ; une copie des pixels de A n'est pas cela.",
+    "1.wide.c": "Une faible erreur de reconstruction ne montre pas, à elle seule, qu'il a appris quelque chose des visages.",
+    "1.wide.c.why": "Une copie parfaite a aussi une faible erreur : l'erreur mesure la copie, pas ce qui a été compris.",
+    "1.wide.d": "Un code plus large est toujours le meilleur choix.",
+    "1.wide.d.why": "Plus large, il reconstruit mieux mais résume moins ; au-delà d'un certain point, il n'apprend plus du tout les visages.",
+    # lab 2
+    "2.shared": "Pourquoi A et B doivent-ils partager le MÊME encodeur pour que l'échange fonctionne ?",
+    "idea.2.shared.read": "ce que le décodeur de B doit pouvoir faire (lire un code fait à partir du visage de A : avec un autre encodeur, il n'aurait jamais vu de tels codes)",
+    "2.parts": "Vous échangez A en B. Dans le résultat, qu'est-ce qui vient de l'image de A, et qu'est-ce qui vient de B ?",
+    "idea.2.parts.from_a": "ce que donne l'image de A, à travers le code (la pose, l'expression, la lumière)",
+    "idea.2.parts.from_b": "ce qu'ajoute le décodeur de B (le visage de B lui-même : son identité, ses traits, sa peau)",
+    # lab 3
+    "3.variety": "Pourquoi un échange de visages a-t-il besoin de visages aux poses, expressions et lumières variées, et pas seulement de beaucoup d'images ?",
+    "3.consent": "Pourquoi le labo exige-t-il un accord écrit avant d'utiliser le visage d'une vraie personne, et que peut faire cette personne si elle change d'avis ?",
+    "idea.3.consent.personal": "pourquoi un visage demande un accord (c'est une donnée personnelle, et un échange en est un nouvel usage que la personne doit accepter, par écrit)",
+    "idea.3.consent.forget": "ce qui se passe quand la personne change d'avis (ses visages, et tout ce qui en a été fait, sont supprimés)",
+    # lab 4
+    "4.internet": "Un détecteur obtient 99\u00a0% sur son jeu de test. Donnez une raison pour laquelle il peut se tromper sur une vidéo trouvée sur Internet.",
+    "idea.4.internet.differs": "en quoi une vidéo d'Internet peut différer de ce sur quoi le détecteur a appris (une autre compression, une autre façon de faire les faux, d'autres personnes, une autre qualité)",
+    "4.unseen": "Pourquoi teste-t-on le détecteur sur des jumeaux qu'il n'a jamais vus pendant l'entraînement ?",
+    "idea.4.unseen.recognise": "ce qu'il pourrait faire avec les personnes de son entraînement (les reconnaître, ou apprendre leurs faux par cœur, au lieu des traces d'un échange)",
+    "idea.4.unseen.new": "ce que le test doit vous dire (comment il s'en sort sur de nouvelles personnes, là où un score sur des personnes connues serait trop beau)",
+    "4.video": "La règle pour une vidéo entière dit « probablement truquée » quand plus de la moitié de ses images dépassent 0,5. Pourquoi juger beaucoup d'images plutôt qu'une seule ?",
+    "4.video.a": "Une seule image a trop peu de pixels pour que MesoNet la juge.",
+    "4.video.a.why": "MesoNet juge des visages seuls de 256 x 256 : chaque image suffit pour donner un score, mais pas pour qu'on s'y fie seule.",
+    "4.video.b": "Le score d'une seule image peut être une erreur ; un vote sur beaucoup d'images lisse les erreurs.",
+    "4.video.b.why": "Aucun détecteur n'a raison sur chaque image : une image très sûre d'elle peut être sa seule erreur.",
+    "4.video.c": "Avec assez d'images, le verdict devient une preuve.",
+    "4.video.c.why": "Il reste une probabilité : un détecteur peut se tromper sur toutes les images d'une vidéo qui ne ressemble pas à celles de son entraînement.",
+    "4.video.d": "Un faux peut être réussi sur certaines images et raté sur d'autres.",
+    "4.video.d.why": "Un échange rate surtout les images difficiles (une tête tournée, un clignement) : beaucoup d'images donnent au détecteur plus d'occasions de les rencontrer.",
+    # lab 5
+    "5.compression": "Pourquoi une forte compression gêne-t-elle davantage le détecteur de bruit que MesoNet ?",
+    "idea.5.compression.meso": "ce que regarde MesoNet à la place (des parties du visage, un œil, une bouche, l'échelle mésoscopique, qui survivent à la compression)",
+    "5.macro": "Pourquoi un détecteur macroscopique, qui demande « est-ce un visage ? », ne sert-il à rien pour repérer un échange de visages ?",
+    "idea.5.macro.still_face": "ce qu'un visage échangé est toujours (un visage, comme le vrai)",
+    "idea.5.macro.same_answer": "ce que cela veut dire pour le détecteur (il donne la même réponse au vrai et au faux : il ne peut pas les distinguer)",
+    # lab 6
+    "6.one_heatmap": "Une carte de chaleur Grad-CAM s'allume sur les yeux d'un visage truqué. Pourquoi cela ne suffit-il pas pour dire « le détecteur regarde les yeux » ?",
+    "idea.6.one_heatmap.one": "sur quoi porte une carte de chaleur (sur cette seule image)",
+    "idea.6.one_heatmap.many": "ce qui le montrerait en général (une mesure sur beaucoup de visages, par exemple cacher les yeux de chacun et faire la moyenne)",
+    "6.area": "Supposons que cacher la bouche change P(faux) plus que cacher les yeux, et que la région de la bouche soit deux fois plus grande que celle des yeux. Pourquoi faut-il tenir compte des tailles avant de dire que la bouche compte davantage ?",
+    "idea.6.area.more": "ce que cache une région plus grande (une plus grande part de l'image : plus de pixels, plus d'indices)",
+    "idea.6.area.fair": "comment comparer équitablement (par part de l'image, ou avec des régions de même taille)",
+    "6.tells": "Qu'est-ce que la carte de chaleur d'une seule image peut vous apprendre ?",
+    "6.tells.a": "D'où venaient, dans cette image, les indices de son score.",
+    "6.tells.a.why": "C'est ce qu'elle montre : quelles régions ont poussé le score vers « faux », pour cette image.",
+    "6.tells.b": "Ce que l'échange a raté dans cette image.",
+    "6.tells.b.why": "Elle montre où le détecteur a trouvé des indices, pas ce qui a été truqué ni avec quel succès.",
+    "6.tells.c": "Que le réseau sait ce qu'est un œil.",
+    "6.tells.c.why": "Le réseau n'a aucune idée de ce qu'est un œil ; il ne connaît que des motifs de pixels qui ont pesé dans son score.",
+    "6.tells.d": "Que le détecteur s'appuie peut-être sur autre chose que le visage, comme une étiquette ou l'arrière-plan.",
+    "6.tells.d.why": "Une zone brillante hors du visage avertit que le score vient peut-être du mauvais endroit.",
+    # lab 7
+    "7.no_mark": "`provenance check` ne trouve ni étiquette ni marque dans une vidéo. Pourquoi cela ne prouve-t-il pas que la vidéo est vraie ?",
+    "idea.7.no_mark.other_tools": "d'où viennent la plupart des faux (d'outils qui n'ajoutent aucune marque)",
+    "idea.7.no_mark.removed": "ce qui peut arriver à une marque (recadrer ou réenregistrer une image peut l'effacer)",
+    "7.doubt": "Pourquoi « douter de toutes les vidéos » ne vaut-il pas mieux que « croire toutes les vidéos » ?",
+    "idea.7.doubt.dismiss": "ce que le doute total offre à un menteur (une vraie vidéo peut être rejetée comme « un hypertrucage »)",
+    "idea.7.doubt.check": "ce qu'il faut faire à la place (vérifier la source et les preuves avant de décider)",
+    # lab 8
+    "8.predict": "Pourquoi écrire sa prédiction AVANT de lancer l'expérience ?",
+    "idea.8.predict.hindsight": "ce que vaut une supposition faite après avoir vu le résultat (rien : une fois qu'on l'a vu, tout paraît prévu)",
+    "idea.8.predict.compare": "ce qu'une prédiction écrite d'abord permet (la comparer au résultat et découvrir ce que l'on croyait à tort)",
+    "8.once": "Votre expérience n'a tourné qu'une fois, et un côté l'a emporté de 0,01. Que feriez-vous avant de croire ce résultat, et pourquoi ?",
+    "idea.8.once.repeat": "ce qu'il faut faire (la relancer, avec d'autres graines)",
+    "idea.8.once.chance": "pourquoi (une petite différence peut venir du hasard : comparez-la avec la variation des résultats d'une expérience à l'autre)",
+    "8.depth": "Supposons que le court Meso-4 ait battu le plus profond MesoInception-4 dans votre expérience. Quelles conclusions sont justes ?",
+    "8.depth.a": "Les réseaux plus profonds sont toujours moins bons pour repérer les faux.",
+    "8.depth.a.why": "Une seule expérience, avec ces visages et ce temps d'entraînement, ne dit rien de « toujours ».",
+    "8.depth.b": "Avec ces visages et ce temps d'entraînement, le réseau le plus court a fait mieux.",
+    "8.depth.b.why": "C'est exactement ce que l'expérience a mesuré, rien de plus.",
+    "8.depth.c": "Avec plus de visages ou un entraînement plus long, le résultat pourrait changer.",
+    "8.depth.c.why": "Un réseau plus profond a besoin de plus de données et de temps pour être rentable ; l'expérience ne les lui a pas donnés.",
+    "8.depth.d": "La profondeur d'un réseau ne compte jamais pour un détecteur.",
+    "8.depth.d.why": "Elle a compté ici : elle a changé le coût de chaque pas, donc ce que chaque réseau a appris dans le temps donné.",
+}
