@@ -45,7 +45,7 @@ import numpy as np
 
 from deepfake_edu.errors import LabError
 from deepfake_edu.lessons import i18n, quiz_fr
-from deepfake_edu.lessons.check_kit import Outcome, as_number, as_word, exercise
+from deepfake_edu.lessons.check_kit import Outcome, as_number, exercise
 
 RESULTS_KIND = "deepfake-edu/human-machine-results"  # one laptop's file
 CLASS_KIND = "deepfake-edu/human-machine-class"  # the teacher's merge of them
@@ -103,9 +103,11 @@ TEXTS: dict[str, str] = {
     "check_harm_right": "Right: {value} answer(s) were right before you saw the machine's P(fake) and wrong after.",
     "check_harm_wrong": "Count the faces where your first answer was right and your revised answer was wrong: read the line under the table.",
     "check_harm_number": "Answer with a number: how many right answers did the advice turn wrong?",
-    "check_after_words": 'Answer "better", "worse" or "same".',
-    "check_after_right": "Right: after seeing the machine you were {revised:.0%} right, against {first:.0%} at first.",
-    "check_after_wrong": "Compare the first row of the table (your first answers) with the last (after seeing the machine).",
+    "check_after_number": "Answer with a number of percentage points, e.g. 8.3 or -16.7 (negative if you did worse).",
+    "check_after_right": "Right: after seeing the machine you were {revised:.0%} right, against {first:.0%} at first ({change:+.1f} points).",
+    "check_after_fraction": "Close, but in percentage points, please: multiply the difference of the two accuracies by 100.",
+    "check_after_sign": "Check the sign: the change is the accuracy after the advice minus the accuracy of your first answers.",
+    "check_after_wrong": "Take the accuracy of the last row of the table (after seeing the machine), minus that of the first row (your first answers), in percentage points.",
     "check_pass_results": 'pass your results: check("{name}", answer, results=results)',
 }
 _TEXTS = {"en": TEXTS, "fr": quiz_fr.STUDY_TEXTS}
@@ -610,14 +612,22 @@ def _advice_harm(answer, results=None, **_) -> Outcome:
     return Outcome(False, text("check_harm_wrong"))
 
 
+AFTER_TOLERANCE_POINTS = 0.6  # a change read off rounded percentages still passes
+
+
 @exercise("critical.after_advice")
 def _after_advice(answer, results=None, **_) -> Outcome:
-    """Were the revised answers better, worse or the same as the first ones?"""
+    """By how many percentage points the machine's advice changed the student's accuracy
+    (revised minus first, negative when it fell)."""
     results = _results_of("critical.after_advice", results)
-    given = as_word(answer)
-    if given not in ("better", "worse", "same"):
-        return Outcome(False, text("check_after_words"))
-    right = "same" if results.revised_right == results.first_right else ("better" if results.revised_right > results.first_right else "worse")
-    if given == right:
-        return Outcome(True, text("check_after_right", revised=results.revised, first=results.first))
+    given = as_number(answer)
+    if given is None:
+        return Outcome(False, text("check_after_number"))
+    change = 100.0 * (results.revised_right - results.first_right) / max(1, results.n)
+    if abs(given - change) <= AFTER_TOLERANCE_POINTS:
+        return Outcome(True, text("check_after_right", revised=results.revised, first=results.first, change=change))
+    if change != 0 and abs(100 * given - change) <= AFTER_TOLERANCE_POINTS:
+        return Outcome(False, text("check_after_fraction"))
+    if change != 0 and abs(given + change) <= AFTER_TOLERANCE_POINTS:
+        return Outcome(False, text("check_after_sign"))
     return Outcome(False, text("check_after_wrong"))

@@ -291,9 +291,12 @@ STUDY_TEXTS: dict[str, str] = {
     "check_harm_wrong": ("Comptez les visages où votre première réponse était juste et votre réponse révisée fausse : "
                          "lisez la ligne sous le tableau."),
     "check_harm_number": "Répondez par un nombre : combien de bonnes réponses l'avis a-t-il rendues fausses ?",
-    "check_after_words": 'Répondez "better" (mieux), "worse" (moins bien) ou "same" (pareil).',
-    "check_after_right": "Juste : après l'avis de la machine, vous aviez {revised:.0%} de réponses justes, contre {first:.0%} au début.",
-    "check_after_wrong": ("Comparez la première ligne du tableau (vos premières réponses) avec la dernière "
-                          "(après l'avis de la machine)."),
+    "check_after_number": "Répondez par un nombre de points de pourcentage, par exemple 8.3 ou -16.7 (négatif si vous avez fait moins bien).",
+    "check_after_right": ("Juste : après l'avis de la machine, vous aviez {revised:.0%} de réponses justes, contre {first:.0%} "
+                          "au début ({change:+.1f} points)."),
+    "check_after_fraction": "Presque : en points de pourcentage, s'il vous plaît ; multipliez par 100 l'écart entre les deux taux de réussite.",
+    "check_after_sign": "Vérifiez le signe : l'écart, c'est le taux de réussite après l'avis moins celui de vos premières réponses.",
+    "check_after_wrong": ("Prenez le taux de réussite de la dernière ligne du tableau (après l'avis de la machine), moins celui "
+                          "de la première ligne (vos premières réponses), en points de pourcentage."),
     "check_pass_results": 'passez vos résultats : check("{name}", answer, results=results)',
 }

@@ -141,10 +141,14 @@ def test_reading_the_results_checks_follow_the_counts():
     results = hm.StudyResults(n=10, first_right=6, machine_right=8, revised_right=7, right_to_wrong=1, wrong_to_right=2)
     assert evaluate("critical.advice_harm", 1, results=results).ok
     assert not evaluate("critical.advice_harm", 2, results=results).ok
-    assert evaluate("critical.after_advice", "better", results=results).ok
-    assert not evaluate("critical.after_advice", "same", results=results).ok
-    worse = hm.StudyResults(n=10, first_right=6, machine_right=8, revised_right=5, right_to_wrong=2, wrong_to_right=1)
-    assert evaluate("critical.after_advice", "worse", results=worse).ok
+    assert evaluate("critical.after_advice", 10, results=results).ok  # 6 of 10 right, then 7 of 10: +10 points
+    assert evaluate("critical.after_advice", "10.4", results=results).ok  # read off rounded percentages
+    assert not evaluate("critical.after_advice", "better", results=results).ok  # a number, not a word
+    assert "percentage points" in evaluate("critical.after_advice", 0.1, results=results).message  # a fraction
+    assert "sign" in evaluate("critical.after_advice", -10, results=results).message
+    assert not evaluate("critical.after_advice", 0, results=results).ok
+    worse = hm.StudyResults(n=12, first_right=6, machine_right=8, revised_right=4, right_to_wrong=3, wrong_to_right=1)
+    assert evaluate("critical.after_advice", -16.7, results=worse).ok and not evaluate("critical.after_advice", -20, results=worse).ok
     with pytest.raises(LabError, match="pass your results"):
         evaluate("critical.advice_harm", 1)
 
