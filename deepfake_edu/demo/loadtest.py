@@ -109,10 +109,11 @@ def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.
     client = Client(url, verbose=False)
     calls = _calls(client, photo, width)
     pause = random.Random(seed)
-    turn = pause.randrange(len(calls))  # visitors start on different tabs, as a class does
+    names = [name for name, _ in calls]
+    # Visitors start on different tabs, as a class does, but never on an answer with no face asked.
+    turn = pause.choice([index for index, name in enumerate(names) if name != "quiz_answer"])
     while time.monotonic() < until:
         name, call = calls[turn % len(calls)]
-        turn += 1
         started = time.perf_counter()
         try:
             call()
@@ -132,8 +133,10 @@ def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.
                 if by_call is not None:
                     by_call.setdefault(name, []).append(latencies[-1])
         if outcome == "busy":
-            time.sleep(0.5)  # a student who is told "busy" waits a moment
-        elif think_s > 0:
+            time.sleep(0.5)  # a student who is told "busy" waits a moment, then clicks the same button again
+            continue
+        turn += 1
+        if think_s > 0:
             time.sleep(min(pause.uniform(0.5, 1.5) * think_s, max(0.0, until - time.monotonic())))
 
 
