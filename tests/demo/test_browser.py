@@ -6,6 +6,7 @@ Screenshots land in a temporary folder (printed); set DEMO_SCREENSHOTS=/some/fol
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,28 @@ def browser():
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
+
+
+# The truth after a final answer. Playwright matches a plain string in any case and anywhere, and
+# the advice before it ("... P(fake) for this face is 0.44") would match "This face is".
+TRUTH = re.compile(r"This face is (real|fake)")
+
+
+def click_until(page, button: str, text, tries: int = 5, wait_ms: int = 15_000) -> None:
+    """Click ``button`` until ``text`` shows, as a student clicks again when nothing happened.
+
+    A button ignores clicks while its last event is still finishing (Gradio's trigger_mode
+    "once"), which can be just after that event's text shows: a second answer clicked at once
+    would be lost without a second try."""
+    locator = page.get_by_text(text).first
+    for _ in range(tries):
+        page.get_by_role("button", name=button, exact=True).click()
+        try:
+            locator.wait_for(timeout=wait_ms)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: click again
+            continue
+    locator.wait_for()
 
 
 def test_every_tab_works_in_a_browser(browser, running_app, face_photo, tmp_path):
@@ -75,10 +98,8 @@ def test_every_tab_works_in_a_browser(browser, running_app, face_photo, tmp_path
     page.locator("#quiz-face img").wait_for()  # before any click
     page.get_by_role("button", name="next face").click()
     page.get_by_text("Your guess?").wait_for()
-    page.get_by_role("button", name="fake", exact=True).click()
-    page.get_by_text("The machine's P(fake)").wait_for()  # the first answer: the machine's advice
-    page.get_by_role("button", name="fake", exact=True).click()
-    page.get_by_text("This face is").wait_for()  # the final answer: the truth
+    click_until(page, "fake", "The machine's P(fake)")  # the first answer: the machine's advice
+    click_until(page, "fake", TRUTH)  # the final answer: the truth
     page.get_by_role("button", name="real", exact=True).click()
     page.get_by_text("already answered this face").wait_for()
     page.get_by_role("button", name="reset the class's tally...").click()

@@ -426,7 +426,7 @@ def test_the_teacher_view_is_refused_to_another_device_in_a_namespace_of_its_own
 
 # --- in a browser -------------------------------------------------------------------------------
 
-from tests.demo.test_browser import browser  # noqa: E402,F401  (the headless chromium fixture; it skips without one)
+from tests.demo.test_browser import TRUTH, browser, click_until  # noqa: E402,F401  (the headless chromium fixture; it skips without one)
 
 
 @pytest.mark.browser
@@ -461,10 +461,8 @@ def test_a_student_joins_with_the_code_answers_and_sees_the_pooled_result(browse
 
     page.get_by_role("tab", name="4. Spot the fake").click()
     page.locator("#quiz-face img").wait_for()
-    page.get_by_role("button", name="fake", exact=True).click()
-    page.get_by_text("The machine's P(fake)").wait_for()
-    page.get_by_role("button", name="fake", exact=True).click()
-    page.get_by_text("This face is").wait_for()
+    click_until(page, "fake", "The machine's P(fake)")  # the first answer: the machine's advice
+    click_until(page, "fake", TRUTH)  # the final answer: the truth
     page.locator("#quiz-pooled").get_by_text("2 students answered").wait_for()  # Ben's answer and Ana's, pooled
     rows = page.locator("#quiz-pooled tr").all_inner_texts()
     assert any(row.startswith("the class") and "\t2\t" in row for row in rows), rows
