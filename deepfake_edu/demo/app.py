@@ -310,13 +310,7 @@ def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | Non
         def do_reset():
             return describe_tally(lab.tally.reset())
 
-        @guard
-        def first_face(previous, request: gr.Request = None):
-            """The face the quiz opens on; a lab without its real/fake set says so in the page, not in a pop-up."""
-            try:
-                return new_face(previous, request)
-            except LabError as error:
-                return None, None, str(error)
+        first_face = _opening_face(new_face, guard)
 
         def confirming(shown):
             return gr.update(visible=shown), gr.update(visible=not shown)
@@ -346,6 +340,20 @@ def _quiz_controls():
     return face, next_face, say_real, say_fake, reveal
 
 
+def _opening_face(new_face, guard):
+    """The handler of the face a quiz tab opens on (``new_face`` wrapped by ``guard``): a lab
+    without its real/fake set says so in the page, not in a pop-up."""
+
+    @guard
+    def first_face(previous, request: gr.Request = None):
+        try:
+            return new_face(previous, request)
+        except LabError as error:
+            return None, None, str(error)
+
+    return first_face
+
+
 def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom, lang: str | None = None) -> None:
     """The spot-the-fake tab in classroom mode: every student's first and final answers pooled
     (``room.pool``), and no reset here (only the teacher page resets)."""
@@ -366,12 +374,7 @@ def _pooled_quiz(app: gr.Blocks, lab: logic.DemoLab, room: Classroom, lang: str 
 
         return mark
 
-    @guard
-    def first_face(previous, request: gr.Request = None):
-        try:
-            return new_face(previous, request)
-        except LabError as error:
-            return None, None, str(error)
+    first_face = _opening_face(new_face, guard)
 
     next_face.click(guard(new_face), turn, [face, turn, reveal], api_name="quiz_next", **QUICK)
     say_real.click(answer("real"), turn, [reveal, pooled, turn], api_name="quiz_real", **QUICK)

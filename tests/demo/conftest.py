@@ -4,6 +4,7 @@ not the models' quality)."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 from pathlib import Path
@@ -14,6 +15,36 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["HF_HUB_OFFLINE"] = "1"
 
 FUNNEL_TEST_WIDTHS = (4, 16)
+
+
+def is_loopback(address) -> bool:
+    """A socket address (or host) on this machine: loopback, "localhost" or a non-IP family."""
+    host = address[0] if isinstance(address, tuple) else address
+    if not isinstance(host, str):
+        return True  # AF_UNIX and other local families
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@pytest.fixture
+def outbound(monkeypatch) -> list:
+    """The non-loopback addresses this process tries to connect to during the test (it stays empty
+    while the demo talks to nobody but this machine); every attempt still goes through."""
+    attempts: list = []
+
+    def watched(real):
+        def connect(sock, address):
+            if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_loopback(address):
+                attempts.append(address)
+            return real(sock, address)
+
+        return connect
+
+    monkeypatch.setattr(socket.socket, "connect", watched(socket.socket.connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", watched(socket.socket.connect_ex))
+    return attempts
 
 
 def make_small_lab(home: Path):
