@@ -165,7 +165,10 @@ def inference_module(model: torch.nn.Module) -> torch.nn.Module:
     if not isinstance(model, MesoNet) or model.training:
         return model
     # Tensor._version counts in-place changes (optimizer steps, load_state_dict): a cheap fingerprint.
-    fingerprint = (torch.get_num_threads(),) + tuple((id(t), t._version) for t in model.state_dict().values())
+    # The parameters and buffers themselves, not state_dict()'s values: those are new detached
+    # tensors at each call, so their ids never matched and every call rebuilt (and re-timed) the copy.
+    tensors = [*model.parameters(), *model.buffers()]
+    fingerprint = (torch.get_num_threads(),) + tuple((id(t), t._version) for t in tensors)
     cached = getattr(model, "_fast_inference", None)
     if cached is None or cached[0] != fingerprint:
         cached = (fingerprint, optimize_for_inference(model))

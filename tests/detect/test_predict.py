@@ -37,6 +37,20 @@ def test_predict_proba_follows_weight_changes():
     assert (after < before).all()  # a larger authors' logit (P(real)) means a lower P(fake)
 
 
+def test_the_fast_copy_is_made_once_and_remade_only_when_the_weights_change():
+    from deepfake_edu.detect.predict import inference_module
+
+    model = randomized("meso4")
+    first = inference_module(model)
+    assert inference_module(model) is first  # built (and timed) once, not on every call
+    with torch.no_grad():
+        model.head.dense2.bias.add_(1.0)
+    second = inference_module(model)
+    assert second is not first and inference_module(model) is second
+    model.load_state_dict(randomized("meso4").state_dict())
+    assert inference_module(model) is not second
+
+
 def test_verdict_uses_the_authors_share_of_frames_rule():
     verdict = summarize("clip.mp4", "video", [Score("frame 0", 0.9), Score("frame 1", 0.7), Score("frame 2", 0.2), Score("frame 3", None)])
     assert verdict.faces_found == 3 and verdict.share_fake == pytest.approx(2 / 3)
