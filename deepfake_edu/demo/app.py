@@ -37,12 +37,13 @@ from deepfake_edu.demo.texts import t  # noqa: E402
 from deepfake_edu.demo.state import trim_memory_in_background  # noqa: E402
 from deepfake_edu.demo.classroom import LOGIN_MESSAGE, TEACHER_PATH, Classroom, describe_pool, middleware  # noqa: E402
 from deepfake_edu.errors import LabError  # noqa: E402
+from deepfake_edu.lessons import i18n  # noqa: E402
 from deepfake_edu.lessons.funnel import TRAIN_IDENTITIES  # noqa: E402
 from deepfake_edu.lessons.spot_the_fake import describe_tally  # noqa: E402
 
 log = logging.getLogger("deepfake_edu.demo")
 
-QUEUE_SIZE = 24  # events waiting at most; more get "queue is full" at once
+QUEUE_SIZE = 32  # events waiting at most (a class of 30, one click each, waits in line); more get "queue is full" at once
 CONCURRENCY = 2  # events running at once (2 cores): a fake, a verdict, a rebuild, a file check
 # Gradio counts a concurrency limit per event unless events share a group: the tabs' heavy events
 # (a rebuild, a fake, a clip, a verdict, a laundering, a file check) share one group, so that two
@@ -69,25 +70,29 @@ TEACHER_REFRESH_S = 3.0  # the teacher page reloads the pooled answers this ofte
 
 
 def guarded(fn=None, *, lang: str | None = None):
-    """Run a handler; a LabError becomes its one line in the page, anything else a generic line
-    (the traceback goes to the terminal's log only), in the language of the browser that sent the
-    event (its gr.Request) unless the page forces ``lang``. ``guarded(lang=...)`` is the decorator
-    with that language."""
+    """Run a handler in the language of the browser that sent the event (its gr.Request, when
+    the handler takes one) unless the page forces ``lang``: the library's lesson texts it returns
+    (the quiz's advice, the tally) speak that language (``lessons.i18n.speaking``). A LabError
+    becomes its one line in the page, anything else a generic line in that language (the
+    traceback goes to the terminal's log only). ``guarded(lang=...)`` is the decorator with that
+    language."""
     if fn is None:
         return functools.partial(guarded, lang=lang)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        request = next((each for each in (*args, *kwargs.values()) if isinstance(each, gr.Request)), None)
+        spoken = texts.request_language(request, lang)
         try:
-            return fn(*args, **kwargs)
+            with i18n.speaking(spoken):
+                return fn(*args, **kwargs)
         except gr.Error:
             raise
         except LabError as error:
             raise gr.Error(str(error), print_exception=False) from None
         except Exception:
             log.exception("demo handler %s failed", fn.__name__)
-            request = next((each for each in (*args, *kwargs.values()) if isinstance(each, gr.Request)), None)
-            raise gr.Error(texts.text("generic_error", texts.request_language(request, lang)), print_exception=False) from None
+            raise gr.Error(texts.text("generic_error", spoken), print_exception=False) from None
 
     return wrapper
 
@@ -296,18 +301,18 @@ def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | Non
 
         def answer(guess):
             @guard
-            def mark(current):
+            def mark(current, request: gr.Request = None):  # the request: the advice in the browser's language
                 text, counts, after = logic.quiz_guess(lab, current, guess)
                 return text, describe_tally(counts), after  # first: the machine's advice; then the final answer; no more
 
             return mark
 
         @guard
-        def show_tally():
+        def show_tally(request: gr.Request = None):
             return describe_tally(lab.tally.read())
 
         @guard
-        def do_reset():
+        def do_reset(request: gr.Request = None):
             return describe_tally(lab.tally.reset())
 
         first_face = _opening_face(new_face, guard)

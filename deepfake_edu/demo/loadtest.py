@@ -84,6 +84,46 @@ def _rss_mb(pid: int) -> float:
     return total / 2**20
 
 
+_TLS = None  # one TLS context for every request the visitors make (see _client)
+
+
+def _client(url: str):
+    """A gradio_client visitor. gradio_client opens a new httpx connection for each upload, call
+    and download, and httpx builds a TLS context for each, loading the system's certificates
+    (~10 ms of CPU) even for plain http on loopback: over 30 visitors that was a quarter of the
+    visitors' CPU, taken from the 2 cores the server runs on. One context, built once, is shared."""
+    import ssl
+
+    from gradio_client import Client
+
+    global _TLS
+    if _TLS is None:
+        _TLS = ssl.create_default_context()
+    return Client(url, verbose=False, ssl_verify=_TLS)  # httpx takes a context where a bool goes
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the process and its children have used so far."""
+    import psutil
+
+    process = psutil.Process(pid)
+    total = sum(process.cpu_times()[:2])
+    for child in process.children(recursive=True):
+        try:
+            total += sum(child.cpu_times()[:2])
+        except psutil.Error:
+            pass
+    return total
+
+
+def _own_cpu_s() -> float:
+    """CPU seconds this process (the visitors' threads) has used so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _calls(client, photo: Path, width: str) -> list:
     """(name, call) for every endpoint a visitor clicks, in the order a visitor goes round them;
     a spot-the-fake turn is two clicks, "next face" then the answer, timed apart."""
@@ -103,10 +143,9 @@ def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.
              by_call: dict | None = None, think_s: float = 0.0, seed: int = 0) -> None:
     import random
 
-    from gradio_client import Client
     from gradio_client.exceptions import AppError
 
-    client = Client(url, verbose=False)
+    client = _client(url)
     calls = _calls(client, photo, width)
     pause = random.Random(seed)
     names = [name for name, _ in calls]
@@ -142,9 +181,7 @@ def _visitor(url: str, photo: Path, until: float, counts: dict, lock: threading.
 
 def _warm(url: str, photo: Path, width: str) -> None:
     """One visitor calls every endpoint once, so the models are loaded before the memory baseline."""
-    from gradio_client import Client
-
-    client = Client(url, verbose=False)
+    client = _client(url)
     for _, call in _calls(client, photo, width):
         call()
 
@@ -153,7 +190,8 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
              settle_s: float = 0.0, think_s: float = 0.0) -> dict:
     """``clients`` visitors for ``seconds``, each pausing about ``think_s`` seconds after an
     answer; figures: answered / busy / error counts, latency (all calls, and median and p95 per
-    call: ``latency_by_call_s``, seconds), server RSS (MB: ``rss_before_mb`` as the server
+    call: ``latency_by_call_s``, seconds), the CPU seconds the visitors and the server used
+    (``visitors_cpu_s``, ``server_cpu_s``: both on the same cores), server RSS (MB: ``rss_before_mb`` as the server
     started, ``rss_warm_mb`` once every endpoint was called once, the peak, right after the load,
     and ``rss_settled_mb``, ``settle_s`` seconds after the last visitor left, when ``settle_s`` > 0).
 
@@ -179,6 +217,8 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
     sampler = threading.Thread(target=sample, daemon=True) if server_pid else None
     if sampler:
         sampler.start()
+    server_cpu_before = _cpu_s(server_pid) if server_pid else None
+    visitors_cpu_before = _own_cpu_s()
     until = time.monotonic() + seconds
     threads = [threading.Thread(target=_visitor, args=(url, photo, until, counts, lock, latencies, errors, str(width), by_call, think_s, number)) for number in range(clients)]
     started = time.perf_counter()
@@ -187,6 +227,8 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    visitors_cpu = _own_cpu_s() - visitors_cpu_before
+    server_cpu = _cpu_s(server_pid) - server_cpu_before if server_pid else None
     stop.set()
     if sampler:
         sampler.join()
@@ -201,8 +243,11 @@ def run_load(url: str, photo: Path, clients: int = 16, seconds: float = 60.0, se
         "latency_by_call_s": {name: {"calls": len(values), "median": round(float(np.median(values)), 2), "p95": round(float(np.percentile(values, 95)), 2)}
                               for name, values in sorted(by_call.items())},
         "errors_seen": sorted(set(errors))[:5],
+        # The visitors share the server's cores: their CPU is time the server did not get.
+        "visitors_cpu_s": round(visitors_cpu, 1),
     }
     if server_pid:
+        figures["server_cpu_s"] = round(server_cpu, 1)
         figures.update(rss_before_mb=round(rss_before, 1), rss_warm_mb=round(rss_warm, 1), rss_peak_mb=round(max(samples), 1), rss_after_mb=round(_rss_mb(server_pid), 1))
         if settle_s > 0:
             time.sleep(settle_s)
