@@ -234,14 +234,22 @@ def text(key: str, code: str = "en") -> str:
     return i18n.lookup(CATALOGUES, key, code).format(**FIELDS)
 
 
+# Keys that Gradio's own frontend asks for but its catalogues lack (Gradio 6.31): without them the
+# page shows the key itself. The status tracker says "common.complete" when an event ends.
+GRADIO_MISSING = {
+    "en": {"common.complete": "Done"},
+    "fr": {"common.complete": "Terminé"},
+}
+
+
 def catalogue(forced: str | None = None) -> dict[str, dict[str, str]]:
-    """The translations handed to ``gr.I18n``: every language's texts, fields filled; with
-    ``forced``, that language's texts under every language (English included, which is where
-    the browser falls back)."""
+    """The translations handed to ``gr.I18n``: every language's texts, fields filled, and the
+    words Gradio's frontend lacks (``GRADIO_MISSING``); with ``forced``, that language's texts
+    under every language (English included, which is where the browser falls back)."""
     if forced is not None:
-        chosen = {key: text(key, forced) for key in EN}
+        chosen = {key: text(key, forced) for key in EN} | GRADIO_MISSING.get(forced, GRADIO_MISSING["en"])
         return {code: dict(chosen) for code in CATALOGUES}
-    return {code: {key: text(key, code) for key in EN} for code in CATALOGUES}
+    return {code: {key: text(key, code) for key in EN} | GRADIO_MISSING.get(code, GRADIO_MISSING["en"]) for code in CATALOGUES}
 
 
 def make_i18n(forced: str | None = None):

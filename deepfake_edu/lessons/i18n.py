@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from deepfake_edu.errors import LabError
@@ -27,6 +29,9 @@ ENVIRONMENT_VARIABLE = "DEEPFAKE_EDU_LANG"
 
 T = TypeVar("T")
 _chosen: str | None = None  # set by set_language; None: the environment variable decides
+# set by speaking, for one request of a server that answers many languages at once (the demo):
+# a context variable, so each thread or task keeps its own and none leaks into another.
+_speaking: ContextVar[str | None] = ContextVar("deepfake_edu_speaking", default=None)
 
 
 def _known(code: str, where: str = "") -> str:
@@ -44,8 +49,27 @@ def set_language(code: str | None) -> None:
     _chosen = None if code is None else _known(code)
 
 
+@contextmanager
+def speaking(code: str | None) -> Iterator[None]:
+    """Speak ``code`` inside the ``with`` block, in this thread (or asyncio task) only, over
+    whatever set_language chose; None changes nothing. The demo answers each browser in its own
+    language this way, while other visitors' handlers run beside it."""
+    if code is None:
+        yield
+        return
+    token = _speaking.set(_known(code))
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
+
+
 def language() -> str:
-    """The current language: the one set_language chose, else DEEPFAKE_EDU_LANG, else "en"."""
+    """The current language: the one a ``speaking`` block gives, else the one set_language
+    chose, else DEEPFAKE_EDU_LANG, else "en"."""
+    spoken = _speaking.get()
+    if spoken is not None:
+        return spoken
     if _chosen is not None:
         return _chosen
     variable = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()

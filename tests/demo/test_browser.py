@@ -33,6 +33,42 @@ def browser():
 TRUTH = re.compile(r"This face is (real|fake)")
 
 
+# A translation key shown instead of its text ("common.complete", "next_face"), even for a moment:
+# every text node the page ever holds is looked at as it appears.
+RAW_KEYS = r"""
+// Gradio's own catalogues' sections (its frontend's locale files); ours are snake_case words.
+const GRADIO_KEY = /^(common|errors|upload_text|blocks|chatbot|chat_interface|dataframe|dropdown|file|image|image_editor|label|login|number|plot|radio|slider|status|video|audio|checkbox|code|color_picker|annotated_image|highlighted_text)\.[a-z_]+$/;
+window.__rawKeys = [];
+new MutationObserver(records => {
+  for (const record of records) {
+    const nodes = record.type === "characterData" ? [record.target] : [...record.addedNodes];
+    for (const node of nodes) {
+      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      for (let text = node.nodeType === 3 ? node : walker.nextNode(); text; text = walker.nextNode()) {
+        const words = text.textContent.trim();
+        if (GRADIO_KEY.test(words) || /^[a-z]+(_[a-z0-9]+)+$/.test(words)) window.__rawKeys.push(words);
+        if (node.nodeType === 3) break;
+      }
+    }
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def open_page(browser, url: str, locale: str = "en-US"):
+    """A new page in a browser set to ``locale``, watching for raw keys (``raw_keys``), on ``url``."""
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000})
+    context.add_init_script(RAW_KEYS)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(url)
+    return page
+
+
+def raw_keys(page) -> list[str]:
+    return sorted(set(page.evaluate("window.__rawKeys")))
+
+
 def click_until(page, button: str, text, tries: int = 5, wait_ms: int = 15_000) -> None:
     """Click ``button`` until ``text`` shows, as a student clicks again when nothing happened.
 
@@ -53,9 +89,7 @@ def click_until(page, button: str, text, tries: int = 5, wait_ms: int = 15_000) 
 def test_every_tab_works_in_a_browser(browser, running_app, face_photo, tmp_path):
     shots = Path(os.environ.get("DEMO_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.set_default_timeout(90_000)
-    page.goto(running_app[1])
+    page = open_page(browser, running_app[1])
     page.get_by_text("look inside a deepfake").wait_for()
 
     # 1. inside the autoencoder: a click on a face rebuilds it, no button needed
@@ -116,4 +150,30 @@ def test_every_tab_works_in_a_browser(browser, running_app, face_photo, tmp_path
     page.get_by_text("proves nothing").wait_for()
     page.screenshot(path=shots / "5-check.png", full_page=True)
     print(f"screenshots in {shots}")
-    page.close()
+    assert raw_keys(page) == []
+    page.context.close()
+
+
+def test_a_french_browser_reads_the_page_in_french(browser, running_app, tmp_path):
+    """A browser set to French gets the page in French from the same server, no key left showing."""
+    shots = Path(os.environ.get("DEMO_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    page = open_page(browser, running_app[1], locale="fr-FR")
+    page.get_by_role("tab", name="1. Au cœur de l'auto-encodeur").wait_for()
+    assert page.get_by_text("look inside a deepfake").count() == 0
+    page.screenshot(path=shots / "fr-1-funnel.png", full_page=True)
+
+    page.get_by_role("tab", name="2. Fabriquer un faux").click()
+    page.get_by_role("button", name="fabriquer le faux").click()
+    page.get_by_text("SSIM", exact=False).first.wait_for()
+    page.screenshot(path=shots / "fr-2-fake.png", full_page=True)
+
+    page.get_by_role("tab", name="4. Repérer le faux").click()
+    page.get_by_role("button", name="visage suivant").click()
+    page.get_by_text("À vous : réel ou faux ?").wait_for()
+    click_until(page, "faux", "la machine donne P(faux)")  # the advice, in the browser's language
+    click_until(page, "faux", re.compile(r"Ce visage est (réel|faux)"))
+    page.screenshot(path=shots / "fr-4-quiz.png", full_page=True)
+    assert page.get_by_text("Traceback").count() == 0
+    assert raw_keys(page) == []
+    page.context.close()

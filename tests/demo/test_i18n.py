@@ -82,6 +82,15 @@ def test_forcing_a_language_puts_its_texts_under_every_language():
     assert isinstance(made, gr.I18n) and made.translations_dict["en"]["quiz_tab"] == "4. Repérer le faux"
 
 
+def test_gradios_own_missing_words_travel_in_every_catalogue():
+    """Gradio's frontend asks for "common.complete" when an event ends and its catalogues lack it:
+    without ours the page would show the key itself."""
+    for code, texts_of in texts.catalogue().items():
+        assert texts_of["common.complete"] == texts.GRADIO_MISSING[code]["common.complete"], code
+    assert texts.catalogue("fr")["en"]["common.complete"] == "Terminé"
+    assert set(texts.GRADIO_MISSING) == set(texts.CATALOGUES) and not set(texts.GRADIO_MISSING["en"]) & set(EN)
+
+
 def test_markers_and_their_english():
     marker = texts.t("catch")
     assert marker_key(marker) == "catch" and marker_key(str(marker)) == "catch" and english(str(marker)) == "catch it"
@@ -191,6 +200,22 @@ def test_the_quiz_asks_in_the_requests_language_or_the_forced_one(apps):
     (forced,) = [fn for fn in classroom.fns.values() if fn.api_name == "quiz_next"]  # lang="fr": any browser, any client
     student = SimpleNamespace(client=SimpleNamespace(host="10.0.0.7"), username="Ana", session_hash="s-ana")
     assert forced.fn(None, student)[2] == "À vous : réel ou faux ?"
+
+
+def test_the_quiz_advises_and_tallies_in_the_requests_language(apps):
+    """The advice and the tally come from the library's lesson texts: the browser's language too."""
+    alone, _ = apps
+    french = gr.Request(headers={"accept-language": "fr-FR,fr;q=0.9"})
+    (ask,) = [fn for fn in alone.fns.values() if fn.api_name == "quiz_next"]
+    (say_fake,) = [fn for fn in alone.fns.values() if fn.api_name == "quiz_fake"]
+    turn = ask.fn(None, french)[1]
+    advice, tally, turn = say_fake.fn(turn, french)
+    assert "la machine donne P(faux)" in advice and "la classe" in tally
+    final, _, _ = say_fake.fn(turn, french)
+    assert re.search(r"Ce visage est \*\*(réel|faux)\*\*", final)
+    english_turn = ask.fn(None)[1]
+    advice, tally, _ = say_fake.fn(english_turn)
+    assert "The machine's P(fake)" in advice and "the class" in tally
 
 
 def test_launch_options_carry_the_catalogue_and_the_login_in_the_forced_language():

@@ -223,6 +223,36 @@ def test_the_teacher_sets_the_language_once_in_the_environment(monkeypatch):
     assert i18n.language() == "en"
 
 
+def test_a_speaking_block_holds_for_its_own_thread_only():
+    """A server answering two browsers at once: each handler's block speaks its own language."""
+    import threading
+
+    i18n.set_language("en")
+    inside, started, finish = [], threading.Event(), threading.Event()
+
+    def french_visitor():
+        with i18n.speaking("fr"):
+            started.set()
+            finish.wait(5)
+            inside.append(i18n.language())
+
+    visitor = threading.Thread(target=french_visitor)
+    visitor.start()
+    started.wait(5)
+    assert i18n.language() == "en"  # the French block does not leak into this thread
+    with i18n.speaking("fr-CA"):
+        assert i18n.language() == "fr" and get_quiz(KEYS[0]).question == quiz_fr.QUIZZES[KEYS[0]][0]
+        with i18n.speaking(None):
+            assert i18n.language() == "fr"  # None changes nothing
+    assert i18n.language() == "en"
+    finish.set()
+    visitor.join(5)
+    assert inside == ["fr"]
+    with pytest.raises(LabError, match="fr \\(français\\)"):
+        with i18n.speaking("de"):
+            pass
+
+
 @pytest.mark.parametrize("bad", ["de", "french", "", "  "])
 def test_an_unknown_language_is_one_line_that_names_the_languages(bad):
     i18n.set_language("fr")
