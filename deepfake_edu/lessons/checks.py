@@ -14,11 +14,16 @@ with lab 7's media-literacy exercises beside their texts in ``literacy``,
 built from ``check_kit`` (``Outcome``, ``@exercise``, ``CHECKS``); the right answers a notebook
 may compute itself (``lost_first_from``, ``shared_fraction``, ``meso_feature_side``,
 ``balanced_accuracy``, ``accuracy_drop``) are importable from here too.
+
+Every sentence a student reads is in a catalogue (English, and French beside it), chosen by
+``lessons.i18n``: this module's own words in ``TEXTS`` and ``checks_fr.TEXTS``, each exercise
+module's in its ``TEXTS`` and the ``*_fr.py`` beside it.
 """
 
 from __future__ import annotations
 
 from deepfake_edu.errors import LabError
+from deepfake_edu.lessons import checks_fr, i18n
 from deepfake_edu.lessons.check_kit import CHECKS, CheckFn, Outcome, exercise
 # in lab order (labs 0-3, then 4-7): CHECKS lists the exercises as the labs meet them
 from deepfake_edu.lessons.exercises_making import lost_first_from, shared_fraction
@@ -32,15 +37,27 @@ __all__ = [
     "exercise", "list_exercises", "lost_first_from", "meso_feature_side", "shared_fraction",
 ]
 
-NOT_ANSWERED = "Fill in your answer first: replace the ... with it, then run the cell again."
+# The words of the checks' framework, one entry per sentence a student can see.
+TEXTS: dict[str, str] = {
+    "not_answered": "Fill in your answer first: replace the ... with it, then run the cell again.",
+    "no_exercise": "no exercise {name!r}; exercises: {names}",
+}
+_TEXTS = {"en": TEXTS, "fr": checks_fr.TEXTS}
+NOT_ANSWERED = TEXTS["not_answered"]  # in English; a check answers text("not_answered"), in the current language
+
+
+def text(key: str, /, **fields) -> str:
+    """One sentence of TEXTS in the current language, with its {fields} filled in."""
+    found = i18n.lookup(_TEXTS, key)
+    return found.format(**fields) if fields else found
 
 
 def evaluate(name: str, answer, **context) -> Outcome:
     """The Outcome of ``answer`` for exercise ``name`` (no printing)."""
     if name not in CHECKS:
-        raise LabError(f"no exercise {name!r}; exercises: {', '.join(sorted(CHECKS))}")
+        raise LabError(text("no_exercise", name=name, names=", ".join(sorted(CHECKS))))
     if answer is Ellipsis or answer is None:
-        return Outcome(False, NOT_ANSWERED)
+        return Outcome(False, text("not_answered"))
     return CHECKS[name](answer, **context)
 
 

@@ -4,6 +4,9 @@ The lab's first part, spot the fake (human against machine), lives in ``lessons.
 beside the demo's version of the same game; its media-literacy part (the cues to look at in a
 face, not a GAN, a history of photo manipulation, the five-question checklist) in
 ``lessons.literacy``, with its texts and exercises.
+
+The words of the provenance table are in ``TEXTS`` (English) and ``critical_fr.TEXTS`` (French),
+chosen by ``lessons.i18n``; the files keep their names (original, fake...), as on disk.
 """
 
 from __future__ import annotations
@@ -11,6 +14,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+
+from deepfake_edu.lessons import critical_fr, i18n
+
+# Every word of the provenance table a student can see, by key.
+TEXTS: dict[str, str] = {
+    "table.file": "file",
+    "table.label": "visible label",
+    "table.mark": "invisible mark",
+    "table.found": "found",
+    # the states of a file's C2PA manifest (``provenance.check_file``); a state missing here is shown as it is written
+    "c2pa.present": "present",
+    "c2pa.absent": "absent",
+    "c2pa.not checked": "not checked",
+    "c2pa.unreadable": "unreadable",
+}
+_TEXTS = {"en": TEXTS, "fr": critical_fr.TEXTS}
+
+
+def text(key: str, /, **fields) -> str:
+    """One word or sentence of TEXTS in the current language, with its {fields} filled in."""
+    found = i18n.lookup(_TEXTS, key)
+    return found.format(**fields) if fields else found
 
 
 def provenance_demo(swap_run, out_dir, size: int = 256) -> dict[str, Path]:
@@ -46,8 +71,11 @@ def provenance_table(paths: dict[str, Path]) -> str:
     """One line per file: label found?, mark found?, C2PA state."""
     from deepfake_edu.provenance import check_file
 
-    lines = [f"{'file':<14}{'visible label':>15}{'invisible mark':>16}{'C2PA':>14}"]
+    label, mark, found = text("table.label"), text("table.mark"), text("table.found")
+    label_width, mark_width = max(15, len(label) + 2), max(16, len(mark) + 2)  # the English columns: 15 and 16
+    lines = [f"{text('table.file'):<14}{label:>{label_width}}{mark:>{mark_width}}{'C2PA':>14}"]
     for name, path in paths.items():
         report = check_file(path)
-        lines.append(f"{name:<14}{('found' if report.label_found else '-'):>15}{('found' if report.mark_found else '-'):>16}{report.c2pa_state:>14}")
+        state = text(f"c2pa.{report.c2pa_state}") if f"c2pa.{report.c2pa_state}" in TEXTS else report.c2pa_state
+        lines.append(f"{name:<14}{(found if report.label_found else '-'):>{label_width}}{(found if report.mark_found else '-'):>{mark_width}}{state:>14}")
     return "\n".join(lines)

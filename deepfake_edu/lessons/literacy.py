@@ -2,11 +2,14 @@
 manipulation, what to look at in a face (the cues of MIT Media Lab's Detect Fakes), and why this
 lab's face swap is not a GAN.
 
-Everything a student reads here is in this file's tables, ready for a translation, as in
-``lessons.quiz``: ``TEXTS`` (the sentences around the exercises), ``QUESTIONS`` (the checklist),
-``CASES`` (invented, harmless posts to practise it on), ``HISTORY`` (dated events) and ``CUES``
-(what to look at in a face). The notebook prints them with ``checklist_text``, ``cases_text``,
-``history_puzzle``, ``history_text``, ``cues_text`` and ``not_a_gan_text``.
+Everything a student reads here is in this file's tables, in English, and in ``literacy_fr``
+beside it in French, chosen by ``lessons.i18n`` as in ``lessons.quiz``: ``TEXTS`` (the sentences
+around the exercises), ``QUESTIONS`` (the checklist), ``CASES`` (invented, harmless posts to
+practise it on), ``HISTORY`` (dated events), ``CUES`` (what to look at in a face) and
+``NOT_A_GAN``. The English tables are the reference, and say which answers are right; a
+translation gives words only. ``TEXTS`` answers in the current language (``TEXTS["cues_video"]``),
+its English is ``ENGLISH_TEXTS``. The notebook prints them with ``checklist_text``,
+``cases_text``, ``history_puzzle``, ``history_text``, ``cues_text`` and ``not_a_gan_text``.
 
 The four exercises register in ``check_kit.CHECKS`` on import (``checks`` imports this module),
 and each works its answer out from the tables, not from a copy written elsewhere:
@@ -17,6 +20,10 @@ and each works its answer out from the tables, not from a copy written elsewhere
 - ``literacy.video_cues``: which cues need a moving face, not one photo (256 ways);
 - ``literacy.not_a_gan``: in a few words, what a GAN has and this lab's autoencoder lacks (read
   for its key idea, with tolerance for spelling).
+
+What a student answers with stays as code is written (the cases' names, the questions' keys, the
+letters); the words a student may use for a question, and the sentence about a GAN, are read in
+English and in French alike, whatever the language the lessons speak.
 """
 
 from __future__ import annotations
@@ -25,17 +32,25 @@ import difflib
 import itertools
 import re
 import string
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
+from deepfake_edu.lessons import i18n, literacy_fr
 from deepfake_edu.lessons.check_kit import Outcome, as_word, exercise
 
-# The sentences around the exercises, one entry per sentence a student can see.
-TEXTS: dict[str, str] = {
+T = TypeVar("T")
+
+# The sentences around the exercises, one entry per sentence a student can see (English, the
+# reference; French in ``literacy_fr.TEXTS``). The code reads them through ``TEXTS``, below.
+ENGLISH_TEXTS: dict[str, str] = {
     "checklist_title": "Five questions to ask before you believe or share a picture or a video:",
     "cases_intro": (
         "Each post below went viral. You checked it with the five questions, and the findings are listed "
         "(in no particular order). Four findings are reassuring; one is not. Which question caught it?"
     ),
+    "case_heading": "{key}: {title}",
     "case_post": "The post: {post}",
     "case_findings": "What you found:",
     "checklist_need_dict": "Answer with one question for each case, e.g. snowman=\"date\"; the cases are: {cases}.",
@@ -56,6 +71,9 @@ TEXTS: dict[str, str] = {
     "history_wrong": "{placed} of {count} events are in their right place. Look again at ({first}) and ({second}): which of the two came first?",
     "cues_title": "What to look at in a face (the cues of MIT Media Lab's Detect Fakes project, in our words):",
     "cues_video": " (needs a video)",
+    "cue_line": "  ({letter}) {name}{extra}: {look}",
+    "cue_quoted": "'{name}'",
+    "and": " and ",
     "cues_need_letters": "Answer with the letters of the cues, e.g. \"a, d\"; the letters are {letters}.",
     "cues_unknown": "{bad!r} is not one of the letters {letters}.",
     "cues_right": "Right: {names} need the face to move or speak. On one photo, such as the faces above, use the others.",
@@ -69,6 +87,43 @@ TEXTS: dict[str, str] = {
     "gan_generator": "Our decoders already generate faces, so they play the GAN's generator. What is the GAN's OTHER network, and what does it do?",
     "gan_hint": "Think of the 'adversarial' in Generative Adversarial Network: against whom does the generator play? Name that network or say what it does.",
 }
+_TEXTS = {"en": ENGLISH_TEXTS, "fr": literacy_fr.TEXTS}
+
+
+class _Spoken(Mapping[str, str]):
+    """A catalogue read in the current language: ``TEXTS["key"]`` is the sentence a student reads
+    now, English where the translation lacks it; its keys are the English ones."""
+
+    def __init__(self, catalogues: Mapping[str, Mapping[str, str]]):
+        self._catalogues = catalogues
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._catalogues["en"]:
+            raise KeyError(key)
+        return i18n.lookup(self._catalogues, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._catalogues["en"])
+
+    def __len__(self) -> int:
+        return len(self._catalogues["en"])
+
+
+TEXTS: Mapping[str, str] = _Spoken(_TEXTS)
+
+
+def _catalogues(table: Iterable[T], key_of: Callable[[T], str], translations: Mapping[str, Mapping[str, dict]]) -> dict[str, dict[str, T]]:
+    """A table's entries by key, per language: the English entry, and in each translation the same
+    entry with the words that translation gives it (which answers are right stays the English's)."""
+    english = {key_of(entry): entry for entry in table}
+    found = {code: {key: replace(english[key], **words) for key, words in given.items() if key in english}
+             for code, given in translations.items()}
+    return {"en": english, **found}
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents: "Générateur" -> "generateur" (English words are unchanged)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(ch))
 
 
 # ----------------------------------------------------------------------------- the checklist
@@ -93,6 +148,10 @@ QUESTIONS: tuple[Question, ...] = (
     Question("benefit", "WHO BENEFITS: who gains if you believe it and share it: money, votes, attention?",
              ("who benefits", "benefits", "gain", "gains", "who gains", "profit", "money", "motive", "interest", "advert")),
 )
+_QUESTIONS = _catalogues(QUESTIONS, lambda question: question.key, {"fr": literacy_fr.QUESTIONS})
+# the words for a question that read_question knows, in every language (without accents)
+_QUESTION_WORDS = {question.key: question.words + tuple(_plain(word) for word in literacy_fr.QUESTION_WORDS.get(question.key, ()))
+                   for question in QUESTIONS}
 
 
 @dataclass(frozen=True)
@@ -195,6 +254,12 @@ CASES: tuple[Case, ...] = (
         "The queue was real and the photo untouched. Why was there a queue, and why was it posted?",
     ),
 )
+_CASES = _catalogues(CASES, lambda case: case.key, {"fr": literacy_fr.CASES})
+
+
+def _case(case: Case) -> Case:
+    """The case in the current language."""
+    return i18n.lookup(_CASES, case.key)
 
 
 def _question(key: str) -> Question:
@@ -204,7 +269,7 @@ def _question(key: str) -> Question:
 def checklist_text() -> str:
     """The five questions, numbered."""
     lines = [TEXTS["checklist_title"]]
-    lines += [f"  {number}. {question.text}" for number, question in enumerate(QUESTIONS, 1)]
+    lines += [f"  {number}. {i18n.lookup(_QUESTIONS, question.key).text}" for number, question in enumerate(QUESTIONS, 1)]
     return "\n".join(lines)
 
 
@@ -219,8 +284,8 @@ def _finding_order(case_index: int) -> list[str]:
 def cases_text() -> str:
     """Every case: the post and its five findings, unlabelled, in a rotated order."""
     lines = [TEXTS["cases_intro"], ""]
-    for index, case in enumerate(CASES):
-        lines.append(f"{case.key}: {case.title}")
+    for index, case in enumerate(map(_case, CASES)):
+        lines.append(TEXTS["case_heading"].format(key=case.key, title=case.title))
         lines.append("  " + TEXTS["case_post"].format(post=case.post))
         lines.append("  " + TEXTS["case_findings"])
         lines += [f"    - {case.findings[key]}" for key in _finding_order(index)]
@@ -237,11 +302,11 @@ def read_question(answer) -> str | None:
     given = as_word(answer).strip(" .!?\"'")
     if given.isdigit() and 1 <= int(given) <= len(QUESTIONS):
         return QUESTIONS[int(given) - 1].key
-    given = re.sub(r"^(the|a)\s+|\s+question$", "", given)
+    given = re.sub(r"^(?:(?:the|a|la|le|les|une?)\s+|l')|\s+question$", "", _plain(given))  # "the date", "la source", "l'original"
     if not given:
         return None
-    for question in QUESTIONS:  # the key itself, a start of it ("corrob"), or a word for it
-        if given == question.key or (len(given) >= 4 and question.key.startswith(given)) or given in question.words:
+    for question in QUESTIONS:  # the key itself, a start of it ("corrob"), or a word for it, in English or in French
+        if given == question.key or (len(given) >= 4 and question.key.startswith(given)) or given in _QUESTION_WORDS[question.key]:
             return question.key
     close = difflib.get_close_matches(given, [question.key for question in QUESTIONS], n=1, cutoff=0.8)
     return close[0] if close else None  # "corroberation", "orignal"
@@ -262,10 +327,10 @@ def _literacy_checklist(answer, **_) -> Outcome:
         read[case.key] = read_question(answer[case.key])
         if read[case.key] is None:
             return Outcome(False, TEXTS["checklist_unknown"].format(case=case.key, given=answer[case.key], keys=keys))
-    wrong = [case for case in CASES if read[case.key] != case.exposed_by]
+    wrong = [_case(case) for case in CASES if read[case.key] != case.exposed_by]
     if not wrong:
         lines = [TEXTS["checklist_all_right"].format(count=len(CASES))]
-        lines += [TEXTS["checklist_case_right"].format(title=case.title, why=case.why) for case in CASES]
+        lines += [TEXTS["checklist_case_right"].format(title=case.title, why=case.why) for case in map(_case, CASES)]
         return Outcome(True, "\n".join(lines))
     lines = [TEXTS["checklist_some_right"].format(right=len(CASES) - len(wrong), count=len(CASES))]
     lines += [TEXTS["checklist_case_wrong"].format(title=case.title, given=read[case.key], clue=case.clue) for case in wrong]
@@ -313,6 +378,7 @@ HISTORY: tuple[Event, ...] = (
     Event("c2pa", 2021, "2021",
           "Technology and news companies, among them Adobe, Microsoft and the BBC, found the C2PA, to agree on a standard way to sign where a picture comes from and how it was edited."),
 )
+_EVENTS = _catalogues(HISTORY, lambda event: event.key, {"fr": literacy_fr.HISTORY})
 
 
 def puzzle_events() -> list[Event]:
@@ -326,7 +392,7 @@ def puzzle_events() -> list[Event]:
 def history_puzzle() -> str:
     """The puzzle's events, lettered, undated, shuffled."""
     lines = [TEXTS["history_intro"]]
-    lines += [f"  ({letter}) {event.text}" for letter, event in zip(string.ascii_lowercase, puzzle_events())]
+    lines += [f"  ({letter}) {i18n.lookup(_EVENTS, event.key).text}" for letter, event in zip(string.ascii_lowercase, puzzle_events())]
     return "\n".join(lines)
 
 
@@ -339,8 +405,10 @@ def history_order() -> str:
 
 def history_text() -> str:
     """The whole timeline, dated, oldest first."""
+    events = [i18n.lookup(_EVENTS, event.key) for event in sorted(HISTORY, key=lambda event: event.year)]
+    width = max(13, *(len(event.when) + 1 for event in events))  # 13 in English
     lines = [TEXTS["history_title"]]
-    lines += [f"  {event.when:<13} {event.text}" for event in sorted(HISTORY, key=lambda event: event.year)]
+    lines += [f"  {event.when:<{width}} {event.text}" for event in events]
     return "\n".join(lines)
 
 
@@ -413,14 +481,21 @@ CUES: tuple[Cue, ...] = (
     Cue("lips and speech", "Do the lips move with the words you hear? Are the teeth and tongue clear when the mouth opens and closes?",
         True),
 )
+_CUES = _catalogues(CUES, lambda cue: cue.name, {"fr": literacy_fr.CUES})
+
+
+def _cue(index: int) -> Cue:
+    """The cue of that letter's place, in the current language."""
+    return i18n.lookup(_CUES, CUES[index].name)
 
 
 def cues_text(mark_video: bool = False) -> str:
     """The cues, lettered; with ``mark_video`` the ones that need a video say so (after the exercise)."""
     lines = [TEXTS["cues_title"]]
-    for letter, cue in zip(string.ascii_lowercase, CUES):
+    for index, letter in zip(range(len(CUES)), string.ascii_lowercase):
+        cue = _cue(index)
         extra = TEXTS["cues_video"] if mark_video and cue.needs_video else ""
-        lines.append(f"  ({letter}) {cue.name}{extra}: {cue.look}")
+        lines.append(TEXTS["cue_line"].format(letter=letter, name=cue.name, extra=extra, look=cue.look))
     return "\n".join(lines)
 
 
@@ -438,11 +513,11 @@ def _literacy_video_cues(answer, **_) -> Outcome:
     chosen = set(given)
     right = {letter for letter, cue in zip(letters, CUES) if cue.needs_video}
     if chosen == right:
-        names = " and ".join(f"'{cue.name}'" for cue in CUES if cue.needs_video)
+        names = TEXTS["and"].join(TEXTS["cue_quoted"].format(name=_cue(index).name) for index, cue in enumerate(CUES) if cue.needs_video)
         return Outcome(True, TEXTS["cues_right"].format(names=names))
     if not chosen:
         return Outcome(False, TEXTS["cues_empty"])
-    lines = [TEXTS["cues_still"].format(letter=letter, name=CUES[letters.index(letter)].name, why=CUES[letters.index(letter)].why_still)
+    lines = [TEXTS["cues_still"].format(letter=letter, name=_cue(letters.index(letter)).name, why=_cue(letters.index(letter)).why_still)
              for letter in sorted(chosen - right)]
     if right - chosen:
         lines.append(TEXTS["cues_missed"])
@@ -459,25 +534,34 @@ NOT_A_GAN: tuple[str, ...] = (
      "comparing each rebuilt face with the real one, with a fixed measure (SSIM and pixel error)."),
     "Some later face-swap tools add a discriminator as an option, to make the faces sharper; that is why people mix the two up.",
 )
+_PARAGRAPHS = {"en": dict(enumerate(NOT_A_GAN)), "fr": dict(enumerate(literacy_fr.NOT_A_GAN))}
 
 
 def not_a_gan_text() -> str:
-    return "\n\n".join([TEXTS["gan_title"], *NOT_A_GAN])
+    return "\n\n".join([TEXTS["gan_title"], *(i18n.lookup(_PARAGRAPHS, index) for index in range(len(NOT_A_GAN)))])
 
 
-# the key idea, and words close to it; a student's words are compared one by one, with tolerance for spelling
-_GAN_NAMES = ("discriminator", "discriminators", "discriminate", "discriminates", "critic", "adversary", "adversarial", "adversaries", "opponent")
+# the key idea, and words close to it, in English and in French (without accents); a student's
+# words are compared one by one, with tolerance for spelling
+_GAN_NAMES = ("discriminator", "discriminators", "discriminate", "discriminates", "critic", "adversary", "adversarial", "adversaries", "opponent",
+              "discriminateur", "discriminateurs", "discriminer", "discrimine", "critique", "adversaire", "adversaires", "antagoniste")
 _JUDGE_WORDS = ("judge", "judges", "judging", "tell", "tells", "spot", "spots", "catch", "catches", "detect", "detects", "detector",
-                "decide", "decides", "guess", "guesses", "check", "checks", "classify", "classifies", "distinguish", "distinguishes")
-_REAL_FAKE = ("real", "fake", "fakes", "genuine", "forged", "forgery")
-# parts our model has too: (the words a student may write, how the hint names the part)
-_OURS = ((("encoder", "encoders"), "an encoder"), (("decoder", "decoders"), "decoders"), (("bottleneck", "bottlenecks", "funnel"), "a bottleneck"),
-         (("loss", "losses"), "a loss"), (("weight", "weights"), "weights"), (("layer", "layers"), "layers"),
-         (("neuron", "neurons"), "neurons"), (("code", "codes"), "a code"))
+                "decide", "decides", "guess", "guesses", "check", "checks", "classify", "classifies", "distinguish", "distinguishes",
+                "juge", "jugent", "juger", "distingue", "distinguent", "distinguer", "repere", "reperent", "reperer", "detecte", "detecter",
+                "detecteur", "decider", "devine", "deviner", "verifie", "verifier", "reconnait", "reconnaitre", "differencie", "differencier")
+_REAL_FAKE = ("real", "fake", "fakes", "genuine", "forged", "forgery",
+              "vrai", "vraie", "vrais", "vraies", "reel", "reelle", "reels", "reelles", "faux", "fausse", "fausses", "truquee", "truquees", "authentique", "authentiques")
+_GENERATE = ("generator", "generators", "generate", "generates", "generateur", "generateurs", "generer", "genere", "generent")
+# parts our model has too: (the words a student may write, how the hint names the part, in English: literacy_fr.PARTS has the French)
+_OURS = ((("encoder", "encoders", "encodeur", "encodeurs"), "an encoder"), (("decoder", "decoders", "decodeur", "decodeurs"), "decoders"),
+         (("bottleneck", "bottlenecks", "funnel", "goulot", "entonnoir"), "a bottleneck"),
+         (("loss", "losses", "perte", "pertes"), "a loss"), (("weight", "weights", "poids"), "weights"), (("layer", "layers", "couche", "couches"), "layers"),
+         (("neuron", "neurons", "neurone", "neurones"), "neurons"), (("code", "codes"), "a code"))
+_PARTS = {"en": {said: said for _, said in _OURS}, "fr": literacy_fr.PARTS}
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z]+", text.lower())
+    return re.findall(r"[a-z]+", _plain(text))
 
 
 def _near(word: str, vocabulary, cutoff: float = 0.8) -> bool:
@@ -494,9 +578,9 @@ def _literacy_not_a_gan(answer, **_) -> Outcome:
     judges = any(_near(word, _JUDGE_WORDS, 0.85) for word in words) and any(_near(word, _REAL_FAKE, 0.85) for word in words)
     if names_it or judges:
         return Outcome(True, TEXTS["gan_right"])
-    if any(_near(word, ("generator", "generators", "generate", "generates")) for word in words):
+    if any(_near(word, _GENERATE) for word in words):
         return Outcome(False, TEXTS["gan_generator"])
     for written, said in _OURS:
         if any(word in written for word in words):
-            return Outcome(False, TEXTS["gan_ours_too"].format(part=said))
+            return Outcome(False, TEXTS["gan_ours_too"].format(part=i18n.lookup(_PARTS, said)))
     return Outcome(False, TEXTS["gan_hint"])
