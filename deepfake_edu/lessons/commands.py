@@ -14,6 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                       "a short README and the glossary into one zip. The teacher notebooks and the guide stay "
                                       "with the teacher.")
     pack.add_argument("out", metavar="OUT.zip", type=output_name, help="the zip to write (refused if it exists)")
+    pack.add_argument("--lang", choices=("en", "fr"), default=None,
+                      help="the notebooks' language: en, or fr for the French notebooks of labs/fr (their own text, and the "
+                           "library's checks and quizzes switched to French). Default: DEEPFAKE_EDU_LANG where set, else en")
     pack.set_defaults(handler=_student_pack)
 
     results = sub.add_parser("class-results", help="lab 7's human-versus-machine study: merge the laptops' results files",
@@ -29,10 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _student_pack(args: argparse.Namespace) -> int:
+    from deepfake_edu.lessons import i18n
     from deepfake_edu.lessons.student import labs_folder, write_student_pack
 
-    out = write_student_pack(labs_folder(), args.out)
-    print(f"wrote {out}: give it to the students; keep labs/ (the answers) and labs/TEACHER_GUIDE.md to yourself")
+    language = args.lang or i18n.language()
+    out = write_student_pack(labs_folder(), args.out, language=language)
+    notebooks = "labs/" if language == "en" else f"labs/{language}/ and labs/"
+    print(f"wrote {out} ({i18n.LANGUAGES[language]}): give it to the students; "
+          f"keep {notebooks} (the answers) and labs/TEACHER_GUIDE.md to yourself")
     return 0
 
 

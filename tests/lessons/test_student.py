@@ -41,3 +41,27 @@ def test_write_student_versions_is_deterministic(tmp_path):
     first = write_student_versions(labs, tmp_path / "a")[0].read_text()
     second = write_student_versions(labs, tmp_path / "b")[0].read_text()
     assert first == second and "solution" not in first
+
+
+def test_french_student_versions_get_french_placeholders(tmp_path):
+    student = student_notebook(_teacher_notebook(), language="fr")
+    sources = [cell.source for cell in student.cells]
+    assert "answer = ...  # votre réponse ici\nratio = ...  # votre réponse ici" in sources
+    assert "*Écrivez votre réponse ici.*" in sources and not any("your answer" in s.lower() for s in sources)
+    assert placeholder_code("print(42)", "fr") == "# votre réponse ici\n..."
+    # The same cells go as in English: only the placeholders' words differ.
+    english = student_notebook(_teacher_notebook())
+    assert [(c.cell_type, c.metadata.get("tags")) for c in student.cells] == [(c.cell_type, c.metadata.get("tags")) for c in english.cells]
+    labs = tmp_path / "labs"
+    labs.mkdir()
+    nbformat.write(_teacher_notebook(), labs / "01_x.ipynb")
+    assert "# votre réponse ici" in write_student_versions(labs, tmp_path / "fr", language="fr")[0].read_text(encoding="utf-8")
+
+
+def test_a_language_without_placeholders_is_refused():
+    import pytest
+
+    from deepfake_edu.errors import LabError
+
+    with pytest.raises(LabError, match="no student versions in 'de'"):
+        student_notebook(_teacher_notebook(), language="de")

@@ -47,3 +47,38 @@ def test_the_command_writes_the_pack(tmp_path, capsys):
     assert main(["student-pack", str(tmp_path / "class.zip")]) == 0
     assert "give it to the students" in capsys.readouterr().out and (tmp_path / "class.zip").stat().st_size > 0
     assert main(["student-pack", str(tmp_path / "class.zip")]) == 2
+
+
+def test_the_french_pack_holds_the_french_student_notebooks(tmp_path):
+    french = labs_folder() / "fr"
+    out = write_student_pack(labs_folder(), tmp_path / "classe.zip", language="fr")
+    with zipfile.ZipFile(out) as pack:
+        names = pack.namelist()
+        notebooks = sorted(n for n in names if n.endswith(".ipynb"))
+        assert [n.split("/")[-1] for n in notebooks] == sorted(p.name for p in labs_folder().glob("*.ipynb"))
+        for name in notebooks:
+            # Made fresh from labs/fr, so the same as the stored French student versions (tests/labs/test_notebooks_fr.py).
+            assert pack.read(name).decode("utf-8") == (french / "student" / name.split("/")[-1]).read_text(encoding="utf-8")
+            cells = json.loads(pack.read(name))["cells"]
+            code = [cell for cell in cells if cell["cell_type"] == "code"]
+            assert 'i18n.set_language("fr")' in "".join(code[0]["source"]), name
+            tags = {tag for cell in cells for tag in cell.get("metadata", {}).get("tags", [])}
+            assert SOLUTION_TAG not in tags and TEACHER_TAG not in tags, name
+        assert "les notebooks de l'élève" in pack.read("deepfake-edu-student/README.md").decode("utf-8")
+        assert "deepfake-edu-student/GLOSSARY.md" in names and not any("TEACHER" in n.upper() for n in names)
+
+
+def test_the_command_writes_the_french_pack(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("DEEPFAKE_EDU_LANG", raising=False)
+    assert main(["student-pack", str(tmp_path / "classe.zip"), "--lang", "fr"]) == 0
+    assert "(français): give it to the students" in capsys.readouterr().out
+    with zipfile.ZipFile(tmp_path / "classe.zip") as pack:
+        assert "votre réponse ici" in pack.read("deepfake-edu-student/01_the_funnel.ipynb").decode("utf-8")
+    monkeypatch.setenv("DEEPFAKE_EDU_LANG", "fr")  # the teacher's language is the default
+    assert main(["student-pack", str(tmp_path / "par-defaut.zip")]) == 0
+    with zipfile.ZipFile(tmp_path / "par-defaut.zip") as pack:
+        assert "votre réponse ici" in pack.read("deepfake-edu-student/01_the_funnel.ipynb").decode("utf-8")
+    assert main(["student-pack", str(tmp_path / "english.zip"), "--lang", "en"]) == 0
+    with zipfile.ZipFile(tmp_path / "english.zip") as pack:
+        assert "your answer here" in pack.read("deepfake-edu-student/01_the_funnel.ipynb").decode("utf-8")
+    assert main(["student-pack", str(tmp_path / "other.zip"), "--lang", "de"]) == 2 and not (tmp_path / "other.zip").exists()
