@@ -33,6 +33,7 @@ class DemoLab:
     each loaded on first use and shared by every visitor (thread-safe)."""
 
     def __init__(self, assets) -> None:
+        from deepfake_edu.lessons.human_machine import study_dataset, study_identities
         from deepfake_edu.lessons.spot_the_fake import SpotTheFake
 
         self.assets = assets
@@ -40,8 +41,11 @@ class DemoLab:
         self.folder = self.home / "outputs" / "demo"  # everything the demo writes
         self.outputs = self.folder / "fakes"
         self.shown = self.folder / "shown"
+        # The quiz asks lab 7's study faces: twins no lab set renders, faked with the sharpest merge,
+        # which the detector never saw (built on the first question, ~2 s, then kept on disk).
         # The tally keeps its first file name, so a class's counts survive an upgrade.
-        self.spot = SpotTheFake(assets.realfake, self.folder / "quiz_tally.json", lambda: self.detector(next(iter(self.detectors()))))
+        self.spot = SpotTheFake(lambda: study_dataset(self.folder, assets.swap_run, assets.detector), self.folder / "quiz_tally.json",
+                                lambda: self.detector(next(iter(self.detectors()))), held_out=study_identities())
         self.tally = self.spot.tally
         self._lock = threading.RLock()
         self._cache: dict[Any, Any] = {}
@@ -61,7 +65,7 @@ class DemoLab:
         return self.cached("twins", lambda: load_dataset(self.assets.twins))
 
     def realfake(self):
-        """(the real/fake dataset, its records labelled real or fake): the spot-the-fake faces."""
+        """(the study set's dataset, its records labelled real or fake): the spot-the-fake faces."""
         return self.spot.faces()
 
     # the funnel

@@ -21,6 +21,8 @@ person sees the machine's answer and may change their mind, which is what Groh e
   refused with one line before anything is written.
 - ``compare_with_research``: the class beside Groh et al. 2022 and the meta-analysis of Diel et
   al. 2024.
+- ``study_dataset``: the study set written once as a dataset folder, for the demo's
+  spot-the-fake quiz, which so asks the class the same faces as lab 7's study.
 
 One limit, said plainly: the shipped swap model has two decoders (twin-00 and twin-01), so every
 fake wears the inner face of one of those two, pasted into the frame of a person the detector
@@ -241,6 +243,31 @@ def build_study_set(swap_run, detector, count: int = FULL_COUNT) -> StudySet:
     p_fake = np.asarray(score(load_detector(detector), images), np.float64)
     study_design = design(len(faces), _fingerprint(swap_run), _fingerprint(detector))
     return StudySet(images, p_fake, faces, study_design, study_id(study_design), labels)
+
+
+def study_identities() -> tuple[str, ...]:
+    """The study's twins by name (twin-40 .. twin-45): none is in any lab set."""
+    from deepfake_edu.data.twins import identity_name
+
+    return tuple(identity_name(index) for index in STUDY_IDENTITIES)
+
+
+def study_dataset(parent: str | os.PathLike, swap_run, detector, count: int = FULL_COUNT) -> Path:
+    """The study set (``build_study_set``) as a dataset folder ``<parent>/study-<study id>``,
+    written once (atomically) and reused: 256 px PNGs of the very pixels the study shows (JPEG
+    already applied), each record with its identity, its label ("real" or "fake") and its face
+    id ("f01"). The folder is named by the study's id, so another swap model or detector makes
+    another folder rather than reusing faces scored by a different machine."""
+    from deepfake_edu.data.dataset import write_dataset
+
+    study_design = design(count, _fingerprint(swap_run), _fingerprint(detector))
+    folder = Path(parent) / f"study-{study_id(study_design)}"
+    if not (folder / "dataset.json").is_file():
+        study = build_study_set(swap_run, detector, count)
+        items = [(image, {"identity": face["identity"], "label": label, "face": face["face"]})
+                 for image, face, label in zip(study.images, study.faces, labels_for(study.design))]
+        write_dataset(folder, {"name": folder.name, "kind": "realfake", "size": FACE_SIZE, "study_id": study.id}, items)
+    return folder
 
 
 def training_identities(realfake, held_out=None) -> set[str]:

@@ -238,7 +238,8 @@ class SpotAnswer:
 class SpotTheFake:
     """The game over a real/fake dataset: ask a face, take a guess, count both players.
 
-    realfake: the dataset's folder (``data.dataset``; its faces labelled "real" or "fake");
+    realfake: the dataset's folder (``data.dataset``; its faces labelled "real" or "fake"), or a
+    function that returns it (called once, on the first question: the demo builds its study set then);
     tally: the tally file; detector: a function returning the MesoNet that plays the machine
     (called on the first score, so nothing is loaded before it is needed); held_out: the
     identities the detector never learned from (``paths.LAB_HELD_OUT`` by default): when the set
@@ -246,10 +247,11 @@ class SpotTheFake:
     and the machine's scores are read once and shared.
     """
 
-    def __init__(self, realfake: str | Path, tally: str | Path, detector: Callable[[], Any], held_out=None) -> None:
+    def __init__(self, realfake: str | Path | Callable[[], Path], tally: str | Path, detector: Callable[[], Any], held_out=None) -> None:
         from deepfake_edu.paths import LAB_HELD_OUT
 
-        self.realfake = Path(realfake)
+        self._source = realfake if callable(realfake) else None
+        self.realfake = None if callable(realfake) else Path(realfake)  # the folder, once known
         self.tally = SpotTheFakeTally(tally)
         self._detector = detector
         self.held_out = tuple(LAB_HELD_OUT if held_out is None else held_out)
@@ -265,6 +267,8 @@ class SpotTheFake:
 
         with self._lock:
             if self._faces is None:
+                if self.realfake is None:
+                    self.realfake = Path(self._source())
                 dataset = load_dataset(self.realfake)
                 records = [r for r in dataset.records if r.get("label") in GUESSES]
                 if not records:

@@ -217,6 +217,16 @@ def test_an_upload_gets_a_preview_picture_or_its_first_frame(demo_lab, face_phot
         assert expected in str(caught.value) and "\n" not in str(caught.value) and str(tmp_path) not in str(caught.value), name
 
 
+def test_the_quiz_asks_lab_sevens_study_faces(demo_lab):
+    """Faces no lab set renders and the detector never saw, the sharpest fakes: the study's."""
+    from deepfake_edu.lessons.human_machine import labels_for, study_identities
+
+    dataset, records = demo_lab.realfake()
+    assert demo_lab.spot.fair and {r["identity"] for r in records} <= set(study_identities())
+    assert dataset.root.parent == demo_lab.folder and dataset.root.name.startswith("study-")
+    assert [r["label"] for r in records] == labels_for({"count": len(records)})
+
+
 def test_quiz_answer_reveals_the_truth_and_counts_both_players(demo_lab):
     demo_lab.tally.reset()
     _, records = demo_lab.realfake()

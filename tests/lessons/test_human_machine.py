@@ -301,3 +301,41 @@ def test_the_game_asks_only_faces_the_detector_was_held_out_from(shipped, tmp_pa
     assert game.fair and {r["identity"] for r in records} == {"twin-06"} and len(records) == 4
     mixed = SpotTheFake(tmp_path / "rf", tmp_path / "tally.json", lambda: None, held_out=("twin-99",))
     assert mixed.faces()[1] and mixed.fair is False and {r["identity"] for r in mixed.faces()[1]} == {"twin-00", "twin-06"}
+
+
+def test_the_study_as_a_dataset_holds_the_study_pixels_and_is_built_once(shipped, study_set, tmp_path):
+    from deepfake_edu.data.dataset import load_dataset
+
+    swap_run, detector, _ = shipped
+    folder = hm.study_dataset(tmp_path, swap_run, detector, count=hm.FAST_COUNT)
+    assert folder.parent == tmp_path and folder.name == f"study-{study_set.id}"
+    dataset = load_dataset(folder)
+    assert [r["label"] for r in dataset.records] == hm.labels_for(study_set.design)
+    assert [r["face"] for r in dataset.records] == [face["face"] for face in study_set.faces]
+    assert {r["identity"] for r in dataset.records} <= set(hm.study_identities())
+    for index, record in enumerate(dataset.records):
+        assert np.array_equal(dataset.image(record), study_set.images[index])  # PNG: the study's own pixels
+    written = (folder / "dataset.json").stat().st_mtime_ns
+    assert hm.study_dataset(tmp_path, swap_run, detector, count=hm.FAST_COUNT) == folder
+    assert (folder / "dataset.json").stat().st_mtime_ns == written  # reused, not rebuilt
+
+
+def test_the_game_over_the_study_asks_its_faces_and_scores_them_as_the_study_does(shipped, study_set, tmp_path):
+    from deepfake_edu.detect.keras_import import load_detector
+
+    swap_run, detector, _ = shipped
+    built = []
+
+    def source():
+        built.append(1)
+        return hm.study_dataset(tmp_path, swap_run, detector, count=hm.FAST_COUNT)
+
+    model = load_detector(detector)
+    game = SpotTheFake(source, tmp_path / "tally.json", lambda: model, held_out=hm.study_identities())
+    assert built == []  # nothing is built before the first question
+    _, records = game.faces()
+    assert game.fair and len(records) == hm.FAST_COUNT and built == [1]
+    game.faces()
+    assert built == [1]
+    for number in range(len(records)):
+        assert game.machine_p_fake(number) == pytest.approx(study_set.p_fake[number], abs=1e-5)
