@@ -275,6 +275,23 @@ def _catch_tab(lab: logic.DemoLab, room: Classroom | None = None, lang: str | No
         cleared.then(do_catch, [upload, detector], outputs, api_name="catch", **WORK)
         upload.change(lambda: ("", None, None), None, outputs, queue=False, **_private())  # a new file: the old verdict goes
 
+        # The arms race: a detector against one swap model at every stage of its training, as measured.
+        races = logic.arms_races(lab)
+        with gr.Accordion(t("arms_heading"), open=False):
+            gr.Markdown(t("arms_intro"))
+            with gr.Row():
+                race = gr.Dropdown(races, value=races[0] if races else None, label=t("arms_choice"))
+                show = gr.Button(t("arms_show"), scale=0, min_width=160)
+            race_plot = gr.Image(label=t("arms_plot"), type="filepath", interactive=False, elem_id="arms-race-plot")
+            race_table = gr.Markdown()
+
+        @guard
+        def do_race(label):
+            picture, table = logic.arms_race_view(lab, label)
+            return lab.picture(picture), table
+
+        show.click(do_race, race, [race_plot, race_table], api_name="arms_race", **WORK)
+
 
 def _spot_the_fake_tab(app: gr.Blocks, lab: logic.DemoLab, room: Classroom | None = None, lang: str | None = None) -> None:
     guard = guarded(lang=lang)

@@ -2,7 +2,8 @@
 
 Each is a thin call into the library capability that owns the job, plus what the page needs
 (pictures sized for it, files under ``<lab home>/outputs/demo/``): the funnel is
-``lessons.funnel``, making a fake ``swap.fakes``, catching one ``forensics.judge``, spotting one
+``lessons.funnel``, making a fake ``swap.fakes``, catching one ``forensics.judge`` (and the arms
+race, ``detect.armsrace``), spotting one
 ``lessons.spot_the_fake``, checking a file ``provenance.check``. The Gradio page (``app``) wires
 these to widgets; tests call them directly. Every bad input a visitor can cause raises
 ``LabError`` with one line to show in the page. Nothing here takes a file path from a visitor
@@ -126,6 +127,44 @@ def make_fake_clip(lab: DemoLab, run_label: str, direction: str, frames: int = C
 
     model, info = lab.swap_model(run_label)
     return make_clip(model, info, lab.run_faces(run_label), direction, lab.new_output("fake-clip", ".mp4"), frames)
+
+
+# --- tab 3: the arms race (detect.armsrace) -------------------------------------------------------
+
+
+def arms_races(lab: DemoLab) -> list[str]:
+    """Labels of the arms races the tab can show: the lab's own (lab 4's, ``detect arms-race``'s),
+    newest first, then the one measured for the lab (``detect.armsrace.saved_races``)."""
+    from deepfake_edu.detect.armsrace import saved_races
+
+    return list(saved_races(lab.home))
+
+
+def arms_race_view(lab: DemoLab, label: str | None) -> tuple[np.ndarray, str]:
+    """(the race's plot, uint8 RGB; its table, Markdown) for one of ``arms_races``. Nothing is
+    trained or scored here: the race was measured when it was run, and is only drawn (once per
+    version of its file)."""
+    import tempfile
+
+    import cv2
+    import matplotlib.pyplot as plt
+
+    from deepfake_edu.detect.armsrace import arms_race_view as view
+    from deepfake_edu.detect.armsrace import saved_races
+
+    races = saved_races(lab.home)
+    if label not in races:
+        raise LabError("no such arms race: choose one from the list (lab 4 or `deepfake-edu detect arms-race` make one)")
+    path = races[label]
+
+    def draw() -> tuple[np.ndarray, str]:
+        with tempfile.TemporaryDirectory(prefix="arms-race-") as folder:
+            figure, table = view(path, Path(folder) / "race.png")
+            plt.close(figure)
+            picture = cv2.cvtColor(cv2.imread(str(Path(folder) / "race.png")), cv2.COLOR_BGR2RGB)
+        return picture, table
+
+    return lab.cached(("arms-race", str(path), path.stat().st_mtime_ns), draw)
 
 
 # --- uploads --------------------------------------------------------------------------------------

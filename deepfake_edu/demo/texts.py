@@ -84,6 +84,14 @@ EN: dict[str, str] = {
     "catch": "catch it",
     "faces_found": "faces found, with their heatmaps (left to right; a video: a few of its frames)",
     "fake_curve": "P(fake) over the video",
+    "arms_heading": "The arms race: a detector against a fake that keeps improving",
+    "arms_intro": ("One face-swap model, kept at every stage of its training. Left: the fake getting better (SSIM against "
+                   "the true answer, detail kept). Right: what the detectors say about each stage's fakes, including one "
+                   "trained only on the earliest fakes. Does yesterday's detector catch today's fake? Lab 4 runs a race "
+                   "of your own (or `deepfake-edu detect arms-race`), and it appears in this list."),
+    "arms_choice": "which race",
+    "arms_show": "show it",
+    "arms_plot": "the fake against the detectors, step by step",
     # 4. spot the fake
     "quiz_tab": "4. Spot the fake",
     "quiz_intro": ("Real twin or swapped twin? Answer first; then you see the machine's P(fake) and may change your mind; "
@@ -174,6 +182,15 @@ FR: dict[str, str] = {
     "catch": "lancer la détection",
     "faces_found": "visages trouvés et leurs cartes de chaleur (de gauche à droite ; pour une vidéo, quelques-unes de ses images)",
     "fake_curve": "P(faux) au fil de la vidéo",
+    "arms_heading": "La course aux armements : un détecteur contre un faux qui ne cesse de s'améliorer",
+    "arms_intro": ("Un seul modèle d'échange de visages, conservé à chaque étape de son entraînement. À gauche, le faux "
+                   "s'améliore (SSIM face à la vraie réponse, détail conservé). À droite, ce que disent les détecteurs des "
+                   "faux de chaque étape, dont un détecteur entraîné sur les tout premiers faux seulement. Le détecteur "
+                   "d'hier attrape-t-il le faux d'aujourd'hui ? Dans le labo\u00a04, vous faites courir votre propre course "
+                   "(ou avec `deepfake-edu detect arms-race`) : elle apparaît alors dans cette liste."),
+    "arms_choice": "quelle course",
+    "arms_show": "l'afficher",
+    "arms_plot": "le faux contre les détecteurs, étape par étape",
     "quiz_tab": "4. Repérer le faux",
     "quiz_intro": ("Vrai jumeau ou jumeau truqué ? Répondez d'abord ; vous voyez ensuite la P(faux) de la machine et "
                    "pouvez changer d'avis ; puis vient la vérité. Le décompte sépare vos premières réponses de vos "

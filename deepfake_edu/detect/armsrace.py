@@ -26,7 +26,9 @@ shows whether it still catches the fakes the same model made later.
     race = arms_race("runs/swap-armsrace", ["meso4-twins"], train_early=200)
     print(race.format_table()); plot_arms_race(race, "arms-race.png")
 
-``deepfake-edu detect arms-race --run RUN`` wires it; lab 4 and the demo call it.
+``deepfake-edu detect arms-race --run RUN`` wires it; lab 4 calls it. Both keep the table in
+``<lab home>/outputs/arms-race/`` (``keep_arms_race``), where the demo's view (tab 3) shows it
+beside the race measured for the lab (``saved_races``).
 """
 
 from __future__ import annotations
@@ -395,9 +397,40 @@ def load_arms_race(path: str | os.PathLike) -> ArmsRace:
         raise LabError(f"no arms-race table at {path}: make one with `deepfake-edu detect arms-race --json FILE`") from None
     except (OSError, ValueError, UnicodeDecodeError) as error:
         raise LabError(f"{path} cannot be read as an arms-race table ({' '.join(str(error).split())[:80]})") from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), list) or not data["rows"]:
         raise LabError(f"{path} is not an arms-race table: make one with `deepfake-edu detect arms-race --json FILE`")
     return ArmsRace.from_dict(data)
+
+
+RACES_FOLDER = "arms-race"  # <lab home>/outputs/arms-race/: every race the lab ran, kept for the demo's view
+# The race measured for the lab (benchmarks/cpu-2core/arms-race.json), present in a clone of the repository.
+MEASURED_RACE = Path(__file__).resolve().parents[2] / "benchmarks" / "cpu-2core" / "arms-race.json"
+MEASURED_LABEL = "the lab's own measurement (2-core machine, classroom pair)"
+
+
+def keep_arms_race(race: ArmsRace, name: str) -> Path:
+    """Keep a race under ``<lab home>/outputs/arms-race/NAME.json`` (atomically), where the demo's
+    arms-race view finds it."""
+    from deepfake_edu.paths import outputs_dir
+
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in str(name)).strip(".-") or "race"
+    return save_arms_race(race, outputs_dir() / RACES_FOLDER / f"{safe}.json")
+
+
+def saved_races(home: str | os.PathLike) -> dict[str, Path]:
+    """{label: JSON file} of the races a page can show: each one kept in ``<home>/outputs/arms-race/``
+    (``keep_arms_race``: lab 4's, ``detect arms-race``'s), newest first, then the lab's measured
+    race when the repository holds it. Files that are not arms-race tables are left out."""
+    found: dict[str, Path] = {}
+    folder = Path(home) / "outputs" / RACES_FOLDER
+    kept = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime, reverse=True) if folder.is_dir() else []
+    for path in [*kept, MEASURED_RACE]:
+        try:
+            load_arms_race(path)
+        except LabError:
+            continue
+        found[MEASURED_LABEL if path == MEASURED_RACE else f"your lab's: {path.stem}"] = path
+    return found
 
 
 def save_arms_race(race: ArmsRace, path: str | os.PathLike) -> Path:
@@ -455,9 +488,10 @@ def plot_arms_race(race: ArmsRace, out: str | os.PathLike | None = None):
     return figure
 
 
-def arms_race_view(race: ArmsRace | str | os.PathLike):
+def arms_race_view(race: ArmsRace | str | os.PathLike, out: str | os.PathLike | None = None):
     """(matplotlib Figure, Markdown table) of an arms race, or of one saved as JSON (a path): what
-    a page shows of it (the demo's view; nothing is computed here, ``arms_race`` does that)."""
+    a page shows of it (the demo's view; nothing is computed here, ``arms_race`` does that).
+    ``out``: also save the plot there (PNG)."""
     if not isinstance(race, ArmsRace):
         race = load_arms_race(race)
-    return plot_arms_race(race), race.markdown()
+    return plot_arms_race(race, out), race.markdown()

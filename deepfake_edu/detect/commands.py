@@ -221,7 +221,7 @@ def _eval(args: argparse.Namespace) -> int:
 def _arms_race(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from deepfake_edu.detect.armsrace import arms_race, plot_arms_race, race_points, save_arms_race
+    from deepfake_edu.detect.armsrace import arms_race, keep_arms_race, plot_arms_race, race_points, save_arms_race
     from deepfake_edu.errors import LabError
     from deepfake_edu.fileio import check_output_file, refuse_overwriting
 
@@ -242,6 +242,7 @@ def _arms_race(args: argparse.Namespace) -> int:
         print(f"plot: {args.plot}")
     if args.json:
         print(f"json: {save_arms_race(race, args.json)}")
+    print(f"kept for the demo's arms-race view: {keep_arms_race(race, Path(args.run).resolve().name)}")
     return 0
 
 

@@ -136,11 +136,14 @@ def lesson_arms_race(swap_run, detector, early_steps: int, early_batch: int = 32
     """The arms race of ``swap_run`` (``train_arms_race_swap``): the lab's prepared detector
     (``detector``, its checkpoint) and a Meso-4 trained ``early_steps`` steps on the earliest
     snapshot's fakes, both judging every snapshot's fakes of twins 06 and 07
-    (``detect.armsrace.arms_race``). Returns the ``ArmsRace`` table."""
-    from deepfake_edu.detect.armsrace import arms_race
+    (``detect.armsrace.arms_race``). Returns the ``ArmsRace`` table, also kept in the lab's
+    outputs for the demo (``detect.armsrace.keep_arms_race``)."""
+    from deepfake_edu.detect.armsrace import arms_race, keep_arms_race
 
-    return arms_race(swap_run, {PREPARED_NAME: str(detector)}, train_early=early_steps, early_batch=early_batch,
+    race = arms_race(swap_run, {PREPARED_NAME: str(detector)}, train_early=early_steps, early_batch=early_batch,
                      early_per_identity=early_per_identity, per_identity=per_identity, progress=progress)
+    keep_arms_race(race, Path(swap_run).name)  # the demo's arms-race view shows the class's own race
+    return race
 
 
 def early_detector_outcome(race) -> dict:

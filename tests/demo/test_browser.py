@@ -127,6 +127,13 @@ def test_every_tab_works_in_a_browser(browser, running_app, face_photo, tmp_path
     assert page.get_by_text("Traceback").count() == 0
     page.screenshot(path=shots / "3-catch-error.png", full_page=True)
 
+    # the arms race, as measured (the repository's own race is always in the list)
+    page.get_by_text("The arms race: a detector against a fake", exact=False).click()
+    page.get_by_role("button", name="show it").click()
+    page.locator("#arms-race-plot img").wait_for()
+    page.get_by_text("what the detectors say", exact=False).or_(page.get_by_role("table")).first.wait_for()
+    page.screenshot(path=shots / "3-arms-race.png", full_page=True)
+
     # 4. spot the fake: it opens on a face; a second answer on it is not counted; reset asks first
     page.get_by_role("tab", name="4. Spot the fake").click()
     page.locator("#quiz-face img").wait_for()  # before any click

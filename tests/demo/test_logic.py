@@ -217,6 +217,27 @@ def test_an_upload_gets_a_preview_picture_or_its_first_frame(demo_lab, face_phot
         assert expected in str(caught.value) and "\n" not in str(caught.value) and str(tmp_path) not in str(caught.value), name
 
 
+def test_the_arms_race_view_draws_a_kept_race_and_refuses_an_unknown_one(demo_lab, tmp_path):
+    from deepfake_edu.detect import armsrace
+
+    def row(step, ssim, p_fake):
+        return {"step": step, "swap_ssim": ssim, "swap_face_ssim": ssim + 0.03, "swap_psnr": 17.0, "detail_kept": 0.2,
+                "detectors": {"meso4-twins": {"mean_p_fake": p_fake, "caught": p_fake, "auc": 0.9}}}
+
+    race = armsrace.ArmsRace("runs/class-race", [row(50, 0.55, 0.9), row(100, 0.62, 0.7)],
+                             {"meso4-twins": {"source": "meso4-twins", "real_mean_p_fake": 0.05, "false_alarms": 0.0}},
+                             {"identities": [6, 7], "per_identity": 2, "seed": 3, "qualities": [95], "faces": 4, "side": 256})
+    armsrace.save_arms_race(race, demo_lab.home / "outputs" / armsrace.RACES_FOLDER / "class-race.json")
+    labels = logic.arms_races(demo_lab)
+    assert labels[0] == "your lab's: class-race"
+    picture, table = logic.arms_race_view(demo_lab, labels[0])
+    assert picture.dtype == np.uint8 and picture.ndim == 3 and picture.shape[1] > picture.shape[0]
+    assert "| 50 |" in table and "| 100 |" in table
+    assert logic.arms_race_view(demo_lab, labels[0])[0] is picture  # drawn once per version of the file
+    with pytest.raises(LabError, match="choose one from the list"):
+        logic.arms_race_view(demo_lab, "../../etc/passwd")
+
+
 def test_the_quiz_asks_lab_sevens_study_faces(demo_lab):
     """Faces no lab set renders and the detector never saw, the sharpest fakes: the study's."""
     from deepfake_edu.lessons.human_machine import labels_for, study_identities

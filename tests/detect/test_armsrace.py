@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -156,6 +157,22 @@ def test_the_command(snapshot_run, detector_file, tmp_path, capsys):
     assert "step" in out and f"plot: {plot}" in out and f"json: {table}" in out
     assert [row["step"] for row in json.loads(table.read_text())["rows"]] == [2, 4, 6]
     assert plot.read_bytes()[:4] == b"\x89PNG"
+    kept = Path(os.environ["DEEPFAKE_EDU_HOME"]) / "outputs" / armsrace.RACES_FOLDER / f"{Path(snapshot_run).resolve().name}.json"
+    assert f"kept for the demo's arms-race view: {kept}" in out and armsrace.load_arms_race(kept).rows == json.loads(table.read_text())["rows"]
+
+
+def test_kept_races_are_listed_newest_first_beside_the_measured_one(snapshot_run, detector_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("DEEPFAKE_EDU_HOME", str(tmp_path))
+    race = armsrace.arms_race(snapshot_run, {"random meso": detector_file}, per_identity=1, metrics_faces=8)
+    older = armsrace.keep_arms_race(race, "class/../one")  # a run's name never leaves the folder
+    newer = armsrace.keep_arms_race(race, "two")
+    os.utime(older, ns=(1, 1))
+    assert older.parent == newer.parent == tmp_path / "outputs" / armsrace.RACES_FOLDER and older.name == "class-..-one.json"
+    (newer.parent / "junk.json").write_text('{"rows": []}')  # not a race: left out
+    races = armsrace.saved_races(tmp_path)
+    assert list(races)[:2] == ["your lab's: two", "your lab's: class-..-one"]
+    assert (armsrace.MEASURED_LABEL in races) == armsrace.MEASURED_RACE.is_file()
+    assert all(label.startswith("your lab's") or label == armsrace.MEASURED_LABEL for label in races)
 
 
 @pytest.mark.parametrize("extra, says", [
