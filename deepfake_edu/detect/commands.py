@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from deepfake_edu.cli_types import count, minutes, output_name, ranged, seed
 
@@ -70,7 +71,9 @@ def register(subparsers) -> None:
     evaluate.add_argument("--model", default="meso4-twins", metavar="NAME_OR_PATH", help="a checkpoint in models/ or a path")
     evaluate.add_argument("--data", default=None,
                           help="a real/fake set: a folder with real/ and fake/, the MesoNet authors' layout (real/ and df/ "
-                               "or f2f/, e.g. their test_images/), or a lab dataset (default: the lab's twins-realfake)")
+                               "or f2f/, e.g. their test_images/), or a lab dataset (default: the lab's twins-realfake); "
+                               "twins-clips: talking clips of the held-out twins, real and swapped, made on first use, so the "
+                               "video AUC is over real clips")
     evaluate.add_argument("--roc", metavar="OUT.png", type=output_name, help="also draw the ROC curve")
     evaluate.add_argument("--reliability", metavar="OUT.png", type=output_name, help="also draw the reliability (calibration) plot")
     evaluate.add_argument("--bins", type=BINS, default=10, help=ranged("calibration bins of P(fake)", BINS, 10))
@@ -135,6 +138,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _default_data(given: str | None) -> str:
+    from deepfake_edu.detect.twins_set import CLIPS_NAME
+
+    if given == CLIPS_NAME:
+        return str(_twins_clips())
     if given:
         return given
     from deepfake_edu.errors import LabError
@@ -144,6 +151,24 @@ def _default_data(given: str | None) -> str:
     if not (path / "dataset.json").exists():
         raise LabError("no --data given and the lab's real/fake twins are not made yet: run `deepfake-edu prepare` first")
     return str(path)
+
+
+def _twins_clips():
+    """The lab's talking clips of twins 06 and 07, real and swapped by the lab's swap model: made
+    on first use into datasets/twins-clips (about half a minute), then reused."""
+    from deepfake_edu.detect import twins_set
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.paths import LAB_SWAP_RUN, datasets_dir, runs_dir
+
+    path = datasets_dir() / twins_set.CLIPS_NAME
+    if not (path / "dataset.json").exists():
+        run = runs_dir() / LAB_SWAP_RUN
+        if not run.is_dir():
+            raise LabError("the twins' clips are made with the lab's swap model, which is not installed yet: run `deepfake-edu prepare` first")
+        print(f"making {path} once: talking clips of twins 06 and 07, real and swapped (the lab's detector never saw them)",
+              file=sys.stderr)  # stdout may be --json
+        twins_set.build_twins_clips(path, run, clips=twins_set.CLIPS_PER_IDENTITY, frames=twins_set.CLIP_FRAMES_EACH, progress=True)
+    return path
 
 
 def _train(args: argparse.Namespace) -> int:

@@ -132,6 +132,89 @@ def build_twins_realfake(
     return write_dataset(out, info, items)
 
 
+# --- clips: the field's video AUC on the twins --------------------------------------------------
+
+CLIPS_NAME = "twins-clips"  # datasets/: the talking clips of the held-out twins, real and swapped
+CLIP_IDENTITIES = (6, 7)  # the twins the lab's detector never saw (paths.LAB_HELD_OUT)
+CLIPS_PER_IDENTITY, CLIP_FRAMES_EACH = 8, 12
+CLIPS_SEED = 4  # the clips' motion seed (the lab's real/fake set uses 1, the arms race 3)
+
+
+def realfake_clips(
+    swap_run: str | os.PathLike,
+    identities: Sequence[int] = CLIP_IDENTITIES,
+    clips: int = CLIPS_PER_IDENTITY,
+    frames: int = CLIP_FRAMES_EACH,
+    size: int = 256,
+    qualities: Sequence[int] = DEFAULT_QUALITIES,
+    seed: int = CLIPS_SEED,
+) -> Iterator[tuple[np.ndarray, dict]]:
+    """Yield (image, record) for every frame of real talking clips of the twins (``data.twins_video``:
+    smooth pose, blinks, speech) and of the same clips swapped, frame by frame, by ``swap_run``'s
+    model (to a decoder not the twin's own). A clip is all real or all fake, and its frames share
+    one JPEG quality (cycling through ``qualities`` clip by clip), so only the swap tells them
+    apart. Every record carries ``"clip"`` (e.g. ``"twin-06-c03-fake"``): the field's video AUC
+    scores each clip by its frames' mean P(fake), over clips that really are clips."""
+    from deepfake_edu.data import twins
+    from deepfake_edu.data.twins_video import render_video
+    from deepfake_edu.errors import LabError
+    from deepfake_edu.swap.convert import FaceSwapper, locator_for
+    from deepfake_edu.swap.train import load_swap_model
+
+    if not 1 <= int(clips) <= 100 or not 2 <= int(frames) <= 250:
+        raise LabError(f"a clip set has 1-100 clips per twin of 2-250 frames each, not {clips} of {frames}")
+    model, info = load_swap_model(swap_run)
+    trained = info.get("identities", [])
+    locate = locator_for(info, model.config.input_size)
+    swappers: dict[int, FaceSwapper] = {}
+    number = 0
+    for identity_index in identities:
+        person = twins.make_identity(identity_index)
+        own = trained.index(person.name) if person.name in trained else None
+        choices = [t for t in range(len(model.decoders)) if t != own]
+        for clip in range(int(clips)):
+            motion_seed = twins.image_seed(seed, identity_index, clip)
+            real_frames, _ = render_video(person, int(frames), size=size, seed=motion_seed)
+            target = choices[clip % len(choices)]
+            if target not in swappers:
+                swappers[target] = FaceSwapper(model, target, locate)
+            quality = int(qualities[number % len(qualities)])
+            number += 1
+            common = {"identity": person.name, "identity_index": identity_index, "motion_seed": motion_seed, "jpeg_quality": quality}
+            name = f"{person.name}-c{clip:02d}"
+            fakes = []
+            for frame in real_frames:
+                fake, found = swappers[target].swap_frame(frame)
+                if not found:
+                    raise LabError(f"the swap model found no face in clip {name}: run `deepfake-edu prepare --force`")
+                fakes.append(fake)
+            for index, frame in enumerate(real_frames):
+                yield jpeg_roundtrip(frame, quality), {**common, "frame": index, "label": "real", "clip": f"{name}-real"}
+            swapped_to = trained[target] if target < len(trained) else target
+            for index, frame in enumerate(fakes):
+                yield jpeg_roundtrip(frame, quality), {**common, "frame": index, "label": "fake", "clip": f"{name}-fake", "swapped_to": swapped_to}
+
+
+def build_twins_clips(out: str | os.PathLike, swap_run: str | os.PathLike, identities: Sequence[int] = CLIP_IDENTITIES,
+                      clips: int = CLIPS_PER_IDENTITY, frames: int = CLIP_FRAMES_EACH, progress: bool = False):
+    """Write ``realfake_clips`` as a lab dataset at ``out`` (atomically); returns it. By default
+    8 clips of 12 frames for each of twins 06 and 07, real and swapped: 384 faces, 32 clips."""
+    from deepfake_edu.data.dataset import write_dataset
+    from deepfake_edu.swap.train import load_swap_model
+
+    _, swap_info = load_swap_model(swap_run)
+    items = realfake_clips(swap_run, identities, clips, frames)
+    if progress:
+        from tqdm import tqdm
+
+        items = tqdm(items, total=2 * len(identities) * clips * frames, desc="real and fake clips", unit="face")
+    info = {"name": Path(out).name, "kind": "realfake", "size": 256, "swap_run": str(swap_run), "clips_per_identity": clips,
+            "frames_per_clip": frames, "seed": CLIPS_SEED, "qualities": list(DEFAULT_QUALITIES),
+            "license": "CC0-1.0: generated images of invented people; no real person is depicted",
+            "consent": "not needed: no real person", "learned_from": list(swap_info.get("datasets", []))}
+    return write_dataset(out, info, items)
+
+
 # Ways of making a fake from the same swap model: how the swapped face goes back into the frame.
 FAKE_METHODS = {
     "feather+colour": {"blend": "feather", "colour": "reinhard"},  # the lab's default

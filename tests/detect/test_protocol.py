@@ -270,6 +270,27 @@ def test_eval_on_a_lab_dataset_reports_a_video_auc(tmp_path, detector, capsys):
     assert report["videos"] == 4 and 0 <= report["video_auc"] <= 1 and "one identity and one label" in report["video_note"]
 
 
+def test_eval_on_the_twins_clips_makes_them_once_and_scores_real_clips(tiny_swap_run, detector, capsys, monkeypatch, tmp_path):
+    import shutil
+
+    from deepfake_edu.detect import twins_set
+
+    monkeypatch.setenv("DEEPFAKE_EDU_HOME", str(tmp_path))
+    assert main(["detect", "eval", "--model", detector, "--data", "twins-clips"]) == 2  # no swap model installed yet
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "run `deepfake-edu prepare` first" in err
+    shutil.copytree(tiny_swap_run, tmp_path / "runs" / "swap-lab")
+    monkeypatch.setattr(twins_set, "CLIPS_PER_IDENTITY", 2)
+    monkeypatch.setattr(twins_set, "CLIP_FRAMES_EACH", 3)
+    assert main(["detect", "eval", "--model", detector, "--data", "twins-clips", "--json"]) == 0
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)  # the note about making the clips goes to stderr, never into the JSON
+    assert "making" in captured.err and report["videos"] == 8 and "'clip' ids" in report["video_note"] and report["count"] == 24
+    made = (tmp_path / "datasets" / "twins-clips" / "dataset.json").stat().st_mtime_ns
+    assert main(["detect", "eval", "--model", detector, "--data", "twins-clips", "--json"]) == 0
+    assert "making" not in capsys.readouterr().err and (tmp_path / "datasets" / "twins-clips" / "dataset.json").stat().st_mtime_ns == made
+
+
 def test_eval_refusals_are_one_line(tmp_path, detector, capsys):
     one_class = _folder(tmp_path / "one", {"real": 2})
     face = one_class / "real" / "real00.png"
