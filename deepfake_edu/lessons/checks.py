@@ -45,11 +45,7 @@ TEXTS: dict[str, str] = {
 _TEXTS = {"en": TEXTS, "fr": checks_fr.TEXTS}
 NOT_ANSWERED = TEXTS["not_answered"]  # in English; a check answers text("not_answered"), in the current language
 
-
-def text(key: str, /, **fields) -> str:
-    """One sentence of TEXTS in the current language, with its {fields} filled in."""
-    found = i18n.lookup(_TEXTS, key)
-    return found.format(**fields) if fields else found
+text = i18n.translator(_TEXTS)  # text(key, **fields): in the current language
 
 
 def evaluate(name: str, answer, **context) -> Outcome:

@@ -31,11 +31,7 @@ TEXTS: dict[str, str] = {
 }
 _TEXTS = {"en": TEXTS, "fr": critical_fr.TEXTS}
 
-
-def text(key: str, /, **fields) -> str:
-    """One word or sentence of TEXTS in the current language, with its {fields} filled in."""
-    found = i18n.lookup(_TEXTS, key)
-    return found.format(**fields) if fields else found
+text = i18n.translator(_TEXTS)  # text(key, **fields): in the current language
 
 
 def provenance_demo(swap_run, out_dir, size: int = 256) -> dict[str, Path]:

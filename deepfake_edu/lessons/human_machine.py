@@ -117,10 +117,7 @@ _TEXTS = {"en": TEXTS, "fr": quiz_fr.STUDY_TEXTS}
 # The two papers' figures (cited as the issue gives them; nothing else is claimed of them).
 DIEL_2024 = {"papers": 56, "human_accuracy": 55.5, "with_training_or_ai": 65.1}
 
-
-def text(key: str, **fields) -> str:
-    """One of TEXTS in the current language, filled in."""
-    return i18n.lookup(_TEXTS, key).format(**fields)
+text = i18n.translator(_TEXTS, always_format=True)  # text(key, **fields): in the current language, always formatted
 
 
 def _word(label: str) -> str:

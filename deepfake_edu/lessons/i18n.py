@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Callable, TypeVar
 
 from deepfake_edu.errors import LabError
 
@@ -81,3 +81,17 @@ def lookup(catalogues: Mapping[str, Mapping[str, T]], key: str, code: str | None
     English entry when that catalogue lacks it."""
     translated = catalogues.get(code or language(), {})
     return translated[key] if key in translated else catalogues["en"][key]
+
+
+def translator(catalogues: Mapping[str, Mapping[str, str]], always_format: bool = False) -> Callable[..., str]:
+    """The ``text(key, **fields)`` of a module that keeps these catalogues: the key's text in the
+    current language (``lookup``), its ``{fields}`` filled in. Called without fields, a text comes
+    as it is written (a literal brace stays as it is), unless ``always_format``: then it is always
+    formatted, so its doubled braces come out single."""
+
+    def text(key: str, /, **fields) -> str:
+        found = lookup(catalogues, key)
+        return found.format(**fields) if fields or always_format else found
+
+    text.__doc__ = "One text of the module's catalogue in the current language, with its {fields} filled in (lessons.i18n.translator)."
+    return text

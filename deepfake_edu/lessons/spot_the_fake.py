@@ -68,10 +68,7 @@ SPOT_TEXTS: dict[str, str] = {
 }
 _TEXTS = {"en": SPOT_TEXTS, "fr": quiz_fr.SPOT_TEXTS}
 
-
-def spot_text(key: str, **fields) -> str:
-    """One of SPOT_TEXTS in the current language, filled in."""
-    return i18n.lookup(_TEXTS, key).format(**fields)
+spot_text = i18n.translator(_TEXTS, always_format=True)  # spot_text(key, **fields): in the current language, always formatted
 
 
 # --- lab 7: a dozen faces at once ---------------------------------------------------------------
