@@ -30,6 +30,7 @@ from deepfake_edu.lessons import (
     literacy_fr,
 )
 from deepfake_edu.lessons.checks import check, evaluate
+from tests.lessons.text_tools import fields, numbers
 
 CATALOGUES = {
     "checks": (checks.TEXTS, checks_fr.TEXTS),
@@ -51,14 +52,6 @@ def french():
         i18n.set_language(None)
 
 
-def fields(text: str) -> list[tuple[str, str | None, str]]:
-    """The {...} format fields of a text: name, conversion, format spec."""
-    return sorted((name, conversion, spec) for _, name, spec, conversion in string.Formatter().parse(text) if name is not None)
-
-
-def numbers(text: str) -> list[str]:
-    """The numbers of a text, written either way: 3,000 and 3 000 are 3000; 0.5 and 0,5 are 05."""
-    return sorted(re.sub(r"\D", "", found) for found in re.findall(r"\d+(?:[., \u00a0\u202f]\d+)*", text))
 
 
 def plain(text: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import string
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from deepfake_edu.lessons import exit_tickets, exit_tickets_fr, experiments, i18
 from deepfake_edu.lessons.exit_tickets import (
     TEXTS, TICKETS, answer_ticket, answers, class_summary, describe_idea, judge, read_ticket, save_ticket, ticket,
 )
+from tests.lessons.text_tools import fields, numbers
 
 LABS = Path(__file__).resolve().parents[2] / "labs"
 
@@ -358,12 +358,6 @@ def test_the_teachers_summary_counts_a_class_and_refuses_copies_and_other_files(
 # --- the texts in both languages -----------------------------------------------------------------------
 
 
-def fields(sentence: str) -> list:
-    return sorted((name, conversion, spec) for _, name, spec, conversion in string.Formatter().parse(sentence) if name is not None)
-
-
-def numbers(sentence: str) -> list[str]:
-    return sorted(re.sub(r"\D", "", found) for found in re.findall(r"\d+(?:[., \u00a0]\d+)*", sentence))
 
 
 def test_both_languages_have_every_key_with_the_same_fields_and_numbers():

@@ -4,8 +4,6 @@ their checks, and the texts in both languages."""
 
 from __future__ import annotations
 
-import re
-import string
 
 import numpy as np
 import pytest
@@ -16,6 +14,7 @@ from deepfake_edu.lessons import experiments, experiments_fr, i18n
 from deepfake_edu.lessons.checks import CHECKS, evaluate
 from deepfake_edu.lessons.experiments import TEXTS, Experiment, RunResult, Trial, explain, text
 from tests.variation import TEST_SEED, TEST_THREADS
+from tests.lessons.text_tools import fields, numbers
 
 
 @pytest.fixture(autouse=True)
@@ -168,12 +167,6 @@ def test_the_explanation_checks_are_registered_and_read_by_the_rubric():
 SAME_IN_BOTH = {"depth.header.auc"}  # an acronym
 
 
-def fields(sentence: str) -> list:
-    return sorted((name, conversion, spec) for _, name, spec, conversion in string.Formatter().parse(sentence) if name is not None)
-
-
-def numbers(sentence: str) -> list[str]:
-    return sorted(re.sub(r"\D", "", found) for found in re.findall(r"\d+(?:[., \u00a0]\d+)*", sentence))
 
 
 def test_every_text_exists_in_both_languages_with_the_same_fields_and_numbers():

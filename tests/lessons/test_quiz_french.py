@@ -5,7 +5,6 @@ sees, never how an answer is judged."""
 from __future__ import annotations
 
 import re
-import string
 
 import pytest
 
@@ -21,6 +20,7 @@ from deepfake_edu.lessons.quiz import (
     get_quiz,
     quiz,
 )
+from tests.lessons.text_tools import fields, numbers
 
 KEYS = sorted(QUIZZES)
 SEVERAL = [key for key in KEYS if QUIZZES[key].several_right]
@@ -36,14 +36,6 @@ def in_language(code: str, key: str):
         i18n.set_language(None)
 
 
-def fields(text: str) -> list[tuple[str, str | None, str]]:
-    """The {...} format fields of a text: name, conversion, format spec."""
-    return sorted((name, conversion, spec) for _, name, spec, conversion in string.Formatter().parse(text) if name is not None)
-
-
-def numbers(text: str) -> list[str]:
-    """The numbers of a text, written either way: 12,288 and 12 288 are 12288; 0.5 and 0,5 are 05."""
-    return sorted(re.sub(r"\D", "", found) for found in re.findall(r"\d+(?:[., \u00a0\u202f]\d+)*", text))
 
 
 def code_spans(text: str) -> list[str]:
