@@ -183,6 +183,11 @@ def measure_alignment(refine_eyes: bool = True, backend: str = "opencv") -> dict
                 "max_error": round(float(values.max()), 4),
                 "within_3_percent": f"{int((values <= 0.03).sum())} of {len(values)}",
             }
+    pixels = np.array([row["eye_error_px"] for row in rows if row["eye_error_px"] is not None])
+    if len(pixels):  # the labels' own accuracy is about 1 px
+        summary["eye_error_px"] = {"median": round(float(np.median(pixels)), 2), "max": round(float(pixels.max()), 2),
+                                   "within_1.5_px": f"{int((pixels <= 1.5).sum())} of {len(pixels)}",
+                                   "within_2_px": f"{int((pixels <= 2.0).sum())} of {len(pixels)}"}
     return {"summary": summary, "per_photo": rows}
 
 
@@ -225,13 +230,15 @@ def run(args) -> int:
         unrefined = measure_alignment(refine_eyes=False, backend=name)
         for row in alignment["per_photo"]:
             print(
-                f"  {name:6s} {row['photo']:30s} eyes {str(row['eyes']):14s} eye/gap {row['eye_gap_error']}  "
+                f"  {name:6s} {row['photo']:30s} eyes {str(row['eyes']):14s} eye/gap {row['eye_gap_error']} "
+                f"({row['eye_error_px']} of {row['eye_gap_px']} px)  "
                 f"swap 128 px {row['swap_128']}  mesonet 256 px {row['mesonet_256']}"
             )
         for label, result in (("with iris refinement", alignment), ("without", unrefined)):
             summary = result["summary"]
             print(
                 f"  {name} {label}: faces found {summary['faces_found']} of {summary['photos']}; eyes / eye gap {summary.get('eye_gap_error')}; "
+                f"eyes in pixels {summary.get('eye_error_px')}; "
                 f"swap 128 px {summary.get('swap_128')}; mesonet 256 px {summary.get('mesonet_256')}"
             )
         if alignment["summary"]["not_installed"]:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
+LOG_EVERY = 25  # steps between loss entries of a lesson run (a 5-minute run makes about 1,000 steps)
+EVAL_EVERY = 250  # steps between scores on the held-out faces
+
 
 @dataclass
 class LessonDetector:
@@ -46,9 +49,10 @@ def train_lesson_detector(dataset, run_dir, steps: int, minutes: float | None, b
         model, info = load_detector(run_dir, with_info=True)  # the run's newest checkpoint
         metrics = classification_metrics(test.labels, score(model, test.images))
         return LessonDetector(model, info.get("history", []), metrics, held_out, False)
+    # A run limited by minutes stops long before ``steps``: log and score it at a pace it reaches.
     config = TrainConfig(steps=steps, batch_size=batch_size, time_limit_s=minutes * 60 if minutes else None, checkpoint_every=10**9,
-                         log_every=max(1, steps // 20), progress=progress, device="cpu")
-    recipe = DetectRecipe(eval_every=max(1, steps // 4))
+                         log_every=max(1, min(steps // 20, LOG_EVERY)), progress=progress, device="cpu")
+    recipe = DetectRecipe(eval_every=max(1, min(steps // 4, EVAL_EVERY)))
     run = train_detector(train, run_dir, config, recipe, validation=test, datasets=["lab-realfake"], resume=False)
     return LessonDetector(run.model.eval(), run.history, run.metrics, held_out, True)
 

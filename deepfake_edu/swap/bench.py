@@ -79,6 +79,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--real-frames", type=real_frames, help=ranged("real-pair: read at most this many frames of each video for its faces", real_frames, "all"))
     parser.add_argument("--real-keep", type=keep, help=ranged("real-pair: keep the N most varied faces of each video (faces extract --keep)", keep, "the near-duplicate rule"))
     parser.add_argument("--real-measure", type=measure, default=48, help=ranged("real-pair: frames of each video swapped and measured", measure, 48))
+    parser.add_argument("--real-size", type=int, choices=[64, 128], help="real-pair: the model's face side in pixels (default: `swap train`'s, 64; "
+                        "128 keeps more detail but trains about 4 times slower and without the prior)")
 
 
 def run(args) -> int:
@@ -750,7 +752,7 @@ def bench_real_pair(args) -> dict:
     from deepfake_edu.faces.align import frame_alpha
     from deepfake_edu.faces.extract import ExtractOptions, consent_record, extract_faces, save_extraction
     from deepfake_edu.faces.identity import dataset_mean_embedding, embed_crops, identity_report
-    from deepfake_edu.swap.convert import FaceSwapper, real_faces_locator, swapped_face_crop
+    from deepfake_edu.swap.convert import FaceSwapper, PerfectSwapper, real_faces_locator, swapped_face_crop
     from deepfake_edu.swap.metrics import detail_kept
     from deepfake_edu.swap.train import SwapTrainOptions, load_swap_model, train_swap
     from deepfake_edu.data.dataset import load_dataset
@@ -777,11 +779,12 @@ def bench_real_pair(args) -> dict:
         run = folder / "run"
         options = SwapTrainOptions(data=[str(d.root) for d in people], steps=10**7, minutes=args.minutes, device=args.device,
                                    run=str(run), resume=False, checkpoint_every=10**7, preview_every=0, timelapse_every=0,
-                                   metrics_every=0, progress=True)
+                                   metrics_every=0, progress=True, input_size=getattr(args, "real_size", None))
         result = train_swap(options)
         figures["training"] = {"steps": result.steps, "minutes": round(result.elapsed_s / 60, 2), "preset": options.preset}
-        print(f"  trained {result.steps} steps in {result.elapsed_s / 60:.1f} min")
         model, info = load_swap_model(run, args.device if args.device != "auto" else "cpu")
+        figures["training"]["face_side"] = model.config.input_size
+        print(f"  trained {result.steps} steps of a {model.config.input_size} px model in {result.elapsed_s / 60:.1f} min")
         means = [dataset_mean_embedding(load_dataset(d.root), cache=False) for d in people]
         gap = float(np.linalg.norm(means[0] - means[1]))
         locate = real_faces_locator(max(64, model.config.input_size), "dlib")
@@ -794,7 +797,10 @@ def bench_real_pair(args) -> dict:
             key = f"{names[source]} -> {names[target]}"
             for blend, locate_fn in blends.items():
                 swapper = FaceSwapper(model, target, locate_fn)
-                fakes, reals, detail, pasted = [], [], [], []
+                # A perfect model at this size: the source's own crop pasted back through the same
+                # merge. What it keeps is the most any model of this size can keep in this video.
+                perfect = PerfectSwapper(model, target, locate_fn)
+                fakes, reals, detail, pasted, ceiling = [], [], [], [], []
                 with VideoReader(videos[source]) as video:
                     for _, frame in iter_sampled_frames(video, args.real_measure):
                         fake, faces = swapper.swap_frame(frame)
@@ -805,13 +811,16 @@ def bench_real_pair(args) -> dict:
                         alpha = frame_alpha(swapper.last_masks[0], swapper.last_transforms[0], frame.shape)
                         detail.append(detail_kept(fake, frame, alpha >= 0.95))
                         pasted.append(float((alpha >= 0.95).sum()))
+                        ceiling.append(detail_kept(perfect.swap_frame(frame)[0], frame, alpha >= 0.95))
                 if not fakes:
                     figures["directions"][key] = {"frames": 0}
                     print(f"  {key}: no face found in the measured frames")
                     break
                 fake_report = identity_report(embed_crops(fakes), means[source], means[target], names=(names[source], names[target]))
                 row = {"fake": {k: v for k, v in fake_report.to_dict().items() if k not in ("to_source", "to_target")},
-                       "detail_kept": round(float(np.median(detail)), 4), "pasted_pixels": round(float(np.median(pasted)))}
+                       "detail_kept": round(float(np.median(detail)), 4),
+                       "detail_kept_by_a_perfect_model": round(float(np.median(ceiling)), 4),
+                       "pasted_pixels": round(float(np.median(pasted)))}
                 if blend == "hull":
                     real_report = identity_report(embed_crops(reals), means[source], means[target], names=(names[source], names[target]))
                     figures["directions"][key] = {"frames": fake_report.faces, **row,
@@ -820,16 +829,21 @@ def bench_real_pair(args) -> dict:
                     figures["directions"][key]["ellipse_blend"] = row
         print(f"\nwhose face (dlib identity distance to each person's mean embedding; the two people are {gap:.2f} apart, "
               f"under 0.6 is usually one person)")
-        print(f"{'direction':<36}{'frames':>7}{'to source':>11}{'to target':>11}{'closer to target':>18}{'detail kept':>13}")
+        print(f"{'direction':<36}{'frames':>7}{'to source':>11}{'to target':>11}{'closer to target':>18}{'detail kept':>13}"
+              f"{'perfect ' + str(model.config.input_size) + ' px':>15}")
         for key, row in figures["directions"].items():
             if not row["frames"]:
                 continue
-            lines = (("", row["fake"], row["detail_kept"]), ("  pasted through the ellipse", row["ellipse_blend"]["fake"], row["ellipse_blend"]["detail_kept"]),
-                     ("  (the real frames)", row["real_frames"], None))
-            for label, values, kept in lines:
+            ellipse = row["ellipse_blend"]
+            lines = (("", row["fake"], row["detail_kept"], row["detail_kept_by_a_perfect_model"]),
+                     ("  pasted through the ellipse", ellipse["fake"], ellipse["detail_kept"], ellipse["detail_kept_by_a_perfect_model"]),
+                     ("  (the real frames)", row["real_frames"], None, None))
+            for label, values, kept, ceiling in lines:
                 print(f"{label or key + ' (hull)':<36}{row['frames']:>7}{values['mean_to_source']:>11.3f}"
                       f"{values['mean_to_target']:>11.3f}{100 * values['share_closer_to_target']:>17.0f}%"
-                      + (f"{kept:>13.3f}" if kept is not None else ""))
+                      + (f"{kept:>13.3f}{ceiling:>15.3f}" if kept is not None else ""))
+        print("(detail kept: variance of the Laplacian where the face was pasted, fake / original; perfect: the source's own "
+              "crop at the model's size pasted back the same way, the most a model of that size can keep)")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return figures

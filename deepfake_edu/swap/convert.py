@@ -313,6 +313,15 @@ class FaceSwapper:
             return self.mask
 
 
+class PerfectSwapper(FaceSwapper):
+    """A ``FaceSwapper`` whose "model" gives back each face's own crop at the model's size: every
+    step of a swap but the decoder (cut, colour match, blend, detail restore). What its frames
+    keep of the original is the most any model of that size could keep (``bench swap``'s ceiling)."""
+
+    def swap_crops(self, crops: list[np.ndarray]) -> list[np.ndarray]:
+        return [np.array(crop, copy=True) for crop in crops]
+
+
 def _resize(image: np.ndarray, size: int) -> np.ndarray:
     import cv2
 

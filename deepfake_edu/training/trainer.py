@@ -236,7 +236,9 @@ class Trainer:
                 if self.device.type == "cuda" and self.step % config.log_every == 0:
                     torch.cuda.synchronize(self.device)
                 self.elapsed_s += time.perf_counter() - started
-                if self.step % config.log_every == 0 or self.step == config.steps:
+                # Every process agrees on the stop, so a run stopped by time logs its last step too.
+                out_of_time = self._agree(config.time_limit_s is not None and self.elapsed_s >= config.time_limit_s)
+                if self.step % config.log_every == 0 or self.step == config.steps or out_of_time:
                     mean_loss = self._mean_over_processes(running_loss / running_count)
                     running_loss, running_count = 0.0, 0
                     if not math.isfinite(mean_loss):
@@ -253,7 +255,6 @@ class Trainer:
                     for every, hook in hooks:
                         if every > 0 and (self.step % every == 0 or self.step == config.steps):
                             hook(self, self.step)
-                out_of_time = self._agree(config.time_limit_s is not None and self.elapsed_s >= config.time_limit_s)
                 if self.step % config.checkpoint_every == 0 or self.step == config.steps or out_of_time:
                     self._save()
                 if config.snapshot_every > 0 and self.step % config.snapshot_every == 0:

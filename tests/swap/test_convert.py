@@ -142,3 +142,21 @@ def test_the_glasses_mask_reaches_the_temples_and_unknown_options_are_refused():
     for options, message in (({"mask": "hat"}, "unknown mask"), ({"grain_spectrum": "pink"}, "grain spectrum"), ({"grain": -1}, "grain must be")):
         with pytest.raises(LabError, match=message):
             FaceSwapper(model, 1, **options)
+
+
+def test_a_perfect_swapper_pastes_each_face_back_as_it_was():
+    """The ceiling of the detail measures: no decoder, every other step of a swap. A plain merge
+    gives the frame back but for what the crop's 64 px cannot hold (the blobs' sharp edges)."""
+    from deepfake_edu.swap.convert import PerfectSwapper
+
+    frame = _frames(1, 120, 120)[0]
+    model = faceswap("classroom", bottleneck=16)
+    perfect, swapped = PerfectSwapper(model, 1, grain=0, sharpen=0), FaceSwapper(model, 1, grain=0, sharpen=0)
+    crop, _ = perfect.locate(frame)[0]
+    assert np.array_equal(perfect.swap_crops([crop])[0], crop)
+    kept, _ = perfect.swap_frame(frame)
+    changed, _ = swapped.swap_frame(frame)
+    error = np.abs(kept.astype(int) - frame.astype(int))
+    assert np.percentile(error, 99) <= 32 and error.mean() < 1.5  # resampled there and back
+    assert np.abs(changed.astype(int) - frame.astype(int)).mean() > 4 * error.mean()  # an untrained decoder is far off
+

@@ -114,11 +114,13 @@ def test_time_limit_stops_early_with_a_checkpoint(tmp_path):
 
     trainer = Trainer(model, lambda p: torch.optim.SGD(p, lr=0.01), lambda s, r, w: torch.ones(2, 4), slow_loss,
                       tmp_path / "run", TrainConfig(steps=1000, batch_size=2, progress=False, device="cpu",
-                                                     time_limit_s=0.3, checkpoint_every=1000))
+                                                     time_limit_s=0.3, checkpoint_every=1000, log_every=500))
     trainer.fit()
     assert 1 < trainer.step < 1000
     _, info = load_model_file(tmp_path / "run")
     assert info["progress"]["step"] == trainer.step
+    # Stopped by time before its first log_every: the history still has the last step (lab 4 said "0 steps here").
+    assert trainer.history[-1]["step"] == trainer.step and "loss" in trainer.history[-1]
 
 
 def test_previews_are_written(tmp_path):
