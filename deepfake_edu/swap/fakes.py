@@ -21,6 +21,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -77,13 +78,31 @@ class FakePhoto:
     ssim: float | None  # SSIM of the swap against the true answer, at the model's size (twins only)
     path: Path  # the marked file written (and recorded in the ledger)
     names: tuple[str, str]  # (A, B)
+    # Real faces only: whose face the swapped face shows (a faces.identity.IdentityReport of it
+    # against A's and B's training faces), or why it was not measured (identity_note).
+    identity: Any = None
+    identity_note: str | None = None
 
     def summary(self) -> str:
         a, b = self.names
         head = f"{a} as {b}, written to `{self.path.name}` with a visible label, an invisible mark and provenance data."
         if self.ssim is None:
-            return head + " Real people have no true answer: nobody knows what B would look like with A's expression."
+            return head + " Real people have no true answer: nobody knows what B would look like with A's expression." + self.whose_face()
         return head + f" SSIM against the true answer: **{self.ssim:.3f}** (1 = perfect)."
+
+    def whose_face(self) -> str:
+        """One sentence (with a leading space) on whose face the fake shows; empty for twins."""
+        if self.identity is None:
+            return f" Whose face it shows: not measured ({self.identity_note})." if self.identity_note else ""
+        from deepfake_edu.faces.identity import SAME_PERSON
+
+        a, b = self.names
+        to_b, to_a = self.identity.mean_to_target, self.identity.mean_to_source
+        closer = b if to_b < to_a else a
+        verdict = "the swap worked" if closer == b else f"the fake still looks like {a}"
+        return (f" Whose face it shows (dlib's identity distance; under {SAME_PERSON} is usually one person, "
+                f"{a} and {b} are {self.identity.gap:.2f} apart): **{to_b:.2f} from {b}**, {to_a:.2f} from {a}, "
+                f"so closer to **{closer}**: {verdict}.")
 
 
 def make_fake_photo(model, info: dict, faces, direction: str, face_index: int, out: str | Path,
@@ -120,7 +139,18 @@ def make_fake_photo(model, info: dict, faces, direction: str, face_index: int, o
     provenance.save_marked_image(out, big, info={**PHOTO_INFO, **(provenance_info or {})})
     forget.record_output(out, info.get("datasets", []))
     names = (faces.names[source_index], faces.names[target_index])
-    return FakePhoto(face, read_image(out), truth, similarity, out, names)
+    identity, note = (None, None) if truth is not None or info.get("face_kind") == "twins" else _whose_face(info, target_index, swapped)
+    return FakePhoto(face, read_image(out), truth, similarity, out, names, identity, note)
+
+
+def _whose_face(info: dict, target_index: int, swapped: np.ndarray):
+    """(IdentityReport, None) for a real-face fake, or (None, why it was not measured)."""
+    from deepfake_edu.swap.convert import fake_identity_report
+
+    try:
+        return fake_identity_report(info, target_index, [swapped]), None
+    except LabError as error:
+        return None, str(error)
 
 
 @dataclass
@@ -148,7 +178,7 @@ class FakeInFrame:
         head = (f"{a}'s face swapped to {b}, then pasted into {a}'s picture (hair and background stay {a}'s, as in the clip), "
                 f"written to `{self.path.name}` with a visible label, an invisible mark and provenance data.")
         if self.ssim is None:
-            return head
+            return head + self.photo.whose_face()
         return head + f" SSIM against the true answer (the swapped face alone): **{self.ssim:.3f}** (1 = perfect)."
 
 

@@ -53,6 +53,23 @@ def test_make_fake_writes_a_marked_recorded_file_with_its_true_answer(demo_lab, 
         logic.make_fake(demo_lab, "/etc/passwd", "twin-00 -> twin-01", 0)
 
 
+def test_a_fake_of_real_people_says_whose_face_it_shows(small_lab, tmp_path, monkeypatch):
+    """Issue 16: a class's own run of two real people; the page says how far the fake is from each."""
+    import dataclasses
+
+    from tests.real_pair import train_real_pair
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("DEEPFAKE_EDU_HOME", str(home))
+    train_real_pair(home / "runs" / "pair")
+    lab = logic.DemoLab(dataclasses.replace(small_lab, home=home))  # the lab's twins assets, this class's runs
+    assert "runs/pair" in lab.swap_runs() and logic.fake_directions(lab, "runs/pair") == ["ann -> ben", "ben -> ann"]
+    result = logic.make_fake(lab, "runs/pair", "ann -> ben", 0)
+    report = result.photo.identity
+    assert result.truth is None and report is not None and report.names == ("ann", "ben")
+    assert f"{report.mean_to_target:.2f} from ben" in result.summary() and "closer to **" in result.summary()
+
+
 def test_a_single_fake_is_pasted_into_its_picture_like_the_clip(demo_lab, small_lab):
     """Issue 20: the single fake showed the swapped crop only (no hair, no background)."""
     from deepfake_edu.data.forget import read_ledger

@@ -1,14 +1,12 @@
 """Whose face a real-face fake shows: `swap apply` measures it against both people's training faces
 (dlib identity embedding); twins runs are not measured (they have true answers)."""
 
-import cv2
 import numpy as np
 import pytest
 
 from deepfake_edu.cli import main
 from deepfake_edu.errors import LabError
-
-CONSENT = "Test photos shipped with scikit-image and matplotlib, used for the lab's tests"
+from tests.real_pair import train_real_pair
 
 
 @pytest.fixture
@@ -17,41 +15,10 @@ def lab_home(tmp_path, monkeypatch):
     return tmp_path / "home"
 
 
-def _need_dlib():
-    from deepfake_edu.faces.backends import dlib_backend
-
-    if not dlib_backend.available():
-        pytest.skip(dlib_backend.missing())
-
-
-def _person(name: str, picture: np.ndarray) -> None:
-    """datasets/NAME: the photo at four sizes, as one person's swap crops."""
-    from deepfake_edu.faces.extract import ExtractOptions, consent_record, extract_faces, save_extraction
-
-    frames = [cv2.resize(picture, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) for f in (1.0, 0.95, 0.9, 0.85)]
-    extraction = extract_faces(iter(frames), ExtractOptions(backend="dlib", duplicate_distance=0.0, detect_every=1))
-    assert len(extraction.records) == 4
-    save_extraction(name, extraction, consent_record(CONSENT, "test photos", name))
-
-
 @pytest.fixture
 def real_pair(lab_home, tmp_path):
-    from deepfake_edu.swap.train import SwapTrainOptions, train_swap
-
-    _need_dlib()
-    skimage_data = pytest.importorskip("skimage.data")
-    import matplotlib.cbook
-
-    from deepfake_edu.data.images import read_image
-
-    astronaut = np.ascontiguousarray(skimage_data.astronaut()[:320, 60:420])
-    hopper = read_image(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
-    _person("ann", astronaut)
-    _person("ben", hopper)
     run = tmp_path / "run"
-    train_swap(SwapTrainOptions(data=["ann", "ben"], preset="classroom", bottleneck=16, steps=2, batch_size=2, run=str(run),
-                                progress=False, preview_every=0, timelapse_every=0, metrics_every=0, device="cpu"))
-    return run, astronaut
+    return run, train_real_pair(run)
 
 
 def test_apply_on_a_real_pair_prints_whose_face_it_is(real_pair, tmp_path, lab_home, capsys):
@@ -114,3 +81,29 @@ def test_a_twins_run_is_not_measured(tiny_swap_run, tmp_path):
     _, info = load_swap_model(tiny_swap_run)
     with pytest.raises(LabError, match="twins run has true answers"):
         fake_identity_report(info, 1, [np.zeros((64, 64, 3), np.uint8)])
+
+
+def test_a_fake_photo_of_real_people_says_whose_face_it_shows(real_pair, tmp_path, monkeypatch):
+    """The demo's make-a-fake (swap.fakes) measures the swapped face it shows; without dlib it says why not."""
+    from deepfake_edu.swap import convert
+    from deepfake_edu.swap.fakes import make_fake_photo, training_faces
+    from deepfake_edu.swap.train import load_swap_model
+
+    run, _ = real_pair
+    model, info = load_swap_model(run)
+    faces = training_faces(model, info, limit=2)
+    photo = make_fake_photo(model, info, faces, "ann -> ben", 0, tmp_path / "fake.png")
+    assert photo.truth is None and photo.identity_note is None
+    assert photo.identity.faces == 1 and photo.identity.names == ("ann", "ben") and photo.identity.gap > 0.6
+    summary = photo.summary()
+    assert f"{photo.identity.mean_to_target:.2f} from ben" in summary and f"{photo.identity.mean_to_source:.2f} from ann" in summary
+    closer = "ben" if photo.identity.mean_to_target < photo.identity.mean_to_source else "ann"
+    assert f"closer to **{closer}**" in summary
+
+    def no_dlib(*args, **kwargs):
+        raise LabError("dlib is not installed: pip install dlib-bin")
+
+    monkeypatch.setattr(convert, "fake_identity_report", no_dlib)
+    unmeasured = make_fake_photo(model, info, faces, "ben -> ann", 1, tmp_path / "fake2.png")
+    assert unmeasured.identity is None and unmeasured.path.exists()
+    assert "Whose face it shows: not measured (dlib is not installed: pip install dlib-bin)." in unmeasured.summary()

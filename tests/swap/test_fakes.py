@@ -43,6 +43,7 @@ def test_a_fake_photo_is_marked_recorded_and_scored_against_its_true_answer(run,
     entries = [entry for entry in read_ledger() if entry.get("path") == str(photo.path.resolve())]
     assert entries and entries[0]["datasets"] == sorted(info["datasets"])
     assert -1 <= photo.ssim <= 1 and "SSIM against the true answer" in photo.summary()
+    assert photo.identity is None and photo.identity_note is None and "Whose face" not in photo.summary()  # twins: the truth says it
     with pytest.raises(LabError, match="face 4 does not exist: choose 0 to 3"):
         make_fake_photo(model, info, faces, "twin-00 -> twin-01", 4, tmp_path / "none.png")
     assert not (tmp_path / "none.png").exists()
