@@ -51,5 +51,8 @@ def test_a_tiny_real_pair_reports_identity_both_ways(tmp_path, monkeypatch, caps
         # compared with it: an untrained decoder's noise also reads as detail (CI measured 1.11 against 0.73).
         for pasted in (row, ellipse):
             assert 0 < pasted["detail_kept_by_a_perfect_model"] < 1.5
+    # The ceiling is measured on each person's own frames, not a constant: d6 is sharp, d9 soft (0.73 and 0.20 in CI).
+    ceilings = [row["detail_kept_by_a_perfect_model"] for row in figures["directions"].values()]
+    assert ceilings[0] != ceilings[1]
     assert "whose face" in capsys.readouterr().out
     assert not list(tmp_path.glob("bench-swap-real-pair-*"))
