@@ -27,7 +27,9 @@
                ``--real-measure`` frames spread over each video swapped to the other person:
                whose face each fake shows (dlib identity distance to both people's mean
                embedding, share of frames closer to the target; the real frames for scale),
-               both ways, and the detail the merged fake keeps. Everything made is deleted.
+               both ways, and the detail the merged fake keeps, beside a perfect model's and
+               with the merge's sharpening limited 0, 4 and 8 (the number rises; the picture
+               does not gain what the model never drew). Everything made is deleted.
                Not part of the default run.
 
     deepfake-edu bench swap                                  # classroom and loop, CPU
@@ -744,15 +746,49 @@ def real_pair_missing(args) -> str | None:
     return missing()
 
 
+REAL_PAIR_SHARPEN_SWEEP = (0.0, 4.0, 8.0)  # the merge's sharpening limits the real pair is also measured with
+# For scale, the same recipe stopped early: a decoder this young draws a blur of its person's mean
+# face, and that blur already reads as the target's identity more often than not.
+REAL_PAIR_EARLY_MINUTES = 0.5
+
+
+def _measure_fakes(swapper, frames: list, regions: list, source_mean, target_mean) -> dict:
+    """``swapper``'s fakes of ``frames`` (each measured in its ``regions`` entry, the default merge's
+    pasted face; None: no face there): median detail kept and whose face they show (the share
+    closer to the target, the mean distances to both people)."""
+    import numpy as np
+
+    from deepfake_edu.faces.identity import embed_crops, identity_report
+    from deepfake_edu.swap.convert import swapped_face_crop
+    from deepfake_edu.swap.metrics import detail_kept
+
+    detail, fakes = [], []
+    for frame, region in zip(frames, regions):
+        if region is None:
+            continue
+        fake, faces = swapper.swap_frame(frame)
+        if faces:
+            detail.append(detail_kept(fake, frame, region))
+            fakes.append(swapped_face_crop(swapper, fake))
+    if not fakes:
+        return {"faces": 0}
+    report = identity_report(embed_crops(fakes), source_mean, target_mean)
+    return {"faces": report.faces, "detail_kept": round(float(np.median(detail)), 4),
+            "share_closer_to_target": round(report.share_closer_to_target, 4),
+            "mean_to_target": round(report.mean_to_target, 4), "mean_to_source": round(report.mean_to_source, 4)}
+
+
 def bench_real_pair(args) -> dict:
     """Extract, train and swap a real pair both ways; whose face each fake shows and the detail it keeps."""
+    import dataclasses
+
     import numpy as np
 
     from deepfake_edu.data.video import VideoReader, iter_sampled_frames
     from deepfake_edu.faces.align import frame_alpha
     from deepfake_edu.faces.extract import ExtractOptions, consent_record, extract_faces, save_extraction
     from deepfake_edu.faces.identity import dataset_mean_embedding, embed_crops, identity_report
-    from deepfake_edu.swap.convert import FaceSwapper, PerfectSwapper, real_faces_locator, swapped_face_crop
+    from deepfake_edu.swap.convert import SHARPEN, FaceSwapper, PerfectSwapper, real_faces_locator, swapped_face_crop
     from deepfake_edu.swap.metrics import detail_kept
     from deepfake_edu.swap.train import SwapTrainOptions, load_swap_model, train_swap
     from deepfake_edu.data.dataset import load_dataset
@@ -785,6 +821,12 @@ def bench_real_pair(args) -> dict:
         model, info = load_swap_model(run, args.device if args.device != "auto" else "cpu")
         figures["training"]["face_side"] = model.config.input_size
         print(f"  trained {result.steps} steps of a {model.config.input_size} px model in {result.elapsed_s / 60:.1f} min")
+        early_model = None
+        if args.minutes > REAL_PAIR_EARLY_MINUTES:
+            early = train_swap(dataclasses.replace(options, minutes=REAL_PAIR_EARLY_MINUTES, run=str(folder / "run-early"), progress=False))
+            early_model = load_swap_model(folder / "run-early", args.device if args.device != "auto" else "cpu")[0]
+            figures["training"]["stopped_early"] = {"steps": early.steps, "minutes": round(early.elapsed_s / 60, 2)}
+            print(f"  for scale, the same recipe stopped after {early.elapsed_s / 60:.1f} min ({early.steps} steps)")
         means = [dataset_mean_embedding(load_dataset(d.root), cache=False) for d in people]
         gap = float(np.linalg.norm(means[0] - means[1]))
         locate = real_faces_locator(max(64, model.config.input_size), "dlib")
@@ -795,23 +837,26 @@ def bench_real_pair(args) -> dict:
         blends = {"hull": locate, "ellipse": lambda frame: [(crop, transform) for crop, transform, *_ in locate(frame)]}
         for source, target in ((0, 1), (1, 0)):
             key = f"{names[source]} -> {names[target]}"
+            with VideoReader(videos[source]) as video:
+                frames = [frame for _, frame in iter_sampled_frames(video, args.real_measure)]
             for blend, locate_fn in blends.items():
                 swapper = FaceSwapper(model, target, locate_fn)
                 # A perfect model at this size: the source's own crop pasted back through the same
                 # merge. What it keeps is the most any model of this size can keep in this video.
                 perfect = PerfectSwapper(model, target, locate_fn)
-                fakes, reals, detail, pasted, ceiling = [], [], [], [], []
-                with VideoReader(videos[source]) as video:
-                    for _, frame in iter_sampled_frames(video, args.real_measure):
-                        fake, faces = swapper.swap_frame(frame)
-                        if not faces:
-                            continue
-                        fakes.append(swapped_face_crop(swapper, fake))
-                        reals.append(swapped_face_crop(swapper, frame))
-                        alpha = frame_alpha(swapper.last_masks[0], swapper.last_transforms[0], frame.shape)
-                        detail.append(detail_kept(fake, frame, alpha >= 0.95))
-                        pasted.append(float((alpha >= 0.95).sum()))
-                        ceiling.append(detail_kept(perfect.swap_frame(frame)[0], frame, alpha >= 0.95))
+                fakes, reals, detail, pasted, ceiling, regions = [], [], [], [], [], []
+                for frame in frames:
+                    fake, faces = swapper.swap_frame(frame)
+                    if not faces:
+                        regions.append(None)
+                        continue
+                    fakes.append(swapped_face_crop(swapper, fake))
+                    reals.append(swapped_face_crop(swapper, frame))
+                    alpha = frame_alpha(swapper.last_masks[0], swapper.last_transforms[0], frame.shape)
+                    regions.append(alpha >= 0.95)
+                    detail.append(detail_kept(fake, frame, regions[-1]))
+                    pasted.append(float(regions[-1].sum()))
+                    ceiling.append(detail_kept(perfect.swap_frame(frame)[0], frame, regions[-1]))
                 if not fakes:
                     figures["directions"][key] = {"frames": 0}
                     print(f"  {key}: no face found in the measured frames")
@@ -824,7 +869,13 @@ def bench_real_pair(args) -> dict:
                 if blend == "hull":
                     real_report = identity_report(embed_crops(reals), means[source], means[target], names=(names[source], names[target]))
                     figures["directions"][key] = {"frames": fake_report.faces, **row,
-                                                  "real_frames": {k: v for k, v in real_report.to_dict().items() if k not in ("to_source", "to_target")}}
+                                                  "real_frames": {k: v for k, v in real_report.to_dict().items() if k not in ("to_source", "to_target")},
+                                                  "sharpen_sweep": {f"{limit:g}": _measure_fakes(FaceSwapper(model, target, locate_fn, sharpen=limit),
+                                                                                                 frames, regions, means[source], means[target])
+                                                                    for limit in REAL_PAIR_SHARPEN_SWEEP}}
+                    if early_model is not None:
+                        figures["directions"][key]["stopped_early"] = _measure_fakes(FaceSwapper(early_model, target, locate_fn),
+                                                                                     frames, regions, means[source], means[target])
                 else:
                     figures["directions"][key]["ellipse_blend"] = row
         print(f"\nwhose face (dlib identity distance to each person's mean embedding; the two people are {gap:.2f} apart, "
@@ -845,6 +896,23 @@ def bench_real_pair(args) -> dict:
         print("(detail kept: variance of the Laplacian where the face was pasted, fake / original; perfect: the source's own "
               "crop at the model's size pasted back the same way, what a model of that size can keep; an untrained model's "
               "noise counts as detail too, so read it beside whose face it is)")
+        stopped = figures["training"].get("stopped_early")
+        if stopped:
+            print(f"\nthe same recipe stopped after {stopped['minutes']:g} min ({stopped['steps']} steps), hull: a blur of the target's face "
+                  "already reads as the target, so read the distance to the target, not only the share")
+            for key, row in figures["directions"].items():
+                cell = row.get("stopped_early") or {}
+                if cell.get("faces"):
+                    print(f"{key:<36}{cell['faces']:>7}{cell['mean_to_source']:>11.3f}{cell['mean_to_target']:>11.3f}"
+                          f"{100 * cell['share_closer_to_target']:>17.0f}%{cell['detail_kept']:>13.3f}")
+        print(f"\nthe same fakes with the merge's sharpening limited to {', '.join(f'{limit:g}' for limit in REAL_PAIR_SHARPEN_SWEEP)} "
+              f"(`swap apply --sharpen`; default {SHARPEN:g}): detail kept, closer to target")
+        for key, row in figures["directions"].items():
+            if row["frames"]:
+                print(f"{key:<36}" + "".join(f"{'sharpen ' + limit + ':':>13}{cell['detail_kept']:>7.3f}{100 * cell['share_closer_to_target']:>5.0f}%"
+                                              for limit, cell in row["sharpen_sweep"].items()))
+        print("(sharpening lifts the detail figure but cannot draw what the model did not: look at the fakes before "
+              "trusting the number)")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return figures

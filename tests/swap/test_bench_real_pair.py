@@ -35,6 +35,7 @@ def test_the_real_pair_trains_for_fifteen_minutes_unless_told():
 def test_a_tiny_real_pair_reports_identity_both_ways(tmp_path, monkeypatch, capsys):
     """Seconds of training on 40 frames of each of the default videos: the figures, not their quality."""
     monkeypatch.setenv("DEEPFAKE_EDU_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(bench, "REAL_PAIR_EARLY_MINUTES", 0.01)  # the reference stopped early, shorter still
     args = _args(minutes=0.05, real_frames=40, real_measure=4, json=str(tmp_path / "figures.json"))
     if bench.real_pair_missing(args) is not None:
         pytest.skip(bench.real_pair_missing(args))
@@ -54,5 +55,13 @@ def test_a_tiny_real_pair_reports_identity_both_ways(tmp_path, monkeypatch, caps
     # The ceiling is measured on each person's own frames, not a constant: d6 is sharp, d9 soft (0.73 and 0.20 in CI).
     ceilings = [row["detail_kept_by_a_perfect_model"] for row in figures["directions"].values()]
     assert ceilings[0] != ceilings[1]
+    for row in figures["directions"].values():  # the same fakes, the merge's sharpening limited 0, 4, 8
+        sweep = row["sharpen_sweep"]
+        assert list(sweep) == [f"{limit:g}" for limit in bench.REAL_PAIR_SHARPEN_SWEEP]
+        assert all(0 <= cell["share_closer_to_target"] <= 1 for cell in sweep.values())
+        assert 0 < sweep["0"]["detail_kept"] <= sweep["8"]["detail_kept"]  # a higher limit never sharpens less
+        early = row["stopped_early"]  # the same recipe stopped early, on the same frames
+        assert early["faces"] == 4 and 0 <= early["share_closer_to_target"] <= 1 and early["mean_to_target"] > 0
+    assert 0 < figures["training"]["stopped_early"]["steps"] <= figures["training"]["steps"]
     assert "whose face" in capsys.readouterr().out
     assert not list(tmp_path.glob("bench-swap-real-pair-*"))
