@@ -55,7 +55,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 PEAK_LIMIT_MB = 1536.0  # 1.5 GB: the bound on the peak memory of every refused input
-DEMO_RETURN_MB = 50.0  # the demo's memory after refused huge uploads (and gc) must be within this of before
+DEMO_RETURN_MB = 50.0  # the demo may hold at most this much more after refused huge uploads (and gc) than before
+# (less is fine: the allocator can hand back what the warm-up left, as CI saw: -53 MB)
 CASE_TIMEOUT_S = 60  # a case still running after this is stopped and counted as hung
 CONSENT = "hostile-input run, sandbox only, deleted after"
 CONTROLS = "controls (valid input)"
@@ -1080,7 +1081,7 @@ class Report:
              f"(bound {PEAK_LIMIT_MB:.0f} MB; largest growth during one case {max((r.grown_mb for r in refused), default=0):.0f} MB); "
              f"measured as {self.memory_method}"),
             (f"demo: RSS {demo.get('before_mb', 0):.0f} MB before {demo.get('uploads', 0)} refused huge uploads, "
-             f"{demo.get('after_mb', 0):.0f} MB after them and gc ({demo.get('change_mb', 0):+.0f} MB; bound {DEMO_RETURN_MB:.0f} MB)"),
+             f"{demo.get('after_mb', 0):.0f} MB after them and gc ({demo.get('change_mb', 0):+.0f} MB; growth bound {DEMO_RETURN_MB:.0f} MB)"),
         ]
         for result in self.failures:
             why = (result.traceback.strip().splitlines()[-1] if result.traceback else
@@ -1141,7 +1142,7 @@ def demo_memory_check(a: Assets, sandbox: Sandbox) -> dict:
         after = rss_mb()
     change = after - before
     return {"before_mb": round(before, 1), "after_mb": round(after, 1), "change_mb": round(change, 1), "uploads": len(calls),
-            "refused": refused, "bound_mb": DEMO_RETURN_MB, "ok": abs(change) <= DEMO_RETURN_MB}
+            "refused": refused, "bound_mb": DEMO_RETURN_MB, "ok": change <= DEMO_RETURN_MB}
 
 
 def run_hostile(only: str | None = None, progress: Callable[[str], None] | None = None, keep: Path | None = None) -> Report:
