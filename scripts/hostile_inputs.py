@@ -8,7 +8,7 @@ the demo, in one process, reported by class.
 Each case runs in a sandbox lab home (a temporary $DEEPFAKE_EDU_HOME) and is judged on: no
 traceback, no file of the sandbox lost or changed (SHA-256 before and after), a refused input
 exits non-zero with one `error:` line, and the peak memory of a refused input stays under 1.5 GB.
-The demo's memory after refused huge uploads must come back to within 50 MB. The cases and the
+After refused huge uploads the demo may hold at most 50 MB more memory than before. The cases and the
 machinery live in tests/hostile_cases.py (tests/test_hostile_run.py runs the same).
 """
 
